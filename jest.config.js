@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  // Types are checked by `tsc --noEmit` in `npm test`; Jest only transpiles. ky ships ESM only,
+  // so its files are transpiled to CommonJS as well.
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: { ignoreCodes: [151002] } }],
+    "^.+/node_modules/ky/.+\\.js$": ["ts-jest", { isolatedModules: true, tsconfig: { allowJs: true, module: "commonjs" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!ky/)"],
+};

@@ -1,0 +1,12 @@
+import { Authorized, Ctx, Query, Resolver } from "type-graphql";
+import type { GatewayContext } from "../src/context";
+import { App } from "../schema/app.type";
+
+@Resolver(() => App)
+export class AppResolver {
+  @Authorized()
+  @Query(() => [App], { description: "The Baidu apps this API key may write to." })
+  apps(@Ctx() context: GatewayContext): App[] {
+    return [...context.apps.values()].filter((app) => context.caller.mayWrite(app.appKey)).map(({ appKey, name }) => ({ appKey, name }));
+  }
+}

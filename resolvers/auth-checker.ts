@@ -1,0 +1,21 @@
+import { GraphQLError } from "graphql";
+import type { AuthChecker } from "type-graphql";
+import type { GatewayContext } from "../src/context";
+import { ErrorCode, forbidden, unauthenticated } from "../src/errors";
+
+/** Role for mutations that write to the Baidu app named by `input.appKey`. */
+export const WRITES_APP = "WRITES_APP";
+
+/** Every operation needs a caller; writes also need the caller to be allowed the app. */
+export const authChecker: AuthChecker<GatewayContext> = ({ context, args }, roles) => {
+  if (!context.caller) throw unauthenticated();
+  if (!roles.includes(WRITES_APP)) return true;
+  const appKey = String((args.input as { appKey?: unknown } | undefined)?.appKey ?? "");
+  if (!context.caller.mayWrite(appKey)) throw forbidden(appKey);
+  if (!context.apps.has(appKey)) {
+    throw new GraphQLError(`Invalid input: input.appKey: no Baidu app with this key is configured in the gateway`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [{ path: "input.appKey", message: "no Baidu app with this key is configured in the gateway" }] },
+    });
+  }
+  return true;
+};

@@ -1,0 +1,36 @@
+import type { WireDetailPage, WirePayment, WirePaymentSpecInfo } from "../src/baidu/wire";
+import type { DetailPageInput } from "../schema/detail-page.input";
+import type { PaymentInput, PaymentLineInput } from "../schema/payment.input";
+
+/** GraphQL's null means "not given"; Baidu's body simply leaves such keys out. */
+export const given = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+export function toDetailPage(page: DetailPageInput | null | undefined): WireDetailPage | undefined {
+  if (!page) return undefined;
+  return {
+    Status: page.status,
+    Name: given(page.name),
+    SwanSchema: given(page.swanSchema),
+    H5Schema: given(page.h5Schema),
+    IPhoneSchema: given(page.iphoneSchema),
+    AndroidSchema: given(page.androidSchema),
+  };
+}
+
+const toPaymentLine = (line: PaymentLineInput): WirePaymentSpecInfo => ({ Name: line.name, Value: line.value, Quantity: line.quantity });
+
+export function toPayment(payment: PaymentInput): WirePayment {
+  return {
+    Time: given(payment.paidAt),
+    Method: payment.method,
+    Amount: payment.amount,
+    IsPayment: payment.paid,
+    PreferentialInfo: payment.discounts?.map(toPaymentLine),
+    PaymentInfo: payment.charges?.map(toPaymentLine),
+  };
+}
+
+/** Optional keys that are undefined are not sent; `JSON.stringify` drops them, and this drops them for previews. */
+export function withoutUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

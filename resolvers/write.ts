@@ -1,0 +1,37 @@
+import type { EndpointName } from "../src/baidu/endpoints";
+import type { WireBody } from "../src/baidu/wire";
+import type { GatewayContext } from "../src/context";
+import type { OrderWritePayload } from "../schema/payload.type";
+import { given, withoutUndefined } from "./common.mapping";
+
+/** The Baidu query-string fields every write input carries. */
+interface WriteTarget {
+  appKey: string;
+  openId?: string | null;
+  swanId?: string | null;
+  sceneId?: string | null;
+  sceneType: number;
+  dryRun: boolean;
+}
+
+/** The one path from a mutation to Baidu: preview on a dry run, otherwise call and report per order. */
+export async function write(context: GatewayContext, endpoint: EndpointName, input: WriteTarget, body: WireBody): Promise<OrderWritePayload> {
+  const target = {
+    appKey: input.appKey,
+    openId: given(input.openId),
+    swanId: given(input.swanId),
+    sceneId: given(input.sceneId),
+    sceneType: input.sceneType,
+  };
+  if (input.dryRun) {
+    const preview = context.baidu.preview(endpoint, target, body);
+    return {
+      dryRun: true,
+      results: [],
+      allApplied: false,
+      request: { ...preview, query: preview.query.map(([name, value]) => ({ name, value })), body: withoutUndefined(preview.body) as unknown as Record<string, unknown> },
+    };
+  }
+  const results = await context.baidu.call(endpoint, target, body);
+  return { dryRun: false, results, allApplied: results.length > 0 && results.every((result) => result.applied), request: null };
+}

@@ -1,0 +1,60 @@
+import { IsInt, IsNotEmpty, IsOptional, Min } from "class-validator";
+import { Field, InputType, Int } from "type-graphql";
+import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
+import { OrderCategory } from "./enums";
+import { ExactlyOneOf } from "./validators";
+
+/**
+ * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
+ * string), and `dryRun`. `sceneId` is non-null where Baidu documents `scene_id` as required.
+ */
+export function TargetInput(endpoint: EndpointName) {
+  const sceneRequired = ENDPOINTS[endpoint].sceneRequired;
+
+  // Named per endpoint; never emitted itself (not reachable from a resolver), only inherited.
+  @InputType(`${endpoint}Target`)
+  abstract class Target {
+    @Field({ description: "The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses." })
+    @IsNotEmpty()
+    appKey!: string;
+
+    @Field(() => String, { nullable: true, description: "The user's openId (`open_id`). Give exactly one of openId and swanId." })
+    @ExactlyOneOf("swanId")
+    openId?: string | null;
+
+    @Field(() => String, { nullable: true, description: "Device id of a user not logged in to the Baidu App (`swan_id`)." })
+    @IsOptional()
+    @IsNotEmpty()
+    swanId?: string | null;
+
+    @Field(() => String, {
+      nullable: !sceneRequired,
+      description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string.${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
+    })
+    @(sceneRequired ? IsNotEmpty() : IsOptional())
+    sceneId?: string | null;
+
+    @Field(() => Int, { defaultValue: 2, description: "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default." })
+    @IsInt()
+    @Min(1)
+    sceneType!: number;
+
+    @Field({ defaultValue: false, description: "Return the Baidu request that would be sent (without the access token) and do not call Baidu." })
+    dryRun!: boolean;
+  }
+  return Target;
+}
+
+/** A target plus the one order a write is about. */
+export function SingleOrderInput(endpoint: EndpointName) {
+  @InputType(`${endpoint}SingleOrder`)
+  abstract class SingleOrder extends TargetInput(endpoint) {
+    @Field({ description: "Your order id (Baidu `ResourceID`)." })
+    @IsNotEmpty()
+    resourceId!: string;
+
+    @Field(() => OrderCategory, { description: "The order's category (Baidu `CateID`)." })
+    category!: OrderCategory;
+  }
+  return SingleOrder;
+}

@@ -1,0 +1,10 @@
+import type { Caller } from "./auth";
+import type { BaiduClient } from "./baidu/client";
+import type { AppConfig } from "./config";
+
+/** What every resolver sees: the authenticated caller and the gateway's shared services. */
+export interface GatewayContext {
+  caller: Caller;
+  baidu: BaiduClient;
+  apps: ReadonlyMap<string, AppConfig>;
+}

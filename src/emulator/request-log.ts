@@ -1,0 +1,36 @@
+/** One request as the emulator received it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON, or the raw text if it is not JSON, or undefined when the body is empty. */
+  body: unknown;
+}
+
+/** A ring buffer: a benchmark sends millions of requests, so only the newest `limit` are kept. */
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+  private start = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(request: RecordedRequest): void {
+    if (this.limit <= 0) return;
+    if (this.entries.length < this.limit) {
+      this.entries.push(request);
+      return;
+    }
+    this.entries[this.start] = request;
+    this.start = (this.start + 1) % this.limit;
+  }
+
+  /** Oldest first. */
+  list(): RecordedRequest[] {
+    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)];
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.start = 0;
+  }
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer } from "@apollo/server";
+import type { GatewayContext } from "./context";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+/** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
+export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, context: (request: IncomingMessage) => Promise<GatewayContext>) {
+  return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
+    const raw = request.method === "POST" ? await readBody(request) : "";
+    if (raw === undefined) return send(response, 413, "text/plain", "Request body too large");
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    let body: unknown = raw;
+    if (raw && headers.get("content-type")?.startsWith("application/json")) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(response, 400, "application/json", JSON.stringify({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }));
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? "GET", headers, search, body },
+      context: () => context(request),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === "complete") return void response.end(result.body.string);
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+export function send(response: ServerResponse, status: number, type: string, body: string): void {
+  response.writeHead(status, { "content-type": type }).end(body);
+}

@@ -1,0 +1,47 @@
+import "reflect-metadata";
+import { DEV_API_KEY } from "./auth";
+import { ConfigError, loadConfig } from "./config";
+import { withEmulator } from "./dev-mode";
+import { exampleCurl } from "./example";
+import { createLogger } from "./log";
+import { startGateway } from "./server";
+
+/** `npm start`: read the configuration once, then serve; with no Baidu app configured, embed the emulator. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee "Configuration" in README.md.\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const dev = config.emulator ? await withEmulator(config) : undefined;
+  const gateway = await startGateway({ config: dev?.config ?? config, logger });
+  const out = (line = "") => process.stdout.write(line + "\n");
+  if (dev) {
+    out("RUNNING AGAINST THE BUILT-IN BAIDU EMULATOR: no Baidu credentials are configured, nothing is sent to Baidu.");
+    out(`  Emulator:  ${dev.emulator.url}  (stored orders: ${dev.emulator.url}/__emulator/orders)`);
+    out(`  GraphQL:   ${gateway.graphqlUrl}  (open it in a browser for a playground)`);
+    out(`  API key:   ${DEV_API_KEY}  (development only; accepted only with the emulator)`);
+    out("  Try it from a second terminal:");
+    out();
+    out(exampleCurl(gateway.graphqlUrl));
+    out();
+  } else {
+    out(`Gateway for ${config.apps.length} Baidu app(s) at ${config.baidu.baseUrl}: ${gateway.graphqlUrl} (${config.mode} mode)`);
+  }
+  const stop = async () => {
+    await gateway.close();
+    await dev?.emulator.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApiKeys } from "./auth";
+import { BaiduClient } from "./baidu/client";
+import { systemClock, type Clock } from "./clock";
+import type { GatewayConfig } from "./config";
+import type { GatewayContext } from "./context";
+import { createFormatError, unauthenticated } from "./errors";
+import { createGraphQLHandler, send } from "./http";
+import type { Logger } from "./log";
+import { createSchema } from "./schema";
+
+export interface Gateway {
+  /** Where GraphQL is served, e.g. http://127.0.0.1:4000/graphql */
+  readonly graphqlUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development), `GET /healthz`. */
+export async function startGateway({ config, logger, clock = systemClock }: GatewayOptions): Promise<Gateway> {
+  const development = config.mode === "development";
+  const baidu = new BaiduClient({
+    baseUrl: config.baidu.baseUrl,
+    apps: config.apps,
+    transport: { timeoutMs: config.baidu.timeoutMs, kind: config.baidu.transport, connections: config.baidu.connections },
+    retry: config.baidu.retry,
+    clock,
+    logger,
+  });
+  const apiKeys = new ApiKeys(config.apiKeys);
+  const apps = new Map(config.apps.map((app) => [app.appKey, app]));
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: await createSchema(),
+    formatError: createFormatError({ logger, development }),
+    includeStacktraceInErrorResponses: development,
+    introspection: development,
+    plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false })],
+  });
+  await apollo.start();
+  const graphql = createGraphQLHandler(apollo, async (request) => {
+    const caller = apiKeys.authenticate(request.headers.authorization);
+    if (!caller) throw unauthenticated();
+    return { caller, baidu, apps };
+  });
+  const server = createServer((request, response) => {
+    const [path = "", query = ""] = (request.url ?? "/").split("?", 2);
+    if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
+    if (path === "/graphql") {
+      graphql(request, response, query ? `?${query}` : "").catch((error: unknown) => {
+        logger.error("HTTP handler failed", { error: String(error) });
+        if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
+      });
+      return;
+    }
+    send(response, 404, "text/plain", "Not found: GraphQL is served at /graphql");
+  });
+  server.keepAliveTimeout = 10_000;
+  await listen(server, config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    graphqlUrl: `http://${config.host}:${port}/graphql`,
+    port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await baidu.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+}
