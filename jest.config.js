@@ -6,8 +6,8 @@ module.exports = {
   // Types are checked by `tsc --noEmit` in `npm test`; Jest only transpiles. ky ships ESM only,
   // so its files are transpiled to CommonJS as well.
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: { ignoreCodes: [151002] } }],
-    "^.+/node_modules/ky/.+\\.js$": ["ts-jest", { isolatedModules: true, tsconfig: { allowJs: true, module: "commonjs" } }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: { ignoreCodes: [151002] } }],
+    "^.+/node_modules/ky/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } }],
   },
   transformIgnorePatterns: ["/node_modules/(?!ky/)"],
 };

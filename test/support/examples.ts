@@ -1,0 +1,181 @@
+import type {
+  AppendAfterSaleOrdersInput,
+  ImportOrderInput,
+  UpdateAfterSaleOrderInput,
+  UpdateAfterSaleOrderStatusInput,
+  UpdateOrderInfoInput,
+  UpdateOrderLogisticsInput,
+  UpdateOrderStatusInput,
+  AfterSaleInput,
+  DetailPageInput,
+  OrderInfoInput,
+} from "../generated/graphql";
+import { SHOP } from "./harness";
+
+/**
+ * Each mutation's input for the example bodies of the spec (baidu-ordercenter-api.md §1.5), with
+ * the spec's `<APPKEY>` placeholder filled in with the test app's key, and the body Baidu should get.
+ */
+const K = SHOP.appKey;
+const user = { appKey: K, openId: "open-id-of-the-buyer", sceneId: "159259079195" };
+
+const orderDetail: DetailPageInput = { status: "CLICKABLE", swanSchema: `baiduboxapp://swan/${K}/pages/order?id=2221554346520` };
+const productDetail: DetailPageInput = { status: "CLICKABLE", swanSchema: `baiduboxapp://swan/${K}/pages/item?id=1014093064` };
+const refundDetail: DetailPageInput = { status: "CLICKABLE", name: "", swanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne` };
+
+const orderInfo: OrderInfoInput = {
+  resourceId: "2221554346520",
+  category: "PHYSICAL_GOODS",
+  status: "COMPLETED",
+  products: [
+    {
+      productId: "1014093064",
+      name: "苹果",
+      description: "5斤装",
+      quantity: 1,
+      price: 2390,
+      payPrice: 2390,
+      images: ["https://example.invalid/a.jpeg"],
+      detailPage: productDetail,
+      skuAttrs: [{ name: "规格", value: "5斤" }],
+    },
+  ],
+  payment: {
+    paidAt: 1571026201,
+    method: "ONLINE",
+    amount: 2390,
+    paid: true,
+    discounts: [{ name: "优惠券使用", value: 100, quantity: 1 }],
+    charges: [{ name: "运费", value: 100, quantity: 1 }],
+  },
+  appraise: { status: "HIDDEN", swanSchema: "" },
+  orderDetail,
+};
+
+export const importOrderInput: ImportOrderInput = { ...user, order: { ...orderInfo, title: "test", createdAt: 1571026201, updatedAt: 1571026201 } };
+
+const mainOrderWire = {
+  Products: [
+    {
+      ID: "1014093064",
+      Name: "苹果",
+      Desc: "5斤装",
+      Quantity: 1,
+      Price: 2390,
+      PayPrice: 2390,
+      ImgList: ["https://example.invalid/a.jpeg"],
+      DetailPage: { Status: 2, SwanSchema: `baiduboxapp://swan/${K}/pages/item?id=1014093064` },
+      SkuAttr: [{ Name: "规格", Value: "5斤" }],
+    },
+  ],
+  Payment: {
+    Time: 1571026201,
+    Method: 1,
+    Amount: 2390,
+    IsPayment: true,
+    PreferentialInfo: [{ Name: "优惠券使用", Value: 100, Quantity: 1 }],
+    PaymentInfo: [{ Name: "运费", Value: 100, Quantity: 1 }],
+  },
+  Appraise: { Status: 0, SwanSchema: "" },
+  OrderDetail: { Status: 2, SwanSchema: `baiduboxapp://swan/${K}/pages/order?id=2221554346520` },
+};
+
+/** spec §1.5 "E1: add main order". */
+export const importOrderBody = {
+  Data: [{ CateID: 1, BizAPPID: K, Title: "test", ResourceID: "2221554346520", Ctime: 1571026201, Mtime: 1571026201, Status: 200, EXT: { MainOrder: mainOrderWire } }],
+};
+
+export const updateOrderInfoInput: UpdateOrderInfoInput = { ...user, order: orderInfo };
+
+/** E2 has no example in the spec: E1's item without Title, Ctime and Mtime (spec §1.4.1). */
+export const updateOrderInfoBody = { Data: [{ CateID: 1, BizAPPID: K, ResourceID: "2221554346520", Status: 200, EXT: { MainOrder: mainOrderWire } }] };
+
+export const updateOrderStatusInput: UpdateOrderStatusInput = {
+  ...user,
+  orders: [
+    { resourceId: "2221554346520", category: "VIRTUAL_GOODS", status: "COMPLETED" },
+    { resourceId: "3221554346520", category: "VIRTUAL_GOODS", status: "COMPLETED" },
+  ],
+};
+
+/** spec §1.5 "E3: update main order status (batch)". */
+export const updateOrderStatusBody = {
+  Data: [
+    { CateID: 2, BizAPPID: K, ResourceID: "2221554346520", Status: 200 },
+    { CateID: 2, BizAPPID: K, ResourceID: "3221554346520", Status: 200 },
+  ],
+};
+
+const afterSale: AfterSaleInput = {
+  status: "PROCESSING",
+  items: [
+    {
+      subOrderId: "onlyOne",
+      status: "PROCESSING",
+      createdAt: 1571026201,
+      updatedAt: 1571026201,
+      type: "REFUND_ONLY",
+      orderDetail: refundDetail,
+      refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 10 }] },
+    },
+  ],
+};
+
+export const appendAfterSaleOrdersInput: AppendAfterSaleOrdersInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
+export const updateAfterSaleOrderInput: UpdateAfterSaleOrderInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
+
+/** spec §1.5 "E4/E5: append / overwrite after-sale info". */
+export const afterSaleBody = {
+  Data: [
+    {
+      CateID: 2,
+      BizAPPID: K,
+      ResourceID: "2221554346520",
+      EXT: {
+        SubsOrder: {
+          Status: 401,
+          Items: [
+            {
+              SubOrderID: "onlyOne",
+              SubStatus: 401,
+              CTime: 1571026201,
+              MTime: 1571026201,
+              OrderType: 1,
+              OrderDetail: { Status: 2, Name: "", SwanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne` },
+              Refund: { Amount: 10, Product: [{ ID: "1014093064", Quantity: 1, Amount: 10 }] },
+            },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+export const updateAfterSaleOrderStatusInput: UpdateAfterSaleOrderStatusInput = {
+  ...user,
+  resourceId: "2221554346520",
+  category: "VIRTUAL_GOODS",
+  afterSale: { status: "REFUNDED", items: [{ subOrderId: "onlyOne", status: "REFUNDED" }] },
+};
+
+/** spec §1.5 "E6: update after-sale status". */
+export const afterSaleStatusBody = {
+  Data: [{ CateID: 2, BizAPPID: K, ResourceID: "2221554346520", EXT: { SubsOrder: { Status: 402, Items: [{ SubOrderID: "onlyOne", SubStatus: 402 }] } } }],
+};
+
+export const updateOrderLogisticsInput: UpdateOrderLogisticsInput = {
+  ...user,
+  resourceId: "2221554346520",
+  category: "PHYSICAL_GOODS",
+  express: [{ trackingNumber: "SF1234567890", courierName: "顺丰快递", courierCode: "SFEXPRESS", type: "TO_USER" }],
+};
+
+/** spec §1.5 "E7: logistics". */
+export const logisticsBody = {
+  Data: [
+    { CateID: 1, BizAPPID: K, ResourceID: "2221554346520", EXT: { MainOrder: { Express: [{ ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 }] } } },
+  ],
+};
+
+/** The query string every example call sends, the token aside (spec §1.5). */
+export const exampleQuery = { open_id: "open-id-of-the-buyer", scene_id: "159259079195", scene_type: "2", pm_app_key: SHOP.pmAppKey };

@@ -1,0 +1,109 @@
+import "reflect-metadata";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type FormattedExecutionResult } from "graphql";
+import { sha256Hex } from "../../src/auth";
+import type { Clock } from "../../src/clock";
+import type { AppConfig, GatewayConfig } from "../../src/config";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server";
+import { createLogger } from "../../src/log";
+import { startGateway, type Gateway } from "../../src/server";
+
+/** The app of Baidu's doc examples, configured in every harness. */
+export const SHOP: AppConfig = { name: "shop", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", appSecret: "shop-app-secret-5f1e", pmAppKey: "shop-pm-app-key" };
+export const OTHER: AppConfig = { name: "other", appKey: "OtherAppKeyOtherAppKeyOtherAppKe", appSecret: "other-app-secret-9c2d", pmAppKey: "other-pm-app-key" };
+
+/** API keys: one for every app, one for SHOP only. */
+export const ADMIN_KEY = "test-admin-key-0c8f3a";
+export const SHOP_KEY = "test-shop-only-key-77b1";
+
+/** A clock whose sleeps return at once and are recorded; `hold` makes the next sleeps wait for the test. */
+export function testClock(start = Date.UTC(2026, 0, 1)) {
+  let now = start;
+  const sleeps: number[] = [];
+  let gate: Promise<void> | undefined;
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+      if (gate) await gate;
+    },
+    random: () => 0.5,
+  };
+  return {
+    clock,
+    sleeps,
+    advance: (ms: number) => (now += ms),
+    /** Sleeps wait until the returned function is called. */
+    hold(): () => void {
+      let release!: () => void;
+      gate = new Promise((resolve) => (release = resolve));
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
+  };
+}
+
+export interface HarnessOptions {
+  emulator?: Partial<EmulatorOptions>;
+  config?: Partial<GatewayConfig>;
+  baidu?: Partial<GatewayConfig["baidu"]>;
+  clock?: Clock;
+}
+
+export interface Harness {
+  emulator: Emulator;
+  gateway: Gateway;
+  /** Every line the gateway logged. */
+  logs: string[];
+  /** Sends a typed operation; `key` defaults to the admin key, `null` sends none. */
+  send<R, V>(document: TypedDocumentNode<R, V>, variables: V, key?: string | null): Promise<{ status: number; body: FormattedExecutionResult<R>; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ apps: [SHOP, OTHER], ...options.emulator });
+  const logs: string[] = [];
+  const config: GatewayConfig = {
+    mode: "production",
+    host: "127.0.0.1",
+    port: 0,
+    logLevel: "debug",
+    emulator: false,
+    apps: [SHOP, OTHER],
+    apiKeys: [
+      { name: "admin", sha256: sha256Hex(ADMIN_KEY), apps: ["*"] },
+      { name: "shop-only", sha256: sha256Hex(SHOP_KEY), apps: [SHOP.appKey] },
+    ],
+    ...options.config,
+    baidu: {
+      baseUrl: emulator.url,
+      timeoutMs: 2000,
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 },
+      transport: "pooled",
+      connections: 16,
+      ...options.baidu,
+    },
+  };
+  const gateway = await startGateway({ config, logger: createLogger({ level: "debug", write: (line) => logs.push(line) }), clock: options.clock ?? testClock().clock });
+  return {
+    emulator,
+    gateway,
+    logs,
+    async send(document, variables, key = ADMIN_KEY) {
+      const response = await fetch(gateway.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: JSON.parse(text), text };
+    },
+    async close() {
+      await gateway.close();
+      await emulator.close();
+    },
+  };
+}
