@@ -37,7 +37,7 @@ export function exampleCurl(graphqlUrl: string): string {
     `  -H 'content-type: application/json' \\`,
     `  -H 'authorization: Bearer ${DEV_API_KEY}' \\`,
     `  --data-binary @- <<'JSON'`,
-    JSON.stringify(EXAMPLE_REQUEST),
+    JSON.stringify(EXAMPLE_REQUEST, null, 2),
     `JSON`,
   ].join("\n");
 }

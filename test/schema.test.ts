@@ -1,0 +1,22 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderSchema } from "../src/emit-schema";
+import { SCHEMA_FILE } from "../src/schema";
+
+describe("schema/schema.graphql", () => {
+  it("matches the schema the classes build (run `npm run schema` after changing them)", async () => {
+    const committed = readFileSync(join(__dirname, "..", SCHEMA_FILE), "utf8");
+    expect(await renderSchema()).toBe(committed);
+  });
+
+  it("documents every enum value with its Baidu code", async () => {
+    const sdl = await renderSchema();
+    const enums = [...sdl.matchAll(/enum (\w+) \{([^}]*)\}/g)];
+    expect(enums.map(([, name]) => name).sort()).toEqual(["AfterSaleStatus", "AfterSaleType", "DetailPageStatus", "ExpressType", "OrderCategory", "OrderStatus", "PaymentMethod"]);
+    for (const [, name, body] of enums) {
+      const values = body!.match(/^\s+[A-Z_]+$/gm) ?? [];
+      const described = body!.match(/"""\s*\d+\b/g) ?? [];
+      expect({ name, described: described.length }).toEqual({ name, described: values.length });
+    }
+  });
+});
