@@ -52,8 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const reader = new Reader(problems);
   const baidu = (file.baidu ?? {}) as Raw;
   const retry = (baidu.retry ?? {}) as Raw;
-  const apps = [...reader.list(file.apps, "apps").map((raw, i) => reader.app(raw as Raw, `apps[${i}]`, env)), ...envApp(env, reader)];
-  const apiKeys = [...reader.list(file.apiKeys, "apiKeys").map((raw, i) => reader.apiKey(raw as Raw, `apiKeys[${i}]`)), ...envApiKey(env)];
+  const apps = [...reader.list(file.apps, "apps").map((raw, i) => reader.app(raw, `apps[${i}]`, env)), ...envApp(env, reader)];
+  const apiKeys = [...reader.list(file.apiKeys, "apiKeys").map((raw, i) => reader.apiKey(raw, `apiKeys[${i}]`)), ...envApiKey(env, reader)];
   const mode = reader.oneOf(env.GATEWAY_MODE ?? file.mode ?? (env.NODE_ENV === "production" ? "production" : "development"), "mode", ["development", "production"] as const);
   const config: GatewayConfig = {
     mode,
@@ -76,20 +76,50 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     apiKeys,
   };
   checkReferences(config, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => withoutSecrets(problem, apps)));
   return config;
 }
 
+/** A value pasted into the wrong field may be echoed in a problem (an appKey reference): never let a secret through. */
+function withoutSecrets(problem: string, apps: readonly AppConfig[]): string {
+  return apps.reduce((text, app) => (app.appSecret.length >= MIN_SCRUBBED_LENGTH ? text.replaceAll(app.appSecret, "[REDACTED]") : text), problem);
+}
+
+/** Scrubbing a one- or two-character "secret" would garble every message; such a secret is a mistake anyway. */
+const MIN_SCRUBBED_LENGTH = 3;
+
 function readFile(path: string | undefined, problems: string[]): Raw {
   if (!path) return {};
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Raw;
-    problems.push(`GATEWAY_CONFIG (${path}): must hold a JSON object`);
+    text = readFileSync(path, "utf8");
   } catch (error) {
-    problems.push(`GATEWAY_CONFIG (${path}): cannot be read as JSON (${(error as Error).message})`);
+    problems.push(`GATEWAY_CONFIG (${path}): cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`);
+    return {};
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    problems.push(`GATEWAY_CONFIG (${path}): is not valid JSON (${jsonErrorWithoutText(error)})`);
+    return {};
+  }
+  if (isObject(parsed)) return parsed;
+  problems.push(`GATEWAY_CONFIG (${path}): must hold a JSON object`);
   return {};
+}
+
+/**
+ * Node 20's JSON.parse quotes the text around some errors (`Unexpected token 'x', ..."Secret": x"...
+ * is not valid JSON`), which may be a secret: keep only messages that quote nothing.
+ */
+function jsonErrorWithoutText(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  return message === "" || message.includes('"') ? "unexpected character" : message;
+}
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function envApp(env: NodeJS.ProcessEnv, reader: Reader): AppConfig[] {
@@ -97,8 +127,8 @@ function envApp(env: NodeJS.ProcessEnv, reader: Reader): AppConfig[] {
   return [reader.app({ name: "env", appKey: env.BAIDU_APP_KEY, appSecret: env.BAIDU_APP_SECRET, pmAppKey: env.BAIDU_PM_APP_KEY }, "BAIDU_APP_KEY/BAIDU_APP_SECRET/BAIDU_PM_APP_KEY", env)];
 }
 
-function envApiKey(env: NodeJS.ProcessEnv): ApiKeyConfig[] {
-  return env.GATEWAY_API_KEY_SHA256 ? [{ name: "env", sha256: env.GATEWAY_API_KEY_SHA256.toLowerCase(), apps: ["*"] }] : [];
+function envApiKey(env: NodeJS.ProcessEnv, reader: Reader): ApiKeyConfig[] {
+  return env.GATEWAY_API_KEY_SHA256 ? [{ name: "env", sha256: reader.sha256(env.GATEWAY_API_KEY_SHA256, "GATEWAY_API_KEY_SHA256"), apps: ["*"] }] : [];
 }
 
 function checkReferences(config: GatewayConfig, problems: string[]): void {
@@ -149,7 +179,16 @@ class Reader {
     return [];
   }
 
-  app(raw: Raw, path: string, env: NodeJS.ProcessEnv): AppConfig {
+  /** An entry of a list that must be an object; undefined (and the problem recorded) otherwise. */
+  entry(value: unknown, path: string): Raw | undefined {
+    if (isObject(value)) return value;
+    this.problems.push(`${path}: must be an object`);
+    return undefined;
+  }
+
+  app(value: unknown, path: string, env: NodeJS.ProcessEnv): AppConfig {
+    const raw = this.entry(value, path);
+    if (!raw) return { name: "", appKey: "", appSecret: "", pmAppKey: "" };
     const secretEnv = typeof raw.appSecretEnv === "string" ? raw.appSecretEnv : undefined;
     const secret = secretEnv ? env[secretEnv] : raw.appSecret;
     if (secretEnv && !secret) this.problems.push(`${path}.appSecretEnv: environment variable ${secretEnv} is not set`);
@@ -162,9 +201,17 @@ class Reader {
     };
   }
 
-  apiKey(raw: Raw, path: string): ApiKeyConfig {
-    const sha256 = this.text(raw.sha256, `${path}.sha256`).toLowerCase();
-    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) this.problems.push(`${path}.sha256: must be 64 hexadecimal characters (the SHA-256 of the key)`);
+  /** Only the hash of an API key is configured; a wrong value is not repeated (it may be the key itself). */
+  sha256(value: unknown, path: string): string {
+    const sha256 = this.text(value, path).toLowerCase();
+    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) this.problems.push(`${path}: must be 64 hexadecimal characters (the SHA-256 of the key)`);
+    return sha256;
+  }
+
+  apiKey(value: unknown, path: string): ApiKeyConfig {
+    const raw = this.entry(value, path);
+    if (!raw) return { name: "", sha256: "", apps: [] };
+    const sha256 = this.sha256(raw.sha256, `${path}.sha256`);
     const apps = this.list(raw.apps, `${path}.apps`);
     if (apps.length === 0) this.problems.push(`${path}.apps: must list at least one appKey, or "*"`);
     return { name: this.text(raw.name, `${path}.name`), sha256, apps: apps.map((a, i) => this.text(a, `${path}.apps[${i}]`)) };

@@ -11,9 +11,22 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * A secret-bearing parameter: first in a form body or after `?`/`&`, also percent-encoded (a URL
+ * inside a URL). Its value ends at `&`, `#`, `%26`, whitespace, a quote or a backslash (a JSON escape).
+ */
+const SECRET_PARAM = /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refresh_token)(?:=|%3D))(?:(?!%26)[^&#\s"'\\])*/gi;
+
 /** Rewrites secret-bearing query parameters, as octokit does for `access_token` and `client_secret`. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:access_token|client_secret|refresh_token)=)[^&#\s"]*/gi, "$1[REDACTED]");
+  return url.replace(SECRET_PARAM, "$1[REDACTED]");
+}
+
+/** Fields that hold a secret by their name alone, at any depth (an app's config, a token answer). */
+const SECRET_FIELD = /^(?:access_?token|refresh_?token|client_?secret|app_?secret|authorization|api_?key)$/i;
+
+function hideSecretFields(key: string, value: unknown): unknown {
+  return SECRET_FIELD.test(key) && value !== undefined && value !== null ? "[REDACTED]" : value;
 }
 
 export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
@@ -21,7 +34,7 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
   const min = RANK[options.level];
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, hideSecretFields);
     write(redactUrl(line));
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };

@@ -1,0 +1,78 @@
+import { cpus, release, totalmem, type } from "node:os";
+import { failureCount, type Failures } from "./measure";
+import type { Row } from "./scenarios";
+import type { Verdict } from "./targets";
+
+export interface RunInfo {
+  date: Date;
+  durationS: number;
+  warmupS: number;
+  wallS: number;
+}
+
+/** One judged table per run; `--runs 2` gives two, to show the noise between them. */
+export interface JudgedRun {
+  rows: Row[];
+  verdicts: Map<Row["id"], Verdict>;
+}
+
+const HEADER = ["Scenario", "Conns", "Req/s", "p50 ms", "p99 ms", "Errors", "CPU µs/req: gateway · emulator · client", "Target", "Result"];
+
+/** The whole report as Markdown: printed as-is and written to bench/results/latest.md. */
+export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): string {
+  const failed = runs.flatMap((run) => [...run.verdicts.values()]).filter((verdict) => !verdict.pass).length;
+  const lines = [
+    "# Benchmark: latest run",
+    "",
+    `- Machine: ${describeMachine()}`,
+    `- Date: ${info.date.toISOString()}`,
+    `- Settings: ${info.durationS} s per measured scenario after a ${info.warmupS} s warm-up; ${runs.length} run(s); wall time ${Math.round(info.wallS)} s`,
+    `- Outcome: ${failed === 0 ? "every target passes" : `${failed} target(s) fail`}`,
+  ];
+  runs.forEach((run, i) => {
+    lines.push("", `## Run ${i + 1}`, "", row(HEADER), row(HEADER.map(() => "---")));
+    for (const r of run.rows) lines.push(row(cells(r, run.verdicts.get(r.id)!)));
+  });
+  lines.push("", ...NOTES);
+  return lines.join("\n") + "\n";
+}
+
+function cells(r: Row, verdict: Verdict): string[] {
+  const m = r.measurement;
+  const cpu = [m.cpuUs.gateway, m.cpuUs.emulator, m.cpuUs.client].map((us) => (us === undefined || Number.isNaN(us) ? "—" : String(Math.round(us))));
+  return [r.label, String(r.connections), Math.round(m.rps).toLocaleString("en-US"), m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), errors(m.failures), cpu.join(" · "), verdict.target, verdict.pass ? "pass" : "**FAIL**"];
+}
+
+function errors(failures: Failures): string {
+  const total = failureCount(failures);
+  if (total === 0) return "0";
+  return `${total} (non-2xx ${failures.non2xx}, error bodies ${failures.body}, network ${failures.network})`;
+}
+
+function row(values: readonly string[]): string {
+  return `| ${values.map((value) => value.replace(/\|/g, "\\|")).join(" | ")} |`;
+}
+
+function describeMachine(): string {
+  const cores = cpus();
+  const memoryGb = (totalmem() / 1024 ** 3).toFixed(1);
+  return `${cores.length} cores (${cores[0]?.model.trim() ?? "unknown CPU"}), ${memoryGb} GB RAM, ${type()} ${release()}, Node ${process.version}`;
+}
+
+const NOTES = [
+  "How to read it:",
+  "",
+  "- All three processes (this load generator, the gateway, the emulator) share the machine's cores on loopback.",
+  "- `limit` sends the call with undici's `request` over a keep-alive pool, body serialised once; `direct` sends it with ky's defaults;",
+  "  both fetch one token first and send the real query string and body, checked against the gateway's dry-run preview.",
+  "- Errors: non-2xx answers, 2xx bodies with GraphQL `errors` (or a Baidu `errno` other than 0, or without the expected data),",
+  "  and connection errors or timeouts. A row with any error fails, however fast it was.",
+  "- Latencies are per request, closed loop (one request in flight per connection), with sub-millisecond precision.",
+  "- CPU per request is the process's user + system time from /proc/<pid>/stat (this process: `process.cpuUsage()`) over the",
+  "  measured window, divided by completed requests. `—`: the process is not involved.",
+  "- Token burst: a fresh gateway, warmed up with the dry-run mutation (which never fetches a token), then 1,000 mutations on",
+  "  1,000 connections at once; token and upstream calls are counted in the emulator's request log, emptied just before.",
+  "- Memory: RSS (VmRSS) of the measured gateway after a warm-up, then after each of three rounds at 50 connections; peak is VmHWM,",
+  "  the highest RSS over the gateway's life (every scenario above ran on it). The live heap after the last full GC (from the",
+  "  gateway's `--trace-gc` output) is shown beside it: if it stays flat while RSS grows, V8 sized its heap up; it is not a leak.",
+];

@@ -1,0 +1,88 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { renderMarkdown, type JudgedRun } from "./report";
+import { anyChildDied, liveChildren } from "./processes";
+import { runTable } from "./scenarios";
+import { judge } from "./targets";
+
+/** dist/bench/run.js → the repository root, where bench/results lives (not dist/). */
+const RESULTS = join(__dirname, "..", "..", "bench", "results", "latest.md");
+
+const USAGE = `npm run bench -- [--duration 5] [--warmup 1.5] [--runs 1] [--profile-gateway DIR] [--check]
+  --duration         seconds per measured scenario (and per memory round)
+  --warmup           seconds of warm-up before each scenario (default: the duration, at most 1.5)
+  --runs             run the whole table this many times in a row, to show the noise
+  --profile-gateway  write a --cpu-prof profile of the measured gateway into DIR (keep it out of the repo)
+  --check            exit with code 1 when a target fails`;
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  runs: number;
+  profileDir: string | undefined;
+  check: boolean;
+}
+
+function readOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: "string", default: "5" },
+      warmup: { type: "string" },
+      runs: { type: "string", default: "1" },
+      "profile-gateway": { type: "string" },
+      check: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const durationS = Number(values.duration);
+  const warmupS = values.warmup === undefined ? Math.min(1.5, durationS) : Number(values.warmup);
+  const runs = Number(values.runs);
+  if (!(durationS > 0) || !(warmupS >= 0) || !Number.isInteger(runs) || runs < 1) throw new Error(`Bad options.\n${USAGE}`);
+  const profileDir = values["profile-gateway"] === undefined ? undefined : resolve(values["profile-gateway"]);
+  return { durationS, warmupS, runs, profileDir, check: values.check };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  const started = performance.now();
+  const date = new Date();
+  const progress = (line: string) => process.stderr.write(`  ${line}\n`);
+  const runs: JudgedRun[] = [];
+  for (let i = 1; i <= options.runs; i++) {
+    process.stderr.write(`bench: run ${i} of ${options.runs}\n`);
+    const settings = {
+      durationS: options.durationS,
+      warmupS: options.warmupS,
+      gatewayNodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [],
+      progress,
+    };
+    // A child that dies mid-run ends the benchmark at once, with its output, instead of timing out.
+    const rows = await Promise.race([runTable(settings), anyChildDied()]);
+    runs.push({ rows, verdicts: judge(rows) });
+  }
+  const markdown = renderMarkdown(runs, { date, durationS: options.durationS, warmupS: options.warmupS, wallS: (performance.now() - started) / 1000 });
+  mkdirSync(join(RESULTS, ".."), { recursive: true });
+  writeFileSync(RESULTS, markdown);
+  process.stdout.write(`\n${markdown}\nWritten to ${RESULTS}\n`);
+  const failed = runs.some((run) => [...run.verdicts.values()].some((verdict) => !verdict.pass));
+  if (options.check && failed) process.exitCode = 1;
+}
+
+// Children must not outlive the benchmark, whether it ends normally, on an error or on Ctrl-C.
+process.on("exit", () => liveChildren().forEach((child) => child.killNow()));
+process.once("SIGINT", () => {
+  process.stderr.write("bench: interrupted; stopping the emulator and gateways\n");
+  Promise.all(liveChildren().map((child) => child.stop())).finally(() => process.exit(130));
+});
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await Promise.all(liveChildren().map((child) => child.stop()));
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
+import { sha256Hex } from "../src/auth";
+import { DEV_APP } from "../src/emulator/dev-app";
+import { EXAMPLE_REQUEST } from "../src/example";
+import { Child, freePort, waitReady } from "./processes";
+import { AFTER_SALE_BODY, AFTER_SALE_QUERY } from "./upstream";
+
+/** A server the benchmark started as a child process. */
+export interface Server {
+  child: Child;
+  /** e.g. http://127.0.0.1:40123 */
+  origin: string;
+}
+
+/** This file runs as dist/bench/stack.js; the entry points sit in dist/src. */
+const DIST_SRC = join(__dirname, "..", "src");
+
+/**
+ * Children get PATH and their settings only, so a GATEWAY_CONFIG or BAIDU_* variable in the
+ * caller's shell cannot point the benchmark at another setup (or at Baidu).
+ */
+function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? "", ...settings };
+}
+
+/** The standalone emulator (`npm run emulator`) with the dev app's credentials. */
+export async function startEmulator(): Promise<Server> {
+  const port = await freePort();
+  const env = childEnv({ EMULATOR_HOST: "127.0.0.1", EMULATOR_PORT: String(port), EMULATOR_APP_KEY: DEV_APP.appKey, EMULATOR_APP_SECRET: DEV_APP.appSecret });
+  const child = new Child("emulator", join(DIST_SRC, "emulator", "main.js"), env);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitReady(`${origin}/__emulator/health`, child);
+  return { child, origin };
+}
+
+/** The gateway (`npm start`) in production mode with one app and one API key, talking to the emulator. */
+export async function startGateway(name: string, emulatorOrigin: string, apiKey: string, nodeArgs: readonly string[] = []): Promise<Server> {
+  const port = await freePort();
+  const env = childEnv({
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    GATEWAY_MODE: "production",
+    LOG_LEVEL: "warn",
+    GATEWAY_API_KEY_SHA256: sha256Hex(apiKey),
+    BAIDU_APP_KEY: DEV_APP.appKey,
+    BAIDU_APP_SECRET: DEV_APP.appSecret,
+    BAIDU_PM_APP_KEY: DEV_APP.pmAppKey,
+    BAIDU_BASE_URL: emulatorOrigin,
+  });
+  const child = new Child(name, join(DIST_SRC, "main.js"), env, nodeArgs);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitReady(`${origin}/healthz`, child);
+  return { child, origin };
+}
+
+/** The doc example mutation (README, `npm start`): one update/sub/info call per request. */
+export const MUTATION = JSON.stringify(EXAMPLE_REQUEST);
+
+/** The same mutation with `dryRun: true`: parsing, auth, validation and mapping, no upstream call. */
+export const DRY_RUN = JSON.stringify(dryRun(EXAMPLE_REQUEST.query));
+
+/** The cheapest operation the server answers, to price Apollo and HTTP alone. */
+export const TYPENAME = JSON.stringify({ query: "{ __typename }" });
+
+function dryRun(query: string) {
+  return { query, variables: { input: { ...EXAMPLE_REQUEST.variables.input, dryRun: true } } };
+}
+
+/**
+ * Asks the gateway for its dry-run preview of the example and fails unless the direct clients
+ * send the same query string and body: otherwise `limit` and `direct` would price another call.
+ */
+export async function checkSameRequest(gateway: Server, apiKey: string): Promise<void> {
+  const query = EXAMPLE_REQUEST.query.replace("allApplied", "allApplied request { path query { name value } body }");
+  const response = await fetch(`${gateway.origin}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(dryRun(query)),
+  });
+  const answer = (await response.json()) as { data?: { updateAfterSaleOrder?: { request?: { query: Array<{ name: string; value: string }>; body: unknown } } } };
+  const preview = answer.data?.updateAfterSaleOrder?.request;
+  const sameQuery = isDeepStrictEqual(preview?.query.map(({ name, value }) => [name, value]), AFTER_SALE_QUERY);
+  if (!preview || !sameQuery || !isDeepStrictEqual(preview.body, AFTER_SALE_BODY)) {
+    throw new Error(`The gateway's request for the example differs from bench/upstream.ts; update AFTER_SALE_BODY/QUERY:\n${JSON.stringify(answer)}`);
+  }
+}

@@ -1,0 +1,73 @@
+import { request } from "undici";
+import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE } from "../src/baidu/endpoints";
+import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev-mode";
+import { DEV_APP } from "../src/emulator/dev-app";
+
+/**
+ * Baidu's update/sub/info doc example as the gateway sends it for `EXAMPLE_REQUEST`. The doc's
+ * `"Status": 0` and `"SubStatus": ""` placeholders are filled with 401 (退款中, what PROCESSING
+ * maps to): the emulator, like Baidu, answers the placeholders with errno 40001. `run` checks this
+ * body against the gateway's own dry-run preview, so the direct clients and the gateway cannot drift.
+ */
+export const AFTER_SALE_BODY = {
+  Data: [
+    {
+      CateID: 2,
+      BizAPPID: DEV_APP.appKey,
+      ResourceID: "2221554346520",
+      EXT: {
+        SubsOrder: {
+          Status: 401,
+          Items: [
+            {
+              SubOrderID: "onlyOne",
+              SubStatus: 401,
+              CTime: 1571026201,
+              MTime: 1571026201,
+              OrderDetail: {
+                Status: 2,
+                Name: "",
+                SwanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
+              },
+              Refund: { Amount: 10, Product: [{ ID: "1014093064", Quantity: 1, Amount: 0 }] },
+              OrderType: 1,
+            },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+/** The query string of the call, the token aside, in the order Baidu's SDKs build it. */
+export const AFTER_SALE_QUERY: ReadonlyArray<[string, string]> = [
+  ["open_id", DEV_OPEN_ID],
+  ["scene_type", "2"],
+  ["pm_app_key", DEV_APP.pmAppKey],
+];
+
+export const AFTER_SALE_PATH = ENDPOINTS.updateSubInfo.path;
+
+/** One client-credentials token from the emulator, as any integration fetches it at start. */
+export async function fetchToken(origin: string): Promise<string> {
+  const query = new URLSearchParams({ grant_type: TOKEN_GRANT_TYPE, client_id: DEV_APP.appKey, client_secret: DEV_APP.appSecret, scope: TOKEN_SCOPE });
+  const answer = await request(`${origin}${TOKEN_PATH}?${query}`);
+  const body = (await answer.body.json()) as { access_token?: string };
+  if (answer.statusCode !== 200 || !body.access_token) throw new Error(`The emulator refused a token: HTTP ${answer.statusCode} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/**
+ * Creates order 2221554346520 with after-sale order "onlyOne" (the dev seed) with one E1 call, so
+ * that update/sub/info applies (`rows_affected` "1") instead of missing the order.
+ */
+export async function seedOrder(origin: string, token: string): Promise<void> {
+  const query = new URLSearchParams([["access_token", token], ["scene_id", "159259079195"], ...AFTER_SALE_QUERY]);
+  const answer = await request(`${origin}${ENDPOINTS.addMainInfo.path}?${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ Data: [SEED_ORDER] }),
+  });
+  const text = await answer.body.text();
+  if (answer.statusCode !== 200 || !text.includes('"errno":0')) throw new Error(`Seeding the example order failed: HTTP ${answer.statusCode} ${text}`);
+}

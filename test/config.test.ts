@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sha256Hex } from "../src/auth";
+import { ConfigError, loadConfig, type GatewayConfig } from "../src/config";
+
+const SECRET = "Zq8sX3vLw9Tn4Rb7Kd2Mh6Yp";
+const KEY_HASH = sha256Hex("some-api-key");
+const APP = { name: "shop", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", appSecret: SECRET, pmAppKey: "shop-pm" };
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "gateway-config-"))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `content` (JSON unless a string) to a temp file and returns the env naming it. */
+function file(content: unknown): NodeJS.ProcessEnv {
+  const path = join(dir, "gateway.json");
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return { GATEWAY_CONFIG: path };
+}
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    expect(error.message).toBe(`The configuration has ${error.problems.length} problem(s):\n${error.problems.map((p) => `  - ${p}`).join("\n")}`);
+    return error.problems;
+  }
+  throw new Error("loadConfig accepted the configuration");
+}
+
+describe("loadConfig", () => {
+  it("reads a valid file into the gateway's configuration", () => {
+    const env = file({
+      mode: "production",
+      port: 8080,
+      logLevel: "warn",
+      baidu: { baseUrl: "https://openapi.baidu.com/", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, transport: "builtin", connections: 8 },
+      apps: [APP],
+      apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
+    });
+    expect(loadConfig(env)).toEqual<GatewayConfig>({
+      mode: "production",
+      host: "127.0.0.1",
+      port: 8080,
+      logLevel: "warn",
+      emulator: false,
+      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, transport: "builtin", connections: 8 },
+      apps: [APP],
+      apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
+    });
+  });
+
+  it("lets environment variables override the file", () => {
+    const env = { ...file({ mode: "development", port: 8080, apps: [APP], apiKeys: [] }), GATEWAY_MODE: "production", PORT: "9090", HOST: "0.0.0.0", BAIDU_MAX_ATTEMPTS: "2", GATEWAY_API_KEY_SHA256: KEY_HASH };
+    expect(loadConfig(env)).toMatchObject({ mode: "production", port: 9090, host: "0.0.0.0", baidu: { retry: { maxAttempts: 2 } }, apiKeys: [{ name: "env", sha256: KEY_HASH, apps: ["*"] }] });
+  });
+
+  it("reads one app from BAIDU_APP_KEY, BAIDU_APP_SECRET and BAIDU_PM_APP_KEY", () => {
+    const env = { BAIDU_APP_KEY: APP.appKey, BAIDU_APP_SECRET: SECRET, BAIDU_PM_APP_KEY: "pm", GATEWAY_API_KEY_SHA256: KEY_HASH, NODE_ENV: "production" };
+    expect(loadConfig(env)).toMatchObject({ mode: "production", emulator: false, apps: [{ name: "env", appKey: APP.appKey, appSecret: SECRET, pmAppKey: "pm" }] });
+  });
+
+  it("reads an app secret from the environment variable named by appSecretEnv", () => {
+    const { appSecret: _inline, ...app } = APP;
+    const env = { ...file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }), SHOP_SECRET: SECRET };
+    expect(loadConfig(env).apps).toEqual([APP]);
+  });
+
+  it("names the unset variable of appSecretEnv", () => {
+    const { appSecret: _inline, ...app } = APP;
+    expect(problemsOf(file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }))).toEqual(["apps[0].appSecretEnv: environment variable SHOP_SECRET is not set"]);
+  });
+
+  it("runs against the emulator in development when no app is configured", () => {
+    expect(loadConfig({})).toEqual<GatewayConfig>({
+      mode: "development",
+      host: "127.0.0.1",
+      port: 4000,
+      logLevel: "info",
+      emulator: true,
+      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 }, transport: "pooled", connections: 128 },
+      apps: [],
+      apiKeys: [],
+    });
+  });
+
+  it("refuses production mode without an app or an API key", () => {
+    expect(problemsOf({ GATEWAY_MODE: "production" })).toEqual([
+      "apps: production mode needs at least one Baidu app (the emulator is for development)",
+      "apiKeys: production mode needs at least one API key",
+    ]);
+    expect(problemsOf({ ...file({ apps: [APP] }), NODE_ENV: "production" })).toEqual(["apiKeys: production mode needs at least one API key"]);
+  });
+
+  it("lists every problem at once, each with its path", () => {
+    const env = {
+      ...file({
+        mode: "staging",
+        port: 70000,
+        baidu: { baseUrl: "ftp://openapi.baidu.com", retry: { maxAttempts: 0 } },
+        apps: [{ name: "shop", appKey: "", appSecret: SECRET }, APP, APP],
+        apiKeys: [{ name: "ops", sha256: "not-a-hash", apps: [] }, { name: "shop", sha256: KEY_HASH, apps: ["unknown-app"] }],
+      }),
+      LOG_LEVEL: "verbose",
+    };
+    expect(problemsOf(env)).toEqual([
+      "apps[0].appKey: must be a non-empty string",
+      "apps[0].pmAppKey: must be a non-empty string",
+      "apiKeys[0].sha256: must be 64 hexadecimal characters (the SHA-256 of the key)",
+      'apiKeys[0].apps: must list at least one appKey, or "*"',
+      "mode: must be one of development, production",
+      "port: must be a whole number from 0 to 65535",
+      "logLevel: must be one of debug, info, warn, error",
+      "baidu.baseUrl: must be an http(s) origin such as https://openapi.baidu.com",
+      "baidu.retry.maxAttempts: must be a whole number from 1 to 10",
+      "apps: two apps share one appKey",
+      'apiKeys[1].apps[0]: no app is configured with appKey "unknown-app"',
+    ]);
+  });
+
+  it("reports a list entry that is not an object instead of crashing", () => {
+    expect(problemsOf(file({ apps: [null, APP], apiKeys: ["some-api-key"] }))).toEqual(["apps[0]: must be an object", "apiKeys[0]: must be an object"]);
+  });
+
+  it("refuses a GATEWAY_API_KEY_SHA256 that is not a SHA-256, without repeating it", () => {
+    const problems = problemsOf({ GATEWAY_API_KEY_SHA256: "some-api-key" });
+    expect(problems).toEqual(["GATEWAY_API_KEY_SHA256: must be 64 hexadecimal characters (the SHA-256 of the key)"]);
+  });
+
+  it.each([
+    ["a file that is not valid JSON", `{"apps": [{"appKey": "k", "appSecret": ${SECRET}, "pmAppKey": "p"}]}`],
+    ["a file cut off inside the secret", `{"apps": [{"appKey": "k", "appSecret": "${SECRET}`],
+    ["a secret given where the appKey belongs", { apps: [{ appKey: { value: SECRET }, appSecret: SECRET, pmAppKey: 7 }] }],
+    ["a secret given as the API key hash", { apps: [APP], apiKeys: [{ name: "k", sha256: SECRET, apps: [SECRET] }] }],
+  ])("never repeats an app secret in a problem: %s", (_case, content) => {
+    const problems = problemsOf({ ...file(content), BAIDU_APP_SECRET: SECRET });
+    expect(problems.length).toBeGreaterThan(0);
+    // V8 quotes ~10 characters around a JSON syntax error: no six characters of the secret in a row.
+    const pieces = Array.from({ length: SECRET.length - 5 }, (_, i) => SECRET.slice(i, i + 6));
+    expect(problems.filter((problem) => pieces.some((piece) => problem.includes(piece)))).toEqual([]);
+  });
+});

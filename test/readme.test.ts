@@ -1,0 +1,47 @@
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../src/config";
+import { withEmulator } from "../src/dev-mode";
+import { exampleCurl } from "../src/example";
+import { createLogger } from "../src/log";
+import { startGateway } from "../src/server";
+
+const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+
+describe("README.md", () => {
+  it("shows the curl example that npm start prints", () => {
+    expect(readme).toContain(exampleCurl("http://127.0.0.1:4000/graphql"));
+  });
+
+  it("gets the answer it promises for its curl example from a development gateway with the embedded emulator", async () => {
+    const heredoc = readme.match(/--data-binary @- <<'JSON'\n([\s\S]*?)\nJSON\n/);
+    const promised = readme.match(/It answers `(\{.*\})`\./);
+    const dev = await withEmulator({ ...loadConfig({}), port: 0 });
+    const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }) });
+    try {
+      const response = await fetch(gateway.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer dev-only-key-for-the-local-emulator" },
+        body: heredoc![1],
+      });
+      expect(await response.json()).toEqual(JSON.parse(promised![1]!));
+      expect(dev.emulator.store.get(dev.config.apps[0]!.appKey, "2221554346520")?.record.EXT?.SubsOrder?.Status).toBe(401);
+    } finally {
+      await gateway.close();
+      await dev.emulator.close();
+    }
+  });
+
+  it("documents every environment variable the configuration reads", () => {
+    const source = readFileSync(join(__dirname, "../src/config.ts"), "utf8");
+    const variables = new Set([...source.matchAll(/env\.([A-Z_0-9]+)/g)].map((m) => m[1]!));
+    expect([...variables].filter((name) => !readme.includes(`\`${name}`))).toEqual([]);
+  });
+
+  it("names the two commands on its first screen", () => {
+    const firstScreen = readme.split("\n").slice(0, 20).join("\n");
+    expect(firstScreen).toContain("npm ci && npm start");
+    expect(firstScreen).toContain("npm test");
+  });
+});
