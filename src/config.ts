@@ -134,6 +134,8 @@ function envApiKey(env: NodeJS.ProcessEnv, reader: Reader): ApiKeyConfig[] {
 function checkReferences(config: GatewayConfig, problems: string[]): void {
   const known = new Set(config.apps.map((app) => app.appKey));
   if (known.size !== config.apps.length) problems.push("apps: two apps share one appKey");
+  const hashes = config.apiKeys.map((key) => key.sha256).filter(Boolean);
+  if (new Set(hashes).size !== hashes.length) problems.push("apiKeys: two API keys share one sha256");
   config.apiKeys.forEach((key, i) =>
     key.apps.forEach((appKey, j) => {
       if (appKey !== "*" && !config.emulator && !known.has(appKey)) problems.push(`apiKeys[${i}].apps[${j}]: no app is configured with appKey "${appKey}"`);

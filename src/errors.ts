@@ -1,7 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from "type-graphql";
-import { BaiduBusinessError, BaiduCredentialsError, BaiduError, BaiduGatewayError, BaiduHttpError, isLoadRejected, isTokenRejected, isTransient } from "./baidu/errors";
+import { BaiduBusinessError, BaiduCredentialsError, BaiduError, BaiduGatewayError, BaiduHttpError, BaiduNetworkError, isLoadRejected, isTokenRejected, isTransient } from "./baidu/errors";
 import { describeError, type Logger } from "./log";
 import { toViolations } from "./violations";
 
@@ -15,7 +15,7 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   /** Baidu answered and refused; `extensions.errno` or `extensions.errorCode` and `baiduMessage` say why. */
   BAIDU_REJECTED: "BAIDU_REJECTED",
-  /** Baidu could not be reached or kept failing after the retries were spent. */
+  /** Baidu could not be reached or kept failing after the retries were spent; `extensions.outcomeUnknown` says whether Baidu may have executed the last attempt. */
   BAIDU_UNAVAILABLE: "BAIDU_UNAVAILABLE",
   /** A fault on our side (such as a rejected app secret); details are in the server log only. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
@@ -62,7 +62,10 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
   }
   if (isTransient(error) || isLoadRejected(error)) {
     logger.warn("Baidu unavailable after retries", describeError(error));
-    return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE } };
+    // Refused connections and load rejections never ran at Baidu; anything else may have. A caller
+    // retrying appendAfterSaleOrders after an unknown outcome may add its after-sale orders twice.
+    const outcomeUnknown = !isLoadRejected(error) && !(error instanceof BaiduNetworkError && error.refused);
+    return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown } };
   }
   const rejected = (detail: string, extensions: Record<string, unknown>) => ({
     message: `Baidu rejected the request: ${detail}`,

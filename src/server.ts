@@ -43,6 +43,8 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     formatError: createFormatError({ logger, development }),
     includeStacktraceInErrorResponses: development,
     introspection: development,
+    // Apollo's own messages go through our logger, which redacts secrets like every other line.
+    logger: { debug: (m) => logger.debug(String(m)), info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false })],
   });
   await apollo.start();
@@ -52,10 +54,12 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     return { caller, baidu, apps };
   });
   const server = createServer((request, response) => {
-    const [path = "", query = ""] = (request.url ?? "/").split("?", 2);
+    const url = request.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
     if (path === "/graphql") {
-      graphql(request, response, query ? `?${query}` : "").catch((error: unknown) => {
+      graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt)).catch((error: unknown) => {
         logger.error("HTTP handler failed", { error: String(error) });
         if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
       });

@@ -120,6 +120,11 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("refuses two API keys with the same hash, which would make one of them unreachable", () => {
+    const key = { name: "a", sha256: KEY_HASH, apps: ["*"] };
+    expect(problemsOf(file({ apps: [APP], apiKeys: [key, { ...key, name: "b" }] }))).toEqual(["apiKeys: two API keys share one sha256"]);
+  });
+
   it("reports a list entry that is not an object instead of crashing", () => {
     expect(problemsOf(file({ apps: [null, APP], apiKeys: ["some-api-key"] }))).toEqual(["apps[0]: must be an object", "apiKeys[0]: must be an object"]);
   });

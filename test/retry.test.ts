@@ -54,7 +54,7 @@ function failed(write: Write, message: string, extensions: Record<string, unknow
   return { data: null, errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }] };
 }
 
-const unavailable = (write: Write, cause: string) => failed(write, `Baidu is unavailable: ${cause}`, { code: "BAIDU_UNAVAILABLE" });
+const unavailable = (write: Write, cause: string, outcomeUnknown = true) => failed(write, `Baidu is unavailable: ${cause}`, { code: "BAIDU_UNAVAILABLE", outcomeUnknown });
 
 /** The "retrying" warn lines the client logged, in order. */
 function retryLines(h: Harness): Array<{ endpoint: string; attempt: number; delayMs: number; code?: string }> {
@@ -165,6 +165,14 @@ describe("retries", () => {
     expect(clock.sleeps).toEqual([50]);
   });
 
+  it("tells the caller that appendAfterSaleOrders did not run when Baidu kept refusing it for QPS", async () => {
+    await start(false);
+    h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 18, times: 4 });
+
+    expect((await E4.send(h)).body).toEqual(unavailable(E4, "Baidu gateway error_code 18: Open api qps request limit reached", false));
+    expect(requestsTo(E4)).toHaveLength(4);
+  });
+
   const UNKNOWN_OUTCOMES: Array<[string, FaultAction, string]> = [
     ["an HTTP 503", { kind: "http", status: 503 }, "Baidu answered HTTP 503"],
     ["a dropped connection", { kind: "drop" }, "Connection to Baidu failed (UND_ERR_SOCKET)"],
@@ -193,7 +201,7 @@ describe("retries", () => {
   it("retries a refused connection, which Baidu never saw, then answers BAIDU_UNAVAILABLE", async () => {
     await start(false, { baidu: { baseUrl: `http://127.0.0.1:${await closedPort()}` } });
 
-    expect((await E4.send(h)).body).toEqual(unavailable(E4, "Connection to Baidu failed (ECONNREFUSED)"));
+    expect((await E4.send(h)).body).toEqual(unavailable(E4, "Connection to Baidu failed (ECONNREFUSED)", false));
     expect(clock.sleeps).toEqual([50, 100, 200]);
     // The token comes first, so it is the token request that meets the closed port.
     expect(retryLines(h)).toEqual([50, 100, 200].map((delayMs, i) => ({ endpoint: "token", attempt: i + 1, delayMs, code: "ECONNREFUSED" })));
