@@ -5,6 +5,7 @@ import { DEV_APP } from "../src/emulator/dev-app";
 import { EXAMPLE_REQUEST } from "../src/example";
 import { Child, freePort, waitReady } from "./processes";
 import { AFTER_SALE_BODY, AFTER_SALE_QUERY } from "./upstream";
+import { GATEWAY_NODE_FLAGS } from "../src/runtime";
 
 /** A server the benchmark started as a child process. */
 export interface Server {
@@ -48,7 +49,7 @@ export async function startGateway(name: string, emulatorOrigin: string, apiKey:
     BAIDU_PM_APP_KEY: DEV_APP.pmAppKey,
     BAIDU_BASE_URL: emulatorOrigin,
   });
-  const child = new Child(name, join(DIST_SRC, "main.js"), env, nodeArgs);
+  const child = new Child(name, join(DIST_SRC, "main.js"), env, [...GATEWAY_NODE_FLAGS, ...nodeArgs]);
   const origin = `http://127.0.0.1:${port}`;
   await waitReady(`${origin}/healthz`, child);
   return { child, origin };

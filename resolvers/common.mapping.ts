@@ -29,8 +29,3 @@ export function toPayment(payment: PaymentInput): WirePayment {
     PaymentInfo: payment.charges?.map(toPaymentLine),
   };
 }
-
-/** Optional keys that are undefined are not sent; `JSON.stringify` drops them, and this drops them for previews. */
-export function withoutUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}

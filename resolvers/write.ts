@@ -2,7 +2,7 @@ import type { EndpointName } from "../src/baidu/endpoints";
 import type { WireBody } from "../src/baidu/wire";
 import type { GatewayContext } from "../src/context";
 import type { OrderWritePayload } from "../schema/payload.type";
-import { given, withoutUndefined } from "./common.mapping";
+import { given } from "./common.mapping";
 
 /** The Baidu query-string fields every write input carries. */
 interface WriteTarget {
@@ -29,7 +29,8 @@ export async function write(context: GatewayContext, endpoint: EndpointName, inp
       dryRun: true,
       results: [],
       allApplied: false,
-      request: { ...preview, query: preview.query.map(([name, value]) => ({ name, value })), body: withoutUndefined(preview.body) as unknown as Record<string, unknown> },
+      // Keys left undefined in the body drop out when the response is serialised, as they do on the wire.
+      request: { ...preview, query: preview.query.map(([name, value]) => ({ name, value })), body: preview.body as unknown as Record<string, unknown> },
     };
   }
   const results = await context.baidu.call(endpoint, target, body);

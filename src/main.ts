@@ -4,7 +4,6 @@ import { ConfigError, loadConfig } from "./config";
 import { withEmulator } from "./dev-mode";
 import { exampleCurl } from "./example";
 import { createLogger } from "./log";
-import { startGateway } from "./server";
 
 /** `npm start`: read the configuration once, then serve; with no Baidu app configured, embed the emulator. */
 async function main(): Promise<void> {
@@ -16,6 +15,10 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\nSee "Configuration" in README.md.\n`);
     process.exit(1);
   }
+  // graphql-js chooses its instanceof checks when it loads: the development variant costs about
+  // 15 µs a request in the benchmark's profile. Production mode gets the plain one.
+  if (config.mode === "production" && !process.env.NODE_ENV) process.env.NODE_ENV = "production";
+  const { startGateway } = await import("./server.js");
   const logger = createLogger({ level: config.logLevel });
   const dev = config.emulator ? await withEmulator(config) : undefined;
   const gateway = await startGateway({ config: dev?.config ?? config, logger });

@@ -6,15 +6,18 @@ import { AppResolver } from "../resolvers/app.resolver";
 import { authChecker } from "../resolvers/auth-checker";
 import { OrderResolver } from "../resolvers/order.resolver";
 import { OrderWriteResultResolver } from "../resolvers/result.resolver";
+import { memoizeRuleLookup, validateInput } from "./validation";
 
 /** The path of the committed SDL, emitted from the classes by `npm run schema`. */
 export const SCHEMA_FILE = "schema/schema.graphql";
 
-/** Builds the executable schema; validation (class-validator) is on for every input. */
-export function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/** Builds the executable schema; every input is validated with its class-validator rules before a resolver runs. */
+export async function createSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [OrderResolver, AfterSaleResolver, AppResolver, OrderWriteResultResolver],
     authChecker,
-    validate: { forbidUnknownValues: false, skipMissingProperties: false, validationError: { target: false, value: false } },
+    validateFn: validateInput,
   });
+  memoizeRuleLookup();
+  return schema;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config";
 import { withEmulator } from "../src/dev-mode";
 import { exampleCurl } from "../src/example";
+import { GATEWAY_NODE_FLAGS } from "../src/runtime";
 import { createLogger } from "../src/log";
 import { startGateway } from "../src/server";
 
@@ -43,5 +44,12 @@ describe("README.md", () => {
     const firstScreen = readme.split("\n").slice(0, 20).join("\n");
     expect(firstScreen).toContain("npm ci && npm start");
     expect(firstScreen).toContain("npm test");
+  });
+});
+
+describe("npm start", () => {
+  it("runs the gateway with the Node flags the benchmark measured", () => {
+    const start: string = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).scripts.start;
+    expect(start).toBe(`npm run build --silent && node ${GATEWAY_NODE_FLAGS.join(" ")} dist/src/main.js`);
   });
 });

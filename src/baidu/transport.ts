@@ -1,4 +1,4 @@
-import ky, { TimeoutError } from "ky";
+import ky, { TimeoutError, type Options } from "ky";
 import { toBaiduError } from "./errors";
 import { createPooledFetch } from "./undici-fetch";
 
@@ -37,15 +37,17 @@ export function createTransport(options: TransportOptions): Transport {
     timeout: options.timeoutMs,
     ...(pool ? { fetch: pool.fetch } : {}),
   });
+  /** The pooled fetch takes the JSON text as a fetch option (see undici-fetch.ts); Node's fetch takes ky's `json`. */
+  const body = (json: unknown): Options | { payload: string } => (pool ? { payload: JSON.stringify(json) } : { json });
   return {
     async send(request) {
       try {
         const response = await http(request.url, {
           method: request.method,
           searchParams: request.searchParams,
-          ...(request.json === undefined ? {} : { json: request.json }),
+          ...(request.json === undefined ? {} : (body(request.json) as Options)),
         });
-        return { status: response.status, text: await response.text() };
+        return { status: response.status, text: pool?.textOf(response) ?? (await response.text()) };
       } catch (error) {
         if (error instanceof TimeoutError) throw toBaiduError({ layer: "timeout", timeoutMs: options.timeoutMs });
         throw toBaiduError({ layer: "network", code: networkCode(error) });
