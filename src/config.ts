@@ -28,7 +28,6 @@ export interface GatewayConfig {
     baseUrl: string;
     timeoutMs: number;
     retry: RetryOptions;
-    transport: "pooled" | "builtin";
     connections: number;
   };
   apps: AppConfig[];
@@ -69,7 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
         baseDelayMs: reader.int(retry.baseDelayMs ?? 100, "baidu.retry.baseDelayMs", 0, 60_000),
         maxDelayMs: reader.int(retry.maxDelayMs ?? 2000, "baidu.retry.maxDelayMs", 0, 600_000),
       },
-      transport: reader.oneOf(env.BAIDU_TRANSPORT ?? baidu.transport ?? "pooled", "baidu.transport", ["pooled", "builtin"] as const),
       connections: reader.int(baidu.connections ?? 128, "baidu.connections", 1, 4096),
     },
     apps,

@@ -31,7 +31,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
   const baidu = new BaiduClient({
     baseUrl: config.baidu.baseUrl,
     apps: config.apps,
-    transport: { timeoutMs: config.baidu.timeoutMs, kind: config.baidu.transport, connections: config.baidu.connections },
+    transport: { timeoutMs: config.baidu.timeoutMs, connections: config.baidu.connections },
     retry: config.baidu.retry,
     clock,
     logger,

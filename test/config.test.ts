@@ -36,7 +36,7 @@ describe("loadConfig", () => {
       mode: "production",
       port: 8080,
       logLevel: "warn",
-      baidu: { baseUrl: "https://openapi.baidu.com/", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, transport: "builtin", connections: 8 },
+      baidu: { baseUrl: "https://openapi.baidu.com/", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, connections: 8 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
     });
@@ -46,7 +46,7 @@ describe("loadConfig", () => {
       port: 8080,
       logLevel: "warn",
       emulator: false,
-      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, transport: "builtin", connections: 8 },
+      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }, connections: 8 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
     });
@@ -80,7 +80,7 @@ describe("loadConfig", () => {
       port: 4000,
       logLevel: "info",
       emulator: true,
-      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 }, transport: "pooled", connections: 128 },
+      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 }, connections: 128 },
       apps: [],
       apiKeys: [],
     });

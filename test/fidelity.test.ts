@@ -112,13 +112,4 @@ describe("the mapping to Baidu's wire format", () => {
       request: null,
     });
   });
-
-  it("sends the same request through Node's built-in fetch when the transport is set to builtin", async () => {
-    await h.close();
-    h = await startHarness({ baidu: { transport: "builtin" } });
-    const { body } = await h.send(ImportOrderDocument, { input: ex.importOrderInput });
-    expect(lastCall().body).toEqual(ex.importOrderBody);
-    expect(lastCall().query).toMatchObject(ex.exampleQuery);
-    expect(body.data?.importOrder.allApplied).toBe(true);
-  });
 });

@@ -22,44 +22,35 @@ export interface Transport {
 }
 
 export interface TransportOptions {
-  /** Per-attempt timeout. */
+  /** Per attempt, the whole answer included: the pooled fetch reads the body before it resolves. */
   timeoutMs: number;
-  /** `pooled`: undici keep-alive pool (default); `builtin`: Node's global fetch (also keep-alive). */
-  kind: "pooled" | "builtin";
+  /** Keep-alive connections to Baidu. */
   connections: number;
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const pool = options.kind === "pooled" ? createPooledFetch({ connections: options.connections, keepAliveTimeoutMs: 10_000 }) : undefined;
-  const http = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    timeout: options.timeoutMs,
-    ...(pool ? { fetch: pool.fetch } : {}),
-  });
-  /** The pooled fetch takes the JSON text as a fetch option (see undici-fetch.ts); Node's fetch takes ky's `json`. */
-  const body = (json: unknown): Options | { payload: string } => (pool ? { payload: JSON.stringify(json) } : { json });
+  const pool = createPooledFetch({ connections: options.connections, keepAliveTimeoutMs: 10_000 });
+  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: options.timeoutMs, fetch: pool.fetch });
   return {
     async send(request) {
       try {
         const response = await http(request.url, {
           method: request.method,
           searchParams: request.searchParams,
-          ...(request.json === undefined ? {} : (body(request.json) as Options)),
+          // The JSON text travels as a fetch option (see undici-fetch.ts), not as ky's `json`.
+          ...(request.json === undefined ? {} : ({ payload: JSON.stringify(request.json) } as Options)),
         });
-        return { status: response.status, text: pool?.textOf(response) ?? (await response.text()) };
+        return { status: response.status, text: pool.textOf(response) ?? "" };
       } catch (error) {
         if (error instanceof TimeoutError) throw toBaiduError({ layer: "timeout", timeoutMs: options.timeoutMs });
         throw toBaiduError({ layer: "network", code: networkCode(error) });
       }
     },
-    close: async () => {
-      await pool?.close();
-    },
+    close: () => pool.close(),
   };
 }
 
-/** Node's fetch wraps the socket error in `cause`; undici's request puts the code on the error itself. */
+/** undici puts the socket error's code on the error itself, or on its `cause`. */
 function networkCode(error: unknown): string | undefined {
   const own = (error as { code?: unknown }).code;
   const cause = (error as { cause?: { code?: unknown } }).cause?.code;

@@ -82,7 +82,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       baseUrl: emulator.url,
       timeoutMs: 2000,
       retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 },
-      transport: "pooled",
       connections: 16,
       ...options.baidu,
     },
