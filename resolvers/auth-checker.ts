@@ -1,14 +1,13 @@
 import { GraphQLError } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import type { GatewayContext } from "../src/context";
-import { ErrorCode, forbidden, unauthenticated } from "../src/errors";
+import { ErrorCode, forbidden } from "../src/errors";
 
 /** Role for mutations that write to the Baidu app named by `input.appKey`. */
 export const WRITES_APP = "WRITES_APP";
 
-/** Every operation needs a caller; writes also need the caller to be allowed the app. */
+/** The context already holds an authenticated caller; writes also need the caller to be allowed the app. */
 export const authChecker: AuthChecker<GatewayContext> = ({ context, args }, roles) => {
-  if (!context.caller) throw unauthenticated();
   if (!roles.includes(WRITES_APP)) return true;
   const appKey = String((args.input as { appKey?: unknown } | undefined)?.appKey ?? "");
   if (!context.caller.mayWrite(appKey)) throw forbidden(appKey);

@@ -34,5 +34,7 @@ export async function write(context: GatewayContext, endpoint: EndpointName, inp
     };
   }
   const results = await context.baidu.call(endpoint, target, body);
-  return { dryRun: false, results, allApplied: results.length > 0 && results.every((result) => result.applied), request: null };
+  // An order Baidu's answer leaves out counts as not written.
+  const allApplied = body.Data.every((item) => results.some((result) => result.resourceId === item.ResourceID && result.applied));
+  return { dryRun: false, results, allApplied, request: null };
 }

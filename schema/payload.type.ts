@@ -9,8 +9,8 @@ export class OrderWriteResult {
   @Field({ description: "The app key Baidu echoed (`biz_app_id`)." })
   appKey!: string;
 
-  @Field(() => Int, { description: "The category code Baidu echoed (`cate_id`)." })
-  categoryCode!: number;
+  @Field(() => Int, { nullable: true, description: "The category code Baidu echoed (`cate_id`); null if Baidu's answer has none." })
+  categoryCode!: number | null;
 
   @Field(() => Int, { description: "Rows Baidu changed (`rows_affected`). 0 means this order was NOT written, even though Baidu reported success overall." })
   rowsAffected!: number;
@@ -51,7 +51,7 @@ export abstract class OrderWritePayload {
   @Field(() => [OrderWriteResult], { description: "One result per order, in Baidu's order; empty on a dry run." })
   results!: OrderWriteResult[];
 
-  @Field({ description: "Whether Baidu wrote every order of this request. False on a dry run." })
+  @Field({ description: "Whether Baidu reported every order of this request as written. False on a dry run." })
   allApplied!: boolean;
 
   @Field(() => BaiduRequest, { nullable: true, description: "On a dry run, the request that would have been sent." })

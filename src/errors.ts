@@ -1,8 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ArgumentValidationError, AuthenticationError, AuthorizationError } from "type-graphql";
+import { ArgumentValidationError } from "type-graphql";
 import { BaiduBusinessError, BaiduCredentialsError, BaiduError, BaiduGatewayError, BaiduHttpError, BaiduNetworkError, isLoadRejected, isTokenRejected, isTransient } from "./baidu/errors";
-import { describeError, type Logger } from "./log";
+import { describeError, redactUrl, type Logger } from "./log";
 import { toViolations } from "./violations";
 
 /** Every error code a client of this gateway can see. */
@@ -42,8 +42,6 @@ export function createFormatError(options: { logger: Logger; development: boolea
       const message = `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`;
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, violations } };
     }
-    if (error instanceof AuthenticationError) return { ...base, message: unauthenticated().message, extensions: { code: ErrorCode.UNAUTHENTICATED } };
-    if (error instanceof AuthorizationError) return { ...base, extensions: { code: ErrorCode.FORBIDDEN } };
     if (error instanceof BaiduError) return { ...base, ...fromBaidu(error, options.logger) };
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
@@ -56,23 +54,26 @@ export function createFormatError(options: { logger: Logger; development: boolea
 
 /** Baidu failures by cause: our configuration, Baidu's availability, or Baidu's verdict on the request. */
 function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedError, "message" | "extensions"> {
-  if (error instanceof BaiduCredentialsError || isTokenRejected(error)) {
+  const unavailable = isTransient(error) || isLoadRejected(error);
+  // Credentials refused, fresh tokens rejected, or any lasting refusal of the token request itself.
+  if (error instanceof BaiduCredentialsError || isTokenRejected(error) || (!error.sent && !unavailable)) {
     logger.error("Baidu refused the gateway's credentials; answering INTERNAL_SERVER_ERROR", describeError(error));
     return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
-  if (isTransient(error) || isLoadRejected(error)) {
+  if (unavailable) {
     logger.warn("Baidu unavailable after retries", describeError(error));
-    // Refused connections and load rejections never ran at Baidu; anything else may have. A caller
-    // retrying appendAfterSaleOrders after an unknown outcome may add its after-sale orders twice.
-    const outcomeUnknown = !isLoadRejected(error) && !(error instanceof BaiduNetworkError && error.refused);
+    // Unsent writes, refused connections and load rejections never ran at Baidu; anything else may
+    // have. A caller retrying appendAfterSaleOrders after an unknown outcome may add its items twice.
+    const outcomeUnknown = error.sent && !isLoadRejected(error) && !(error instanceof BaiduNetworkError && error.refused);
     return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown } };
   }
   const rejected = (detail: string, extensions: Record<string, unknown>) => ({
     message: `Baidu rejected the request: ${detail}`,
     extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions },
   });
-  if (error instanceof BaiduBusinessError) return rejected(`errno ${error.errno}: ${error.baiduMessage}`, { errno: error.errno, baiduMessage: error.baiduMessage });
-  if (error instanceof BaiduGatewayError) return rejected(`error_code ${error.errorCode}: ${error.errorMsg}`, { errorCode: error.errorCode, baiduMessage: error.errorMsg });
+  // Baidu's own text, redacted in case it ever echoes a URL with the token.
+  if (error instanceof BaiduBusinessError) return rejected(`errno ${error.errno}: ${redactUrl(error.baiduMessage)}`, { errno: error.errno, baiduMessage: redactUrl(error.baiduMessage) });
+  if (error instanceof BaiduGatewayError) return rejected(`error_code ${error.errorCode}: ${redactUrl(error.errorMsg)}`, { errorCode: error.errorCode, baiduMessage: redactUrl(error.errorMsg) });
   if (error instanceof BaiduHttpError) return rejected(`HTTP ${error.status}`, { httpStatus: error.status });
   logger.error("Unclassified Baidu failure", describeError(error));
   return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock";
 import { describeError, type Logger } from "../log";
 import { decodeEnvelope, decodeToken, type IssuedToken, type ItemResult } from "./decode";
+import { BaiduError, BaiduNetworkError, isTransient } from "./errors";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE, type EndpointName } from "./endpoints";
 import { OrderLock } from "./order-lock";
 import { backoffMs, decide, type Decision, type RetryOptions } from "./retry";
@@ -73,13 +74,24 @@ export class BaiduClient {
     const { replaySafe, path } = ENDPOINTS[endpoint];
     const query = this.query(target);
     let tokenRefreshed = false;
+    // The last attempt that Baidu may have executed: what the caller must hear about if a later
+    // token fetch fails, since that failure says nothing about the write.
+    let mayHaveRun: BaiduError | undefined;
     for (let attempt = 1; ; attempt++) {
-      const token = await this.tokens.get(target.appKey);
+      const token = await this.tokens.get(target.appKey).catch((error: unknown) => {
+        if (!mayHaveRun) throw error;
+        this.options.logger.warn("Token fetch failed after an attempt Baidu may have executed", { endpoint, ...describeError(error) });
+        throw mayHaveRun;
+      });
       try {
         const searchParams = new URLSearchParams([["access_token", token], ...query]);
         const response = await this.transport.send({ method: "POST", url: this.options.baseUrl + path, searchParams, json: body });
         return decodeEnvelope(response);
       } catch (error) {
+        if (error instanceof BaiduError) {
+          error.sent = true;
+          if (isTransient(error) && !(error instanceof BaiduNetworkError && error.refused)) mayHaveRun = error;
+        }
         const decision = decide(error, { replaySafe, tokenRefreshed });
         if (decision === "refresh-token") {
           this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", { endpoint, appKey: target.appKey });

@@ -5,7 +5,8 @@ import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } 
 /** One order's outcome, in our names. Baidu: `rows_affected` 0 means the item failed even when `errno` is 0. */
 export interface ItemResult {
   appKey: string;
-  categoryCode: number;
+  /** Null when Baidu's answer carries no numeric `cate_id` (its presence is not confirmed). */
+  categoryCode: number | null;
   resourceId: string;
   rowsAffected: number;
   applied: boolean;
@@ -47,11 +48,16 @@ export function toItemResult(item: WireItemResult): ItemResult {
   const safeRows = Number.isFinite(rowsAffected) ? rowsAffected : 0;
   return {
     appKey: String(item.biz_app_id ?? ""),
-    categoryCode: Number(item.cate_id),
+    categoryCode: toCode(item.cate_id),
     resourceId: String(item.resource_id ?? ""),
     rowsAffected: safeRows,
     applied: safeRows > 0,
   };
+}
+
+function toCode(value: unknown): number | null {
+  const code = typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? Number(value) : NaN;
+  return Number.isInteger(code) ? code : null;
 }
 
 export interface IssuedToken {

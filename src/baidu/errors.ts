@@ -16,6 +16,11 @@ export type RawFailure =
 /** Base class of every error raised by the Baidu client. */
 export abstract class BaiduError extends Error {
   abstract override readonly name: string;
+  /**
+   * This failure came from sending the write itself, not from getting its access token. Token
+   * fetches are shared by concurrent calls, so their errors are never marked.
+   */
+  sent = false;
 }
 
 /** The connection failed before an answer arrived. `refused` means Baidu never saw the request. */

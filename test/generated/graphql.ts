@@ -455,35 +455,35 @@ export type UpdateAfterSaleOrderMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAfterSaleOrderMutation = { updateAfterSaleOrder: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type UpdateAfterSaleOrderMutation = { updateAfterSaleOrder: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type AppendAfterSaleOrdersMutationVariables = Exact<{
   input: AppendAfterSaleOrdersInput;
 }>;
 
 
-export type AppendAfterSaleOrdersMutation = { appendAfterSaleOrders: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type AppendAfterSaleOrdersMutation = { appendAfterSaleOrders: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type UpdateAfterSaleOrderStatusMutationVariables = Exact<{
   input: UpdateAfterSaleOrderStatusInput;
 }>;
 
 
-export type UpdateAfterSaleOrderStatusMutation = { updateAfterSaleOrderStatus: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type UpdateAfterSaleOrderStatusMutation = { updateAfterSaleOrderStatus: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
-type WriteOutcome_AppendAfterSaleOrdersPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_AppendAfterSaleOrdersPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_ImportOrderPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_ImportOrderPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_UpdateAfterSaleOrderPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_UpdateAfterSaleOrderPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_UpdateAfterSaleOrderStatusPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_UpdateAfterSaleOrderStatusPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_UpdateOrderInfoPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_UpdateOrderInfoPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_UpdateOrderLogisticsPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_UpdateOrderLogisticsPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
-type WriteOutcome_UpdateOrderStatusPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
+type WriteOutcome_UpdateOrderStatusPayload_Fragment = { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null };
 
 export type WriteOutcomeFragment =
   | WriteOutcome_AppendAfterSaleOrdersPayload_Fragment
@@ -510,28 +510,28 @@ export type ImportOrderMutationVariables = Exact<{
 }>;
 
 
-export type ImportOrderMutation = { importOrder: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type ImportOrderMutation = { importOrder: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type UpdateOrderInfoMutationVariables = Exact<{
   input: UpdateOrderInfoInput;
 }>;
 
 
-export type UpdateOrderInfoMutation = { updateOrderInfo: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type UpdateOrderInfoMutation = { updateOrderInfo: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type UpdateOrderStatusMutationVariables = Exact<{
   input: UpdateOrderStatusInput;
 }>;
 
 
-export type UpdateOrderStatusMutation = { updateOrderStatus: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type UpdateOrderStatusMutation = { updateOrderStatus: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type UpdateOrderLogisticsMutationVariables = Exact<{
   input: UpdateOrderLogisticsInput;
 }>;
 
 
-export type UpdateOrderLogisticsMutation = { updateOrderLogistics: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
+export type UpdateOrderLogisticsMutation = { updateOrderLogistics: { dryRun: boolean, allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
 export type UpdateOrderStatusWithAppMutationVariables = Exact<{
   input: UpdateOrderStatusInput;
