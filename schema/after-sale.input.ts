@@ -1,15 +1,15 @@
-import { ArrayMinSize, IsNotEmpty, IsOptional, Min, ValidateNested } from "class-validator";
+import { ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { DetailPageInput } from "./detail-page.input";
 import { AfterSaleStatus, AfterSaleType } from "./enums";
 import { PaymentInput } from "./payment.input";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds, UniqueBy } from "./validators";
+import { IsUnixSeconds, NotBlank, UniqueBy } from "./validators";
 
 @InputType({ description: "A product in an after-sale order (Baidu `RefundProduct`)." })
 export class RefundProductInput {
   @Field({ description: "Your product id (`ID`)." })
-  @IsNotEmpty()
+  @NotBlank()
   productId!: string;
 
   @Field(() => Int, { description: "Quantity refunded or returned (`Quantity`)." })
@@ -35,7 +35,7 @@ export class RefundInput {
 @InputType({ description: "One after-sale order (Baidu `SubsOrder.Items[]`)." })
 export class AfterSaleItemInput {
   @Field({ description: "Your after-sale order id (`SubOrderID`)." })
-  @IsNotEmpty()
+  @NotBlank()
   subOrderId!: string;
 
   @Field(() => AfterSaleStatus, { description: "This after-sale order's status (`SubStatus`)." })
@@ -88,7 +88,7 @@ export class AfterSaleInput {
 @InputType({ description: "A new status for one after-sale order (Baidu `Items[]` of the status update)." })
 export class AfterSaleStatusChangeInput {
   @Field({ description: "Your after-sale order id (`SubOrderID`); it must exist at Baidu." })
-  @IsNotEmpty()
+  @NotBlank()
   subOrderId!: string;
 
   @Field(() => AfterSaleStatus, { description: "The new status (`SubStatus`)." })

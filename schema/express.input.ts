@@ -1,19 +1,20 @@
-import { IsNotEmpty } from "class-validator";
+
 import { Field, InputType } from "type-graphql";
 import { ExpressType } from "./enums";
+import { NotBlank } from "./validators";
 
 @InputType({ description: "A shipment's tracking info (Baidu `Express`)." })
 export class ExpressInput {
   @Field({ description: "Tracking number (`ID`)." })
-  @IsNotEmpty()
+  @NotBlank()
   trackingNumber!: string;
 
   @Field({ description: "Courier company name, e.g. 顺丰快递 (`Name`)." })
-  @IsNotEmpty()
+  @NotBlank()
   courierName!: string;
 
   @Field({ description: "Courier code from Baidu's table, e.g. SFEXPRESS (`Code`); Baidu checks it." })
-  @IsNotEmpty()
+  @NotBlank()
   courierCode!: string;
 
   @Field(() => ExpressType, { description: "Direction of the shipment (`Type`)." })

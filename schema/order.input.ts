@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsNotEmpty, IsOptional, Min, ValidateNested } from "class-validator";
+import { ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { AfterSaleInput } from "./after-sale.input";
 import { DetailPageInput } from "./detail-page.input";
@@ -7,12 +7,12 @@ import { ExpressInput } from "./express.input";
 import { PaymentInput } from "./payment.input";
 import { ProductInput } from "./product.input";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds, PaymentMatchesProducts, StatusFitsCategory } from "./validators";
+import { IsUnixSeconds, NotBlank, PaymentMatchesProducts, StatusFitsCategory } from "./validators";
 
 @InputType({ description: "An order's category and status. Give `status` for PHYSICAL_GOODS and VIRTUAL_GOODS, `statusCode` for the others." })
 export class OrderStatusChangeInput {
   @Field({ description: "Your order id (Baidu `ResourceID`)." })
-  @IsNotEmpty()
+  @NotBlank()
   resourceId!: string;
 
   @Field(() => OrderCategory, { description: "The order's category (`CateID`)." })
@@ -64,7 +64,7 @@ export class OrderInfoInput extends OrderStatusChangeInput {
 @InputType({ description: "A whole order as Baidu's import stores it." })
 export class NewOrderInput extends OrderInfoInput {
   @Field({ description: "Title shown to the user; Baidu suggests the product name (`Title`)." })
-  @IsNotEmpty()
+  @NotBlank()
   title!: string;
 
   @Field(() => UnixSeconds, { description: "Order creation time, Unix seconds (`Ctime`)." })

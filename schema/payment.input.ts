@@ -1,13 +1,13 @@
-import { IsNotEmpty, IsOptional, Min, ValidateNested } from "class-validator";
+import { IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { PaymentMethod } from "./enums";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds } from "./validators";
+import { IsUnixSeconds, NotBlank } from "./validators";
 
 @InputType({ description: "A discount or an extra charge (Baidu `PaymentSpecInfo`)." })
 export class PaymentLineInput {
   @Field({ description: "Display name, e.g. 运费 (`Name`)." })
-  @IsNotEmpty()
+  @NotBlank()
   name!: string;
 
   @Field(() => Int, { description: "Amount per unit in fen (`Value`)." })

@@ -1,26 +1,27 @@
-import { ArrayMaxSize, IsNotEmpty, IsOptional, IsUrl, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, IsUrl, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { DetailPageInput } from "./detail-page.input";
+import { NotBlank } from "./validators";
 
 @InputType({ description: "A SKU attribute such as colour or size (Baidu `SkuAttr`)." })
 export class SkuAttrInput {
   @Field({ description: "Attribute name, e.g. 颜色 (`Name`)." })
-  @IsNotEmpty()
+  @NotBlank()
   name!: string;
 
   @Field({ description: "Attribute value, e.g. Red (`Value`)." })
-  @IsNotEmpty()
+  @NotBlank()
   value!: string;
 }
 
 @InputType({ description: "One product line of an order (Baidu `Product`)." })
 export class ProductInput {
   @Field({ description: "Your product id (`ID`)." })
-  @IsNotEmpty()
+  @NotBlank()
   productId!: string;
 
   @Field({ description: "Product name (`Name`)." })
-  @IsNotEmpty()
+  @NotBlank()
   name!: string;
 
   @Field(() => String, { nullable: true, description: "Short description (`Desc`)." })

@@ -1,8 +1,8 @@
-import { IsInt, IsNotEmpty, IsOptional, Min } from "class-validator";
+import { IsInt, IsOptional, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import { OrderCategory } from "./enums";
-import { ExactlyOneOf } from "./validators";
+import { ExactlyOneOf, IsCashierOrderId, NotBlank } from "./validators";
 
 /**
  * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
@@ -15,23 +15,27 @@ export function TargetInput(endpoint: EndpointName) {
   @InputType(`${endpoint}Target`)
   abstract class Target {
     @Field({ description: "The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses." })
-    @IsNotEmpty()
+    @NotBlank()
     appKey!: string;
 
     @Field(() => String, { nullable: true, description: "The user's openId (`open_id`). Give exactly one of openId and swanId." })
     @ExactlyOneOf("swanId")
+    @NotBlank({ optional: true })
     openId?: string | null;
 
-    @Field(() => String, { nullable: true, description: "Device id of a user not logged in to the Baidu App (`swan_id`)." })
-    @IsOptional()
-    @IsNotEmpty()
+    @Field(() => String, {
+      nullable: true,
+      description: "Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too.",
+    })
+    @NotBlank({ optional: true })
     swanId?: string | null;
 
     @Field(() => String, {
       nullable: !sceneRequired,
       description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string.${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
     })
-    @(sceneRequired ? IsNotEmpty() : IsOptional())
+    @(sceneRequired ? NotBlank() : IsOptional())
+    @IsCashierOrderId()
     sceneId?: string | null;
 
     @Field(() => Int, { defaultValue: 2, description: "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default." })
@@ -50,7 +54,7 @@ export function SingleOrderInput(endpoint: EndpointName) {
   @InputType(`${endpoint}SingleOrder`)
   abstract class SingleOrder extends TargetInput(endpoint) {
     @Field({ description: "Your order id (Baidu `ResourceID`)." })
-    @IsNotEmpty()
+    @NotBlank()
     resourceId!: string;
 
     @Field(() => OrderCategory, { description: "The order's category (Baidu `CateID`)." })

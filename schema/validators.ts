@@ -64,11 +64,26 @@ export function StatusFitsCategory(): PropertyDecorator {
   });
 }
 
-/** Exactly one of two optional properties, such as `openId` and `swanId`. */
+const isBlank = (value: unknown): boolean => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+
+/** A required text such as an id: present, and more than white space. Optional texts skip it when absent. */
+export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorator {
+  return rule("notBlank", (value) => {
+    if (options.optional && (value === undefined || value === null)) return undefined;
+    return isBlank(value) ? "must not be empty or blank" : undefined;
+  });
+}
+
+/** Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; blank is NotBlank's to report. */
+export function IsCashierOrderId(): PropertyDecorator {
+  return rule("isCashierOrderId", (value) => (isBlank(value) || /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits"));
+}
+
+/** Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as absent. */
 export function ExactlyOneOf(other: string): PropertyDecorator {
   return (target, propertyName) =>
     rule("exactlyOneOf", (value, object) => {
-      const present = [value, object[other]].filter((v) => v !== undefined && v !== null).length;
+      const present = [value, object[other]].filter((v) => !isBlank(v)).length;
       return present === 1 ? undefined : `give exactly one of ${String(propertyName)} and ${other}`;
     })(target, propertyName);
 }

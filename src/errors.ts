@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { BaiduBusinessError, BaiduCredentialsError, BaiduError, BaiduGatewayError, BaiduHttpError, BaiduNetworkError, isLoadRejected, isTokenRejected, isTransient } from "./baidu/errors";
 import { describeError, redactUrl, type Logger } from "./log";
-import { toViolations } from "./violations";
+import { fromCoercionMessage, toViolations } from "./violations";
 
 /** Every error code a client of this gateway can see. */
 export const ErrorCode = {
@@ -42,6 +42,8 @@ export function createFormatError(options: { logger: Logger; development: boolea
       const message = `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`;
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, violations } };
     }
+    const coercion = formatted.extensions?.code === ErrorCode.BAD_USER_INPUT ? fromCoercionMessage(formatted.message) : undefined;
+    if (coercion) return { ...base, message: `Invalid input: ${coercion.path}: ${coercion.message}`, extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [coercion] } };
     if (error instanceof BaiduError) return { ...base, ...fromBaidu(error, options.logger) };
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};

@@ -92,7 +92,7 @@ export type AppendAfterSaleOrdersInput = {
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -154,7 +154,7 @@ export type ImportOrderInput = {
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -367,7 +367,7 @@ export type UpdateAfterSaleOrderInput = {
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -388,7 +388,7 @@ export type UpdateAfterSaleOrderStatusInput = {
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -406,7 +406,7 @@ export type UpdateOrderInfoInput = {
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -428,7 +428,7 @@ export type UpdateOrderLogisticsInput = {
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
@@ -446,7 +446,7 @@ export type UpdateOrderStatusInput = {
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
 
