@@ -44,8 +44,9 @@ export class ConfigError extends Error {
 
 type Raw = Record<string, unknown>;
 
-/** Reads the optional JSON file named by GATEWAY_CONFIG, then environment variables over it. */
-export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+/** Reads the optional JSON file named by GATEWAY_CONFIG, then environment variables over it; an empty variable counts as unset. */
+export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
+  const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""));
   const problems: string[] = [];
   const file = readFile(env.GATEWAY_CONFIG, problems);
   const reader = new Reader(problems);
@@ -139,6 +140,10 @@ function checkReferences(config: GatewayConfig, problems: string[]): void {
       if (appKey !== "*" && !config.emulator && !known.has(appKey)) problems.push(`apiKeys[${i}].apps[${j}]: no app is configured with appKey "${appKey}"`);
     }),
   );
+  // The token request carries the app secret in its query string: never over plain HTTP to a remote host.
+  if (config.mode === "production" && /^http:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|\[::1\])/.test(`${config.baidu.baseUrl}/`)) {
+    problems.push("baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)");
+  }
   if (config.mode === "production" && config.emulator) problems.push("apps: production mode needs at least one Baidu app (the emulator is for development)");
   if (config.mode === "production" && config.apiKeys.length === 0) problems.push("apiKeys: production mode needs at least one API key");
 }

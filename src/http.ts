@@ -7,6 +7,7 @@ const MAX_BODY_BYTES = 1_000_000;
 /** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
 export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, context: (request: IncomingMessage) => Promise<GatewayContext>) {
   return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return send(response, 413, "text/plain", "Request body too large");
     const raw = request.method === "POST" ? await readBody(request) : "";
     if (raw === undefined) return send(response, 413, "text/plain", "Request body too large");
     const headers = new HeaderMap();
@@ -14,7 +15,7 @@ export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, conte
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
     let body: unknown = raw;
-    if (raw && headers.get("content-type")?.startsWith("application/json")) {
+    if (raw && headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
       try {
         body = JSON.parse(raw);
       } catch {

@@ -43,6 +43,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     formatError: createFormatError({ logger, development }),
     includeStacktraceInErrorResponses: development,
     introspection: development,
+    hideSchemaDetailsFromClientErrors: !development,
     // Apollo's own messages go through our logger, which redacts secrets like every other line.
     logger: { debug: (m) => logger.debug(String(m)), info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false })],
@@ -73,9 +74,13 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
   return {
     graphqlUrl: `http://${config.host}:${port}/graphql`,
     port,
+    /** Stops taking requests, lets those in flight finish (for up to 5 s), then closes Baidu's pool. */
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      await closed;
+      clearTimeout(cutOff);
       await apollo.stop();
       await baidu.close();
     },

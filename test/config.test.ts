@@ -147,3 +147,17 @@ describe("loadConfig", () => {
     expect(problems.filter((problem) => pieces.some((piece) => problem.includes(piece)))).toEqual([]);
   });
 });
+
+describe("loadConfig, edge cases", () => {
+  const hash = "a".repeat(64);
+  const prod = { GATEWAY_MODE: "production", BAIDU_APP_KEY: "k", BAIDU_APP_SECRET: "s3cret-value", BAIDU_PM_APP_KEY: "p", GATEWAY_API_KEY_SHA256: hash };
+
+  it("treats an empty environment variable as unset", () => {
+    expect(loadConfig({ ...prod, PORT: "", LOG_LEVEL: "" })).toMatchObject({ port: 4000, logLevel: "info" });
+  });
+
+  it("refuses plain http to a remote Baidu in production, but allows loopback", () => {
+    expect(() => loadConfig({ ...prod, BAIDU_BASE_URL: "http://openapi.baidu.com" })).toThrow("baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)");
+    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1:8790" }).baidu.baseUrl).toBe("http://127.0.0.1:8790");
+  });
+});

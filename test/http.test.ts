@@ -1,0 +1,39 @@
+import { ADMIN_KEY, startHarness, type Harness } from "./support/harness";
+
+/** The HTTP layer in front of Apollo (src/http.ts, src/server.ts). */
+describe("the gateway's HTTP layer", () => {
+  let h: Harness;
+  beforeAll(async () => (h = await startHarness()));
+  afterAll(() => h.close());
+
+  const post = (body: string, contentType = "application/json") =>
+    fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${ADMIN_KEY}` }, body });
+
+  it("refuses a body over 1 MB with 413 before reading it", async () => {
+    const response = await post(JSON.stringify({ query: "{ __typename }", padding: "x".repeat(1_000_001) }));
+    expect([response.status, await response.text()]).toEqual([413, "Request body too large"]);
+  });
+
+  it("answers 400 with a GraphQL-shaped error for a body that is not JSON", async () => {
+    const response = await post("{ not json");
+    expect([response.status, await response.json()]).toEqual([400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }]);
+  });
+
+  it("accepts a content type in any letter case", async () => {
+    const response = await post(JSON.stringify({ query: "{ __typename }" }), "Application/JSON; charset=utf-8");
+    expect([response.status, await response.json()]).toEqual([200, { data: { __typename: "Query" } }]);
+  });
+
+  it("gives no schema hints to clients in production mode", async () => {
+    const response = await post(JSON.stringify({ query: "{ app }" }));
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text).not.toContain("Did you mean");
+  });
+
+  it("answers 404 outside /graphql and /healthz, and keeps the query string of GET requests", async () => {
+    expect((await fetch(h.gateway.graphqlUrl.replace("/graphql", "/other"))).status).toBe(404);
+    const get = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, { headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" } });
+    expect([get.status, await get.json()]).toEqual([200, { data: { __typename: "Query" } }]);
+  });
+});
