@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import type { BaiduApp } from "./baidu/client";
 import { BAIDU_BASE_URL } from "./baidu/endpoints";
 import type { RetryOptions } from "./baidu/retry";
+import { readFile, Reader, type Raw } from "./config-reader";
 import type { LogLevel } from "./log";
 
 export interface AppConfig extends BaiduApp {
@@ -41,8 +41,6 @@ export class ConfigError extends Error {
     super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
-
-type Raw = Record<string, unknown>;
 
 /** Reads the optional JSON file named by GATEWAY_CONFIG, then environment variables over it; an empty variable counts as unset. */
 export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
@@ -87,40 +85,6 @@ function withoutSecrets(problem: string, apps: readonly AppConfig[]): string {
 /** Scrubbing a one- or two-character "secret" would garble every message; such a secret is a mistake anyway. */
 const MIN_SCRUBBED_LENGTH = 3;
 
-function readFile(path: string | undefined, problems: string[]): Raw {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    problems.push(`GATEWAY_CONFIG (${path}): cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`);
-    return {};
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    problems.push(`GATEWAY_CONFIG (${path}): is not valid JSON (${jsonErrorWithoutText(error)})`);
-    return {};
-  }
-  if (isObject(parsed)) return parsed;
-  problems.push(`GATEWAY_CONFIG (${path}): must hold a JSON object`);
-  return {};
-}
-
-/**
- * Node 20's JSON.parse quotes the text around some errors (`Unexpected token 'x', ..."Secret": x"...
- * is not valid JSON`), which may be a secret: keep only messages that quote nothing.
- */
-function jsonErrorWithoutText(error: unknown): string {
-  const message = error instanceof Error ? error.message : "";
-  return message === "" || message.includes('"') ? "unexpected character" : message;
-}
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function envApp(env: NodeJS.ProcessEnv, reader: Reader): AppConfig[] {
   if (!env.BAIDU_APP_KEY && !env.BAIDU_APP_SECRET && !env.BAIDU_PM_APP_KEY) return [];
   return [reader.app({ name: "env", appKey: env.BAIDU_APP_KEY, appSecret: env.BAIDU_APP_SECRET, pmAppKey: env.BAIDU_PM_APP_KEY }, "BAIDU_APP_KEY/BAIDU_APP_SECRET/BAIDU_PM_APP_KEY", env)];
@@ -146,79 +110,4 @@ function checkReferences(config: GatewayConfig, problems: string[]): void {
   }
   if (config.mode === "production" && config.emulator) problems.push("apps: production mode needs at least one Baidu app (the emulator is for development)");
   if (config.mode === "production" && config.apiKeys.length === 0) problems.push("apiKeys: production mode needs at least one API key");
-}
-
-/** Field readers that record a problem and return a placeholder, so every problem is found in one pass. */
-class Reader {
-  constructor(private readonly problems: string[]) {}
-
-  text(value: unknown, path: string): string {
-    if (typeof value === "string" && value.trim() !== "") return value;
-    this.problems.push(`${path}: must be a non-empty string`);
-    return "";
-  }
-
-  int(value: unknown, path: string, min: number, max: number): number {
-    const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    if (typeof n === "number" && Number.isInteger(n) && n >= min && n <= max) return n;
-    this.problems.push(`${path}: must be a whole number from ${min} to ${max}`);
-    return min;
-  }
-
-  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
-    if (allowed.includes(value as T)) return value as T;
-    this.problems.push(`${path}: must be one of ${allowed.join(", ")}`);
-    return allowed[0] as T;
-  }
-
-  url(value: unknown, path: string): string {
-    const text = this.text(value, path);
-    if (text && !/^https?:\/\/[^/\s]+$/.test(text.replace(/\/$/, ""))) this.problems.push(`${path}: must be an http(s) origin such as https://openapi.baidu.com`);
-    return text.replace(/\/$/, "");
-  }
-
-  list(value: unknown, path: string): unknown[] {
-    if (value === undefined) return [];
-    if (Array.isArray(value)) return value;
-    this.problems.push(`${path}: must be a list`);
-    return [];
-  }
-
-  /** An entry of a list that must be an object; undefined (and the problem recorded) otherwise. */
-  entry(value: unknown, path: string): Raw | undefined {
-    if (isObject(value)) return value;
-    this.problems.push(`${path}: must be an object`);
-    return undefined;
-  }
-
-  app(value: unknown, path: string, env: NodeJS.ProcessEnv): AppConfig {
-    const raw = this.entry(value, path);
-    if (!raw) return { name: "", appKey: "", appSecret: "", pmAppKey: "" };
-    const secretEnv = typeof raw.appSecretEnv === "string" ? raw.appSecretEnv : undefined;
-    const secret = secretEnv ? env[secretEnv] : raw.appSecret;
-    if (secretEnv && !secret) this.problems.push(`${path}.appSecretEnv: environment variable ${secretEnv} is not set`);
-    const appKey = this.text(raw.appKey, `${path}.appKey`);
-    return {
-      name: typeof raw.name === "string" ? raw.name : appKey,
-      appKey,
-      appSecret: secretEnv && !secret ? "" : this.text(secret, `${path}.appSecret`),
-      pmAppKey: this.text(raw.pmAppKey, `${path}.pmAppKey`),
-    };
-  }
-
-  /** Only the hash of an API key is configured; a wrong value is not repeated (it may be the key itself). */
-  sha256(value: unknown, path: string): string {
-    const sha256 = this.text(value, path).toLowerCase();
-    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) this.problems.push(`${path}: must be 64 hexadecimal characters (the SHA-256 of the key)`);
-    return sha256;
-  }
-
-  apiKey(value: unknown, path: string): ApiKeyConfig {
-    const raw = this.entry(value, path);
-    if (!raw) return { name: "", sha256: "", apps: [] };
-    const sha256 = this.sha256(raw.sha256, `${path}.sha256`);
-    const apps = this.list(raw.apps, `${path}.apps`);
-    if (apps.length === 0) this.problems.push(`${path}.apps: must list at least one appKey, or "*"`);
-    return { name: this.text(raw.name, `${path}.name`), sha256, apps: apps.map((a, i) => this.text(a, `${path}.apps[${i}]`)) };
-  }
 }

@@ -120,16 +120,6 @@ export interface WireBody {
   Data: WireOrderItem[];
 }
 
-/** Query string of every order-center call, in the order Baidu's SDKs build it. */
-export interface WireQuery {
-  access_token: string;
-  open_id?: string;
-  swan_id?: string;
-  scene_id?: string;
-  scene_type?: number;
-  pm_app_key?: string;
-}
-
 /** Per-item result. `cate_id` and `rows_affected` arrive as strings in Baidu's example; accept numbers too. */
 export interface WireItemResult {
   biz_app_id: string;
