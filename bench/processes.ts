@@ -99,7 +99,10 @@ export async function waitReady(url: string, child: Child, timeoutMs = 15_000): 
   const deadline = Date.now() + timeoutMs;
   const poll = async (): Promise<void> => {
     for (;;) {
-      const ok = await fetch(url).then((response) => response.ok, () => false);
+      const ok = await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`${child.name} was not ready at ${url} after ${timeoutMs} ms. Its output:\n${child.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -42,7 +42,10 @@ export function summarize(profile: CpuProfile, top: number): string[] {
 }
 
 function shorten(url: string): string {
-  return url.replace(/^file:\/\//, "").replace(/^.*\/node_modules\//, "~/").replace(/^.*\/dist\//, "dist/");
+  return url
+    .replace(/^file:\/\//, "")
+    .replace(/^.*\/node_modules\//, "~/")
+    .replace(/^.*\/dist\//, "dist/");
 }
 
 /** The npm package (scoped or not), our own code, Node's internals, or V8's pseudo-frames such as (garbage collector). */

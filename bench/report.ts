@@ -40,7 +40,17 @@ export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): strin
 function cells(r: Row, verdict: Verdict): string[] {
   const m = r.measurement;
   const cpu = [m.cpuUs.gateway, m.cpuUs.emulator, m.cpuUs.client].map((us) => (us === undefined || Number.isNaN(us) ? "—" : String(Math.round(us))));
-  return [r.label, String(r.connections), Math.round(m.rps).toLocaleString("en-US"), m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), errors(m.failures), cpu.join(" · "), verdict.target, verdict.pass ? "pass" : "**FAIL**"];
+  return [
+    r.label,
+    String(r.connections),
+    Math.round(m.rps).toLocaleString("en-US"),
+    m.p50Ms.toFixed(2),
+    m.p99Ms.toFixed(2),
+    errors(m.failures),
+    cpu.join(" · "),
+    verdict.target,
+    verdict.pass ? "pass" : "**FAIL**",
+  ];
 }
 
 function errors(failures: Failures): string {

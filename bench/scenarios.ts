@@ -94,7 +94,13 @@ async function tokenBurst(emulator: Server, apiKey: string, settings: Settings):
     const log = (await (await fetch(`${emulator.origin}/__emulator/requests`)).json()) as Array<{ path: string }>;
     const tokenRequests = log.filter((request) => request.path === TOKEN_PATH).length;
     const upstreamCalls = log.filter((request) => request.path === AFTER_SALE_PATH).length;
-    return { id: "burst", label: "token burst: cold gateway", connections: BURST, measurement, burst: { tokenRequests, upstreamCalls, allAnsweredMs: sample.elapsedS * 1000 } };
+    return {
+      id: "burst",
+      label: "token burst: cold gateway",
+      connections: BURST,
+      measurement,
+      burst: { tokenRequests, upstreamCalls, allAnsweredMs: sample.elapsedS * 1000 },
+    };
   } finally {
     await cold.child.stop();
   }
@@ -120,5 +126,11 @@ async function memoryRounds(mutation: GraphQLLoad, gateway: Server, watched: Wat
     return mergeSamples(rounds);
   });
   const peak = processUsage(pid)?.peakRssBytes;
-  return { id: "memory", label: "memory: 3 rounds of the mutation", connections: 50, measurement, memory: { rssMb: rss, liveHeapMb, peakMb: peak === undefined ? undefined : peak / MB } };
+  return {
+    id: "memory",
+    label: "memory: 3 rounds of the mutation",
+    connections: 50,
+    measurement,
+    memory: { rssMb: rss, liveHeapMb, peakMb: peak === undefined ? undefined : peak / MB },
+  };
 }

@@ -79,9 +79,14 @@ export async function checkSameRequest(gateway: Server, apiKey: string): Promise
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify(dryRun(query)),
   });
-  const answer = (await response.json()) as { data?: { updateAfterSaleOrder?: { request?: { query: Array<{ name: string; value: string }>; body: unknown } } } };
+  const answer = (await response.json()) as {
+    data?: { updateAfterSaleOrder?: { request?: { query: Array<{ name: string; value: string }>; body: unknown } } };
+  };
   const preview = answer.data?.updateAfterSaleOrder?.request;
-  const sameQuery = isDeepStrictEqual(preview?.query.map(({ name, value }) => [name, value]), AFTER_SALE_QUERY);
+  const sameQuery = isDeepStrictEqual(
+    preview?.query.map(({ name, value }) => [name, value]),
+    AFTER_SALE_QUERY,
+  );
   if (!preview || !sameQuery || !isDeepStrictEqual(preview.body, AFTER_SALE_BODY)) {
     throw new Error(`The gateway's request for the example differs from bench/upstream.ts; update AFTER_SALE_BODY/QUERY:\n${JSON.stringify(answer)}`);
   }

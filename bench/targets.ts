@@ -22,7 +22,11 @@ export function judge(rows: readonly Row[]): Map<RowId, Verdict> {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const clean = (...ids: RowId[]) => ids.every((id) => byId.has(id) && failureCount(byId.get(id)!.measurement.failures) === 0);
   const verdicts = new Map<RowId, Verdict>();
-  for (const row of rows) verdicts.set(row.id, judgeRow(row, (id) => byId.get(id)?.measurement, clean));
+  for (const row of rows)
+    verdicts.set(
+      row.id,
+      judgeRow(row, (id) => byId.get(id)?.measurement, clean),
+    );
   return verdicts;
 }
 
@@ -33,15 +37,24 @@ function judgeRow(row: Row, other: Lookup, clean: (...ids: RowId[]) => boolean):
   switch (row.id) {
     case "gateway-5": {
       const delta = m.p50Ms - (other("direct-5")?.p50Ms ?? NaN);
-      return { target: `p50 ≤ direct@5 p50 + ${TARGETS.p50OverDirectMs} ms (Δ ${signed(delta)} ms)`, pass: clean(row.id, "direct-5") && delta <= TARGETS.p50OverDirectMs };
+      return {
+        target: `p50 ≤ direct@5 p50 + ${TARGETS.p50OverDirectMs} ms (Δ ${signed(delta)} ms)`,
+        pass: clean(row.id, "direct-5") && delta <= TARGETS.p50OverDirectMs,
+      };
     }
     case "gateway-50": {
       const share = m.rps / (other("direct-50")?.rps ?? NaN);
-      return { target: `≥ ${percent(TARGETS.gatewayShareOfDirect)} of direct@50 req/s (${percent(share)})`, pass: clean(row.id, "direct-50") && share >= TARGETS.gatewayShareOfDirect };
+      return {
+        target: `≥ ${percent(TARGETS.gatewayShareOfDirect)} of direct@50 req/s (${percent(share)})`,
+        pass: clean(row.id, "direct-50") && share >= TARGETS.gatewayShareOfDirect,
+      };
     }
     case "dryrun-50": {
       const share = m.rps / (other("typename-50")?.rps ?? NaN);
-      return { target: `≥ ${percent(TARGETS.dryRunShareOfTypename)} of { __typename } req/s (${percent(share)})`, pass: clean(row.id, "typename-50") && share >= TARGETS.dryRunShareOfTypename };
+      return {
+        target: `≥ ${percent(TARGETS.dryRunShareOfTypename)} of { __typename } req/s (${percent(share)})`,
+        pass: clean(row.id, "typename-50") && share >= TARGETS.dryRunShareOfTypename,
+      };
     }
     case "burst": {
       const { tokenRequests, upstreamCalls, allAnsweredMs } = row.burst!;

@@ -13,7 +13,10 @@ export const authChecker: AuthChecker<GatewayContext> = ({ context, args }, role
   if (!context.caller.mayWrite(appKey)) throw forbidden(appKey);
   if (!context.apps.has(appKey)) {
     throw new GraphQLError(`Invalid input: input.appKey: no Baidu app with this key is configured in the gateway`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [{ path: "input.appKey", message: "no Baidu app with this key is configured in the gateway" }] },
+      extensions: {
+        code: ErrorCode.BAD_USER_INPUT,
+        violations: [{ path: "input.appKey", message: "no Baidu app with this key is configured in the gateway" }],
+      },
     });
   }
   return true;

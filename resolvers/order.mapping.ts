@@ -78,4 +78,3 @@ export function toLogisticsBody(input: UpdateOrderLogisticsInput): WireBody {
     Data: [{ CateID: input.category, BizAPPID: input.appKey, ResourceID: input.resourceId, EXT: { MainOrder: { Express: input.express.map(toExpress) } } }],
   };
 }
-

@@ -10,7 +10,8 @@ import { write } from "./write";
 export class OrderResolver {
   @Authorized(WRITES_APP)
   @Mutation(() => ImportOrderPayload, {
-    description: "Pushes a paid order into Baidu's order center (导入订单信息). Overwrites an existing order with the same resourceId, after-sale info included: use the update mutations for changes.",
+    description:
+      "Pushes a paid order into Baidu's order center (导入订单信息). Overwrites an existing order with the same resourceId, after-sale info included: use the update mutations for changes.",
   })
   importOrder(@Arg("input") input: ImportOrderInput, @Ctx() context: GatewayContext): Promise<ImportOrderPayload> {
     return write(context, "addMainInfo", input, toImportOrderBody(input));
@@ -23,7 +24,9 @@ export class OrderResolver {
   }
 
   @Authorized(WRITES_APP)
-  @Mutation(() => UpdateOrderStatusPayload, { description: "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result." })
+  @Mutation(() => UpdateOrderStatusPayload, {
+    description: "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result.",
+  })
   updateOrderStatus(@Arg("input") input: UpdateOrderStatusInput, @Ctx() context: GatewayContext): Promise<UpdateOrderStatusPayload> {
     return write(context, "updateMainStatus", input, toUpdateOrderStatusBody(input));
   }

@@ -13,7 +13,10 @@ export class DetailPageInput {
   @MaxLength(200)
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Mini-program page scheme (`SwanSchema`): `baiduboxapp://swan/<app key>/<page path>?<query>`; empty to show no link." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Mini-program page scheme (`SwanSchema`): `baiduboxapp://swan/<app key>/<page path>?<query>`; empty to show no link.",
+  })
   @IsSwanSchema()
   swanSchema?: string | null;
 

@@ -116,7 +116,8 @@ export enum DetailPageStatus {
 
 registerEnumType(DetailPageStatus, {
   name: "DetailPageStatus",
-  description: "How the Baidu App shows a link, Baidu `DetailPage.Status`. For `appraise`: HIDDEN = not reviewable or already reviewed, CLICKABLE = awaiting review.",
+  description:
+    "How the Baidu App shows a link, Baidu `DetailPage.Status`. For `appraise`: HIDDEN = not reviewable or already reviewed, CLICKABLE = awaiting review.",
   valuesConfig: {
     HIDDEN: { description: "0: hidden" },
     SHOWN: { description: "1: shown, not clickable" },

@@ -1,4 +1,3 @@
-
 import { Field, InputType } from "type-graphql";
 import { ExpressType } from "./enums";
 import { NotBlank } from "./validators";

@@ -25,7 +25,8 @@ export function TargetInput(endpoint: EndpointName) {
 
     @Field(() => String, {
       nullable: true,
-      description: "Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too.",
+      description:
+        "Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too.",
     })
     @NotBlank({ optional: true })
     swanId?: string | null;

@@ -76,7 +76,9 @@ export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorato
 
 /** Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; blank is NotBlank's to report. */
 export function IsCashierOrderId(): PropertyDecorator {
-  return rule("isCashierOrderId", (value) => (isBlank(value) || /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits"));
+  return rule("isCashierOrderId", (value) =>
+    isBlank(value) || /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits",
+  );
 }
 
 /** Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as absent. */

@@ -64,7 +64,8 @@ export class Reader {
 
   url(value: unknown, path: string): string {
     const text = this.text(value, path);
-    if (text && !/^https?:\/\/[^/\s]+$/.test(text.replace(/\/$/, ""))) this.problems.push(`${path}: must be an http(s) origin such as https://openapi.baidu.com`);
+    if (text && !/^https?:\/\/[^/\s]+$/.test(text.replace(/\/$/, "")))
+      this.problems.push(`${path}: must be an http(s) origin such as https://openapi.baidu.com`);
     return text.replace(/\/$/, "");
   }
 

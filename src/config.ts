@@ -52,7 +52,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const retry = (baidu.retry ?? {}) as Raw;
   const apps = [...reader.list(file.apps, "apps").map((raw, i) => reader.app(raw, `apps[${i}]`, env)), ...envApp(env, reader)];
   const apiKeys = [...reader.list(file.apiKeys, "apiKeys").map((raw, i) => reader.apiKey(raw, `apiKeys[${i}]`)), ...envApiKey(env, reader)];
-  const mode = reader.oneOf(env.GATEWAY_MODE ?? file.mode ?? (env.NODE_ENV === "production" ? "production" : "development"), "mode", ["development", "production"] as const);
+  const mode = reader.oneOf(env.GATEWAY_MODE ?? file.mode ?? (env.NODE_ENV === "production" ? "production" : "development"), "mode", [
+    "development",
+    "production",
+  ] as const);
   const config: GatewayConfig = {
     mode,
     host: reader.text(env.HOST ?? file.host ?? "127.0.0.1", "host"),
@@ -87,7 +90,13 @@ const MIN_SCRUBBED_LENGTH = 3;
 
 function envApp(env: NodeJS.ProcessEnv, reader: Reader): AppConfig[] {
   if (!env.BAIDU_APP_KEY && !env.BAIDU_APP_SECRET && !env.BAIDU_PM_APP_KEY) return [];
-  return [reader.app({ name: "env", appKey: env.BAIDU_APP_KEY, appSecret: env.BAIDU_APP_SECRET, pmAppKey: env.BAIDU_PM_APP_KEY }, "BAIDU_APP_KEY/BAIDU_APP_SECRET/BAIDU_PM_APP_KEY", env)];
+  return [
+    reader.app(
+      { name: "env", appKey: env.BAIDU_APP_KEY, appSecret: env.BAIDU_APP_SECRET, pmAppKey: env.BAIDU_PM_APP_KEY },
+      "BAIDU_APP_KEY/BAIDU_APP_SECRET/BAIDU_PM_APP_KEY",
+      env,
+    ),
+  ];
 }
 
 function envApiKey(env: NodeJS.ProcessEnv, reader: Reader): ApiKeyConfig[] {

@@ -1,7 +1,17 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
-import { BaiduBusinessError, BaiduCredentialsError, BaiduError, BaiduGatewayError, BaiduHttpError, BaiduNetworkError, isLoadRejected, isTokenRejected, isTransient } from "./baidu/errors";
+import {
+  BaiduBusinessError,
+  BaiduCredentialsError,
+  BaiduError,
+  BaiduGatewayError,
+  BaiduHttpError,
+  BaiduNetworkError,
+  isLoadRejected,
+  isTokenRejected,
+  isTransient,
+} from "./baidu/errors";
 import { describeError, redactUrl, type Logger } from "./log";
 import { fromCoercionMessage, toViolations } from "./violations";
 
@@ -35,7 +45,11 @@ export function forbidden(appKey: string): GraphQLError {
 export function createFormatError(options: { logger: Logger; development: boolean }) {
   return (formatted: GraphQLFormattedError, thrown: unknown): GraphQLFormattedError => {
     const error = unwrapResolverError(thrown);
-    const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    const base = {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
     const debug = options.development && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {};
     if (error instanceof ArgumentValidationError) {
       const violations = toViolations(error.extensions.validationErrors as never);
@@ -43,7 +57,12 @@ export function createFormatError(options: { logger: Logger; development: boolea
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, violations } };
     }
     const coercion = formatted.extensions?.code === ErrorCode.BAD_USER_INPUT ? fromCoercionMessage(formatted.message) : undefined;
-    if (coercion) return { ...base, message: `Invalid input: ${coercion.path}: ${coercion.message}`, extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [coercion] } };
+    if (coercion)
+      return {
+        ...base,
+        message: `Invalid input: ${coercion.path}: ${coercion.message}`,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [coercion] },
+      };
     if (error instanceof BaiduError) return { ...base, ...fromBaidu(error, options.logger) };
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
@@ -74,8 +93,10 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
     extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions },
   });
   // Baidu's own text, redacted in case it ever echoes a URL with the token.
-  if (error instanceof BaiduBusinessError) return rejected(`errno ${error.errno}: ${redactUrl(error.baiduMessage)}`, { errno: error.errno, baiduMessage: redactUrl(error.baiduMessage) });
-  if (error instanceof BaiduGatewayError) return rejected(`error_code ${error.errorCode}: ${redactUrl(error.errorMsg)}`, { errorCode: error.errorCode, baiduMessage: redactUrl(error.errorMsg) });
+  if (error instanceof BaiduBusinessError)
+    return rejected(`errno ${error.errno}: ${redactUrl(error.baiduMessage)}`, { errno: error.errno, baiduMessage: redactUrl(error.baiduMessage) });
+  if (error instanceof BaiduGatewayError)
+    return rejected(`error_code ${error.errorCode}: ${redactUrl(error.errorMsg)}`, { errorCode: error.errorCode, baiduMessage: redactUrl(error.errorMsg) });
   if (error instanceof BaiduHttpError) return rejected(`HTTP ${error.status}`, { httpStatus: error.status });
   logger.error("Unclassified Baidu failure", describeError(error));
   return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

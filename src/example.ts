@@ -21,7 +21,11 @@ export const EXAMPLE_REQUEST = {
             type: "REFUND_ONLY",
             createdAt: 1571026201,
             updatedAt: 1571026201,
-            orderDetail: { status: "CLICKABLE", name: "", swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195" },
+            orderDetail: {
+              status: "CLICKABLE",
+              name: "",
+              swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
+            },
             refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 0 }] },
           },
         ],

@@ -19,7 +19,12 @@ export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, conte
       try {
         body = JSON.parse(raw);
       } catch {
-        return send(response, 400, "application/json", JSON.stringify({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }));
+        return send(
+          response,
+          400,
+          "application/json",
+          JSON.stringify({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }),
+        );
       }
     }
     const result = await apollo.executeHTTPGraphQLRequest({

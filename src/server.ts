@@ -45,7 +45,12 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     introspection: development,
     hideSchemaDetailsFromClientErrors: !development,
     // Apollo's own messages go through our logger, which redacts secrets like every other line.
-    logger: { debug: (m) => logger.debug(String(m)), info: (m) => logger.info(String(m)), warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    logger: {
+      debug: (m) => logger.debug(String(m)),
+      info: (m) => logger.info(String(m)),
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false })],
   });
   await apollo.start();

@@ -71,7 +71,10 @@ describe("app permissions", () => {
     const { status, body } = await h.send(UpdateOrderLogisticsDocument, { input: toOther }, SHOP_KEY);
     expect({ status, body }).toEqual({
       status: 200,
-      body: { data: null, errors: [{ message: `This API key may not write to the Baidu app ${OTHER.appKey}`, ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } }] },
+      body: {
+        data: null,
+        errors: [{ message: `This API key may not write to the Baidu app ${OTHER.appKey}`, ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } }],
+      },
     });
     expect(h.emulator.requests).toEqual([]);
   });
@@ -132,7 +135,14 @@ describe("app permissions", () => {
   });
 
   it("lists every app to the admin key and only its own app to the shop key", async () => {
-    expect((await h.send(AppsDocument, {})).body).toEqual({ data: { apps: [{ appKey: SHOP.appKey, name: "shop" }, { appKey: OTHER.appKey, name: "other" }] } });
+    expect((await h.send(AppsDocument, {})).body).toEqual({
+      data: {
+        apps: [
+          { appKey: SHOP.appKey, name: "shop" },
+          { appKey: OTHER.appKey, name: "other" },
+        ],
+      },
+    });
     expect((await h.send(AppsDocument, {}, SHOP_KEY)).body).toEqual({ data: { apps: [{ appKey: SHOP.appKey, name: "shop" }] } });
   });
 });

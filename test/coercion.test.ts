@@ -19,13 +19,36 @@ describe("errors graphql-js raises while coercing variables", () => {
   it.each([
     ["a string for an Int", (i: Record<string, any>) => (i.sceneType = "PERSONAL-DATA"), "input.sceneType", "Int cannot represent non-integer value"],
     ["an unknown enum value", (i: Record<string, any>) => (i.category = "PERSONAL-DATA"), "input.category", "is not a value of the OrderCategory enum"],
-    ["a fraction for UnixSeconds", (i: Record<string, any>) => (i.afterSale.items[0].createdAt = 1571026201.5), "input.afterSale.items[0].createdAt", "UnixSeconds must be a whole number of seconds since 1970-01-01T00:00:00Z"],
-    ["a missing required field", (i: Record<string, any>) => delete i.afterSale.status, "input.afterSale", 'Field "status" of required type "AfterSaleStatus!" was not provided.'],
-    ["a field the type does not define", (i: Record<string, any>) => (i.afterSale.PERSONAL = 1), "input.afterSale", 'Field "PERSONAL" is not defined by type "AfterSaleInput".'],
+    [
+      "a fraction for UnixSeconds",
+      (i: Record<string, any>) => (i.afterSale.items[0].createdAt = 1571026201.5),
+      "input.afterSale.items[0].createdAt",
+      "UnixSeconds must be a whole number of seconds since 1970-01-01T00:00:00Z",
+    ],
+    [
+      "a missing required field",
+      (i: Record<string, any>) => delete i.afterSale.status,
+      "input.afterSale",
+      'Field "status" of required type "AfterSaleStatus!" was not provided.',
+    ],
+    [
+      "a field the type does not define",
+      (i: Record<string, any>) => (i.afterSale.PERSONAL = 1),
+      "input.afterSale",
+      'Field "PERSONAL" is not defined by type "AfterSaleInput".',
+    ],
   ])("names the field and the problem for %s, without echoing the value", async (_label, change, path, message) => {
     const { status, body, text } = await sendRaw(change);
     expect(status).toBe(400);
-    expect(body).toEqual({ errors: [{ message: `Invalid input: ${path}: ${message}`, locations: expect.any(Array), extensions: { code: "BAD_USER_INPUT", violations: [{ path, message }] } }] });
+    expect(body).toEqual({
+      errors: [
+        {
+          message: `Invalid input: ${path}: ${message}`,
+          locations: expect.any(Array),
+          extensions: { code: "BAD_USER_INPUT", violations: [{ path, message }] },
+        },
+      ],
+    });
     expect(text).not.toContain("PERSONAL-DATA");
     expect(text).not.toContain("1571026201.5");
   });

@@ -53,13 +53,30 @@ describe("loadConfig", () => {
   });
 
   it("lets environment variables override the file", () => {
-    const env = { ...file({ mode: "development", port: 8080, apps: [APP], apiKeys: [] }), GATEWAY_MODE: "production", PORT: "9090", HOST: "0.0.0.0", BAIDU_MAX_ATTEMPTS: "2", GATEWAY_API_KEY_SHA256: KEY_HASH };
-    expect(loadConfig(env)).toMatchObject({ mode: "production", port: 9090, host: "0.0.0.0", baidu: { retry: { maxAttempts: 2 } }, apiKeys: [{ name: "env", sha256: KEY_HASH, apps: ["*"] }] });
+    const env = {
+      ...file({ mode: "development", port: 8080, apps: [APP], apiKeys: [] }),
+      GATEWAY_MODE: "production",
+      PORT: "9090",
+      HOST: "0.0.0.0",
+      BAIDU_MAX_ATTEMPTS: "2",
+      GATEWAY_API_KEY_SHA256: KEY_HASH,
+    };
+    expect(loadConfig(env)).toMatchObject({
+      mode: "production",
+      port: 9090,
+      host: "0.0.0.0",
+      baidu: { retry: { maxAttempts: 2 } },
+      apiKeys: [{ name: "env", sha256: KEY_HASH, apps: ["*"] }],
+    });
   });
 
   it("reads one app from BAIDU_APP_KEY, BAIDU_APP_SECRET and BAIDU_PM_APP_KEY", () => {
     const env = { BAIDU_APP_KEY: APP.appKey, BAIDU_APP_SECRET: SECRET, BAIDU_PM_APP_KEY: "pm", GATEWAY_API_KEY_SHA256: KEY_HASH, NODE_ENV: "production" };
-    expect(loadConfig(env)).toMatchObject({ mode: "production", emulator: false, apps: [{ name: "env", appKey: APP.appKey, appSecret: SECRET, pmAppKey: "pm" }] });
+    expect(loadConfig(env)).toMatchObject({
+      mode: "production",
+      emulator: false,
+      apps: [{ name: "env", appKey: APP.appKey, appSecret: SECRET, pmAppKey: "pm" }],
+    });
   });
 
   it("reads an app secret from the environment variable named by appSecretEnv", () => {
@@ -70,7 +87,9 @@ describe("loadConfig", () => {
 
   it("names the unset variable of appSecretEnv", () => {
     const { appSecret: _inline, ...app } = APP;
-    expect(problemsOf(file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }))).toEqual(["apps[0].appSecretEnv: environment variable SHOP_SECRET is not set"]);
+    expect(problemsOf(file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }))).toEqual([
+      "apps[0].appSecretEnv: environment variable SHOP_SECRET is not set",
+    ]);
   });
 
   it("runs against the emulator in development when no app is configured", () => {
@@ -101,7 +120,10 @@ describe("loadConfig", () => {
         port: 70000,
         baidu: { baseUrl: "ftp://openapi.baidu.com", retry: { maxAttempts: 0 } },
         apps: [{ name: "shop", appKey: "", appSecret: SECRET }, APP, APP],
-        apiKeys: [{ name: "ops", sha256: "not-a-hash", apps: [] }, { name: "shop", sha256: KEY_HASH, apps: ["unknown-app"] }],
+        apiKeys: [
+          { name: "ops", sha256: "not-a-hash", apps: [] },
+          { name: "shop", sha256: KEY_HASH, apps: ["unknown-app"] },
+        ],
       }),
       LOG_LEVEL: "verbose",
     };
@@ -157,7 +179,9 @@ describe("loadConfig, edge cases", () => {
   });
 
   it("refuses plain http to a remote Baidu in production, but allows loopback", () => {
-    expect(() => loadConfig({ ...prod, BAIDU_BASE_URL: "http://openapi.baidu.com" })).toThrow("baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)");
+    expect(() => loadConfig({ ...prod, BAIDU_BASE_URL: "http://openapi.baidu.com" })).toThrow(
+      "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)",
+    );
     expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1:8790" }).baidu.baseUrl).toBe("http://127.0.0.1:8790");
   });
 });

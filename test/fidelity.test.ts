@@ -30,35 +30,32 @@ describe("the mapping to Baidu's wire format", () => {
     seeded.EXT.SubsOrder.Items[0].SubStatus = 400;
     h.emulator.store.addMainInfo({ ...seeded, Title: "t", Ctime: 1571026201, Mtime: 1571026201, Status: 200 }, { openId: "u" });
 
-    const { body } = await h.send(
-      UpdateAfterSaleOrderDocument,
-      {
-        input: {
-          appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
-          openId: "u",
-          resourceId: "2221554346520",
-          category: "VIRTUAL_GOODS",
-          afterSale: {
-            status: "PROCESSING",
-            items: [
-              {
-                subOrderId: "onlyOne",
-                status: "APPLIED",
-                createdAt: 1571026201,
-                updatedAt: 1571026201,
-                orderDetail: {
-                  status: "CLICKABLE",
-                  name: "",
-                  swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
-                },
-                refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 0 }] },
-                type: "REFUND_ONLY",
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, {
+      input: {
+        appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
+        openId: "u",
+        resourceId: "2221554346520",
+        category: "VIRTUAL_GOODS",
+        afterSale: {
+          status: "PROCESSING",
+          items: [
+            {
+              subOrderId: "onlyOne",
+              status: "APPLIED",
+              createdAt: 1571026201,
+              updatedAt: 1571026201,
+              orderDetail: {
+                status: "CLICKABLE",
+                name: "",
+                swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
               },
-            ],
-          },
+              refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 0 }] },
+              type: "REFUND_ONLY",
+            },
+          ],
         },
       },
-    );
+    });
 
     const expected = structuredClone(fixture);
     expected.Data[0].EXT.SubsOrder.Status = 401; // the doc's placeholder 0
@@ -80,11 +77,41 @@ describe("the mapping to Baidu's wire format", () => {
   it("sends every endpoint's example body and query string from the spec, in a realistic order", async () => {
     const steps = [
       { doc: ImportOrderDocument, input: ex.importOrderInput, path: ENDPOINTS.addMainInfo.path, body: ex.importOrderBody, field: "importOrder" },
-      { doc: UpdateOrderInfoDocument, input: ex.updateOrderInfoInput, path: ENDPOINTS.updateMainInfo.path, body: ex.updateOrderInfoBody, field: "updateOrderInfo" },
-      { doc: UpdateOrderLogisticsDocument, input: ex.updateOrderLogisticsInput, path: ENDPOINTS.addMainLogistics.path, body: ex.logisticsBody, field: "updateOrderLogistics" },
-      { doc: AppendAfterSaleOrdersDocument, input: ex.appendAfterSaleOrdersInput, path: ENDPOINTS.appendSubInfo.path, body: ex.afterSaleBody, field: "appendAfterSaleOrders" },
-      { doc: UpdateAfterSaleOrderDocument, input: ex.updateAfterSaleOrderInput, path: ENDPOINTS.updateSubInfo.path, body: ex.afterSaleBody, field: "updateAfterSaleOrder" },
-      { doc: UpdateAfterSaleOrderStatusDocument, input: ex.updateAfterSaleOrderStatusInput, path: ENDPOINTS.updateSubStatus.path, body: ex.afterSaleStatusBody, field: "updateAfterSaleOrderStatus" },
+      {
+        doc: UpdateOrderInfoDocument,
+        input: ex.updateOrderInfoInput,
+        path: ENDPOINTS.updateMainInfo.path,
+        body: ex.updateOrderInfoBody,
+        field: "updateOrderInfo",
+      },
+      {
+        doc: UpdateOrderLogisticsDocument,
+        input: ex.updateOrderLogisticsInput,
+        path: ENDPOINTS.addMainLogistics.path,
+        body: ex.logisticsBody,
+        field: "updateOrderLogistics",
+      },
+      {
+        doc: AppendAfterSaleOrdersDocument,
+        input: ex.appendAfterSaleOrdersInput,
+        path: ENDPOINTS.appendSubInfo.path,
+        body: ex.afterSaleBody,
+        field: "appendAfterSaleOrders",
+      },
+      {
+        doc: UpdateAfterSaleOrderDocument,
+        input: ex.updateAfterSaleOrderInput,
+        path: ENDPOINTS.updateSubInfo.path,
+        body: ex.afterSaleBody,
+        field: "updateAfterSaleOrder",
+      },
+      {
+        doc: UpdateAfterSaleOrderStatusDocument,
+        input: ex.updateAfterSaleOrderStatusInput,
+        path: ENDPOINTS.updateSubStatus.path,
+        body: ex.afterSaleStatusBody,
+        field: "updateAfterSaleOrderStatus",
+      },
     ] as const;
     for (const step of steps) {
       const { body } = await h.send(step.doc as never, { input: step.input } as never);

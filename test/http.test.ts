@@ -16,7 +16,10 @@ describe("the gateway's HTTP layer", () => {
 
   it("answers 400 with a GraphQL-shaped error for a body that is not JSON", async () => {
     const response = await post("{ not json");
-    expect([response.status, await response.json()]).toEqual([400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }]);
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] },
+    ]);
   });
 
   it("accepts a content type in any letter case", async () => {
@@ -33,7 +36,9 @@ describe("the gateway's HTTP layer", () => {
 
   it("answers 404 outside /graphql and /healthz, and keeps the query string of GET requests", async () => {
     expect((await fetch(h.gateway.graphqlUrl.replace("/graphql", "/other"))).status).toBe(404);
-    const get = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, { headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" } });
+    const get = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" },
+    });
     expect([get.status, await get.json()]).toEqual([200, { data: { __typename: "Query" } }]);
   });
 });

@@ -10,7 +10,14 @@ const withoutUndefined = <T>(value: T): T => JSON.parse(JSON.stringify(value)) a
 
 describe("the pure input-to-wire mappings", () => {
   it("leaves out optional after-sale keys that were not given, and keeps the capital T of CTime/MTime", () => {
-    const item = { subOrderId: "s1", status: AfterSaleStatus.APPLIED, type: AfterSaleType.EXCHANGE, createdAt: 1600000000, updatedAt: 1600000001, orderDetail: null } as AfterSaleItemInput;
+    const item = {
+      subOrderId: "s1",
+      status: AfterSaleStatus.APPLIED,
+      type: AfterSaleType.EXCHANGE,
+      createdAt: 1600000000,
+      updatedAt: 1600000001,
+      orderDetail: null,
+    } as AfterSaleItemInput;
     expect(withoutUndefined(toAfterSaleItem(item))).toStrictEqual({ SubOrderID: "s1", SubStatus: 400, CTime: 1600000000, MTime: 1600000001, OrderType: 2 });
   });
 
@@ -36,11 +43,23 @@ describe("the pure input-to-wire mappings", () => {
   });
 
   it("always sends the reserved Express Status as 0", () => {
-    expect(toExpress({ trackingNumber: "T", courierName: "N", courierCode: "C", type: ExpressType.TO_MERCHANT })).toStrictEqual({ ID: "T", Name: "N", Code: "C", Type: 2, Status: 0 });
+    expect(toExpress({ trackingNumber: "T", courierName: "N", courierCode: "C", type: ExpressType.TO_MERCHANT })).toStrictEqual({
+      ID: "T",
+      Name: "N",
+      Code: "C",
+      Type: 2,
+      Status: 0,
+    });
   });
 
   it("sends a raw statusCode for categories without a documented status table", () => {
-    const input = { appKey: "k", orders: [{ resourceId: "r", category: OrderCategory.HOTEL, statusCode: 7 }, { resourceId: "q", category: OrderCategory.VIRTUAL_GOODS, status: OrderStatus.SELLER_CONFIRMED }] } as UpdateOrderStatusInput;
+    const input = {
+      appKey: "k",
+      orders: [
+        { resourceId: "r", category: OrderCategory.HOTEL, statusCode: 7 },
+        { resourceId: "q", category: OrderCategory.VIRTUAL_GOODS, status: OrderStatus.SELLER_CONFIRMED },
+      ],
+    } as UpdateOrderStatusInput;
     expect(toUpdateOrderStatusBody(input)).toStrictEqual({
       Data: [
         { CateID: 15, BizAPPID: "k", ResourceID: "r", Status: 7 },
@@ -50,7 +69,12 @@ describe("the pure input-to-wire mappings", () => {
   });
 
   it("sends only SubOrderID and SubStatus per item in a status update", () => {
-    const input = { appKey: "k", resourceId: "r", category: OrderCategory.PHYSICAL_GOODS, afterSale: { status: AfterSaleStatus.CLOSED, items: [{ subOrderId: "s", status: AfterSaleStatus.REJECTED }] } } as UpdateAfterSaleOrderStatusInput;
+    const input = {
+      appKey: "k",
+      resourceId: "r",
+      category: OrderCategory.PHYSICAL_GOODS,
+      afterSale: { status: AfterSaleStatus.CLOSED, items: [{ subOrderId: "s", status: AfterSaleStatus.REJECTED }] },
+    } as UpdateAfterSaleOrderStatusInput;
     expect(toAfterSaleStatusBody(input).Data[0]!.EXT).toStrictEqual({ SubsOrder: { Status: 404, Items: [{ SubOrderID: "s", SubStatus: 407 }] } });
   });
 });

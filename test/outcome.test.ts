@@ -26,7 +26,10 @@ describe("reporting a failed write's outcome", () => {
     h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 111 });
     h.emulator.faults.add({ route: "token", kind: "http", status: 502, times: 4 });
     const { body } = await h.send(AppendAfterSaleOrdersDocument, { input: ex.appendAfterSaleOrdersInput });
-    expect(errorOf(body)).toEqual({ message: "Baidu is unavailable: Baidu answered HTTP 502", extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: false } });
+    expect(errorOf(body)).toEqual({
+      message: "Baidu is unavailable: Baidu answered HTTP 502",
+      extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: false },
+    });
     expect(h.emulator.requestsTo("appendSubInfo")).toHaveLength(1);
   });
 
@@ -36,7 +39,10 @@ describe("reporting a failed write's outcome", () => {
     h.emulator.faults.add({ route: "updateSubInfo", kind: "errorCode", code: 110 });
     h.emulator.faults.add({ route: "token", kind: "http", status: 503, times: 4 });
     const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
-    expect(errorOf(body)).toEqual({ message: "Baidu is unavailable: Baidu did not answer within 250 ms", extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true } });
+    expect(errorOf(body)).toEqual({
+      message: "Baidu is unavailable: Baidu did not answer within 250 ms",
+      extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true },
+    });
   });
 
   it("masks a lasting refusal of the token request as a configuration fault", async () => {
@@ -59,7 +65,9 @@ describe("reporting a failed write's outcome", () => {
     const data = [{ biz_app_id: ex.updateOrderStatusInput.appKey, resource_id: "2221554346520", rows_affected: 1 }];
     h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 200, body: { errno: 0, msg: "success", data } });
     const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
-    expect(body.data?.updateAfterSaleOrder.results).toEqual([{ resourceId: "2221554346520", appKey: data[0]!.biz_app_id, categoryCode: null, rowsAffected: 1, applied: true }]);
+    expect(body.data?.updateAfterSaleOrder.results).toEqual([
+      { resourceId: "2221554346520", appKey: data[0]!.biz_app_id, categoryCode: null, rowsAffected: 1, applied: true },
+    ]);
     expect(body.data?.updateAfterSaleOrder.allApplied).toBe(true);
   });
 

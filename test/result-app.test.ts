@@ -11,7 +11,14 @@ describe("OrderWriteResult.app", () => {
     const { body } = await h.send(UpdateOrderStatusWithAppDocument, { input: ex.updateOrderStatusInput });
     const app = { appKey: SHOP.appKey, name: SHOP.name };
     expect(body).toEqual({
-      data: { updateOrderStatus: { results: [{ resourceId: "2221554346520", app }, { resourceId: "3221554346520", app }] } },
+      data: {
+        updateOrderStatus: {
+          results: [
+            { resourceId: "2221554346520", app },
+            { resourceId: "3221554346520", app },
+          ],
+        },
+      },
     });
   });
 });

@@ -109,7 +109,13 @@ describe("Baidu's refusals", () => {
     const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
     expect(body).toEqual({
       data: null,
-      errors: [{ message: "Baidu is unavailable: Baidu answered HTTP 503", ...at("updateOrderLogistics"), extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true } }],
+      errors: [
+        {
+          message: "Baidu is unavailable: Baidu answered HTTP 503",
+          ...at("updateOrderLogistics"),
+          extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true },
+        },
+      ],
     });
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(4);
   });
@@ -118,7 +124,10 @@ describe("Baidu's refusals", () => {
     await h.close();
     h = await startHarness({ emulator: { apps: [{ appKey: SHOP.appKey, appSecret: "the-secret-baidu-holds-now" }] } });
     const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
-    expect(body).toEqual({ data: null, errors: [{ message: "Internal server error", ...at("updateOrderLogistics"), extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    expect(body).toEqual({
+      data: null,
+      errors: [{ message: "Internal server error", ...at("updateOrderLogistics"), extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    });
     expect(h.emulator.requests.map((r) => r.path)).toEqual([TOKEN_PATH]);
     const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.level === "error");
     expect(logged).toMatchObject({ error: { name: "BaiduCredentialsError", error: "invalid_client" } });
@@ -128,11 +137,35 @@ describe("Baidu's refusals", () => {
 const MUTATIONS = [
   { field: "importOrder", doc: ImportOrderDocument, input: ex.importOrderInput, endpoint: "addMainInfo", body: ex.importOrderBody },
   { field: "updateOrderInfo", doc: UpdateOrderInfoDocument, input: ex.updateOrderInfoInput, endpoint: "updateMainInfo", body: ex.updateOrderInfoBody },
-  { field: "updateOrderStatus", doc: UpdateOrderStatusDocument, input: ex.updateOrderStatusInput, endpoint: "updateMainStatus", body: ex.updateOrderStatusBody },
-  { field: "appendAfterSaleOrders", doc: AppendAfterSaleOrdersDocument, input: ex.appendAfterSaleOrdersInput, endpoint: "appendSubInfo", body: ex.afterSaleBody },
+  {
+    field: "updateOrderStatus",
+    doc: UpdateOrderStatusDocument,
+    input: ex.updateOrderStatusInput,
+    endpoint: "updateMainStatus",
+    body: ex.updateOrderStatusBody,
+  },
+  {
+    field: "appendAfterSaleOrders",
+    doc: AppendAfterSaleOrdersDocument,
+    input: ex.appendAfterSaleOrdersInput,
+    endpoint: "appendSubInfo",
+    body: ex.afterSaleBody,
+  },
   { field: "updateAfterSaleOrder", doc: UpdateAfterSaleOrderDocument, input: ex.updateAfterSaleOrderInput, endpoint: "updateSubInfo", body: ex.afterSaleBody },
-  { field: "updateAfterSaleOrderStatus", doc: UpdateAfterSaleOrderStatusDocument, input: ex.updateAfterSaleOrderStatusInput, endpoint: "updateSubStatus", body: ex.afterSaleStatusBody },
-  { field: "updateOrderLogistics", doc: UpdateOrderLogisticsDocument, input: ex.updateOrderLogisticsInput, endpoint: "addMainLogistics", body: ex.logisticsBody },
+  {
+    field: "updateAfterSaleOrderStatus",
+    doc: UpdateAfterSaleOrderStatusDocument,
+    input: ex.updateAfterSaleOrderStatusInput,
+    endpoint: "updateSubStatus",
+    body: ex.afterSaleStatusBody,
+  },
+  {
+    field: "updateOrderLogistics",
+    doc: UpdateOrderLogisticsDocument,
+    input: ex.updateOrderLogisticsInput,
+    endpoint: "addMainLogistics",
+    body: ex.logisticsBody,
+  },
 ] as const;
 
 describe("dry runs", () => {
@@ -140,24 +173,27 @@ describe("dry runs", () => {
   beforeEach(async () => (h = await startHarness()));
   afterEach(() => h.close());
 
-  it.each(MUTATIONS)("previews $field without calling Baidu, not even for a token, and then sends exactly the preview", async ({ field, doc, input, endpoint, body }) => {
-    const preview = await h.send(doc as never, { input: { ...input, dryRun: true } } as never);
-    const query = Object.entries(ex.exampleQuery).map(([name, value]) => ({ name, value }));
-    expect(preview.body).toEqual({
-      data: { [field]: { dryRun: true, allApplied: false, results: [], request: { method: "POST", path: ENDPOINTS[endpoint].path, query, body } } },
-    });
-    expect(h.emulator.requests).toEqual([]);
+  it.each(MUTATIONS)(
+    "previews $field without calling Baidu, not even for a token, and then sends exactly the preview",
+    async ({ field, doc, input, endpoint, body }) => {
+      const preview = await h.send(doc as never, { input: { ...input, dryRun: true } } as never);
+      const query = Object.entries(ex.exampleQuery).map(([name, value]) => ({ name, value }));
+      expect(preview.body).toEqual({
+        data: { [field]: { dryRun: true, allApplied: false, results: [], request: { method: "POST", path: ENDPOINTS[endpoint].path, query, body } } },
+      });
+      expect(h.emulator.requests).toEqual([]);
 
-    // The real call sends exactly the previewed body, and the previewed query plus the token.
-    await h.send(doc as never, { input } as never);
-    const sent = h.emulator.requestsTo(endpoint);
-    expect(sent).toHaveLength(1);
-    const { access_token, ...rest } = sent[0]!.query;
-    expect(access_token).toMatch(/^24\./);
-    expect({ method: sent[0]!.method, body: sent[0]!.body, query: Object.entries(rest).map(([name, value]) => ({ name, value })) }).toEqual({
-      method: "POST",
-      body,
-      query,
-    });
-  });
+      // The real call sends exactly the previewed body, and the previewed query plus the token.
+      await h.send(doc as never, { input } as never);
+      const sent = h.emulator.requestsTo(endpoint);
+      expect(sent).toHaveLength(1);
+      const { access_token, ...rest } = sent[0]!.query;
+      expect(access_token).toMatch(/^24\./);
+      expect({ method: sent[0]!.method, body: sent[0]!.body, query: Object.entries(rest).map(([name, value]) => ({ name, value })) }).toEqual({
+        method: "POST",
+        body,
+        query,
+      });
+    },
+  );
 });

@@ -22,7 +22,10 @@ function seed(h: Harness, withAfterSale: boolean): void {
   const [order] = ex.importOrderBody.Data;
   const SubsOrder = ex.afterSaleBody.Data[0]!.EXT.SubsOrder;
   for (const ResourceID of [ORDER, SECOND_ORDER]) {
-    h.emulator.store.addMainInfo({ ...order!, ResourceID, EXT: { ...order!.EXT, ...(withAfterSale ? { SubsOrder } : {}) } }, { openId: "open-id-of-the-buyer" });
+    h.emulator.store.addMainInfo(
+      { ...order!, ResourceID, EXT: { ...order!.EXT, ...(withAfterSale ? { SubsOrder } : {}) } },
+      { openId: "open-id-of-the-buyer" },
+    );
   }
 }
 
@@ -34,16 +37,58 @@ interface Write {
   send(h: Harness): Promise<{ body: unknown }>;
 }
 
-const E1: Write = { field: "importOrder", endpoint: "addMainInfo", orders: [[ORDER, 1]], send: (h) => h.send(ImportOrderDocument, { input: ex.importOrderInput }) };
-const E2: Write = { field: "updateOrderInfo", endpoint: "updateMainInfo", orders: [[ORDER, 1]], send: (h) => h.send(UpdateOrderInfoDocument, { input: ex.updateOrderInfoInput }) };
-const E3: Write = { field: "updateOrderStatus", endpoint: "updateMainStatus", orders: [[ORDER, 2], [SECOND_ORDER, 2]], send: (h) => h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput }) };
-const E4: Write = { field: "appendAfterSaleOrders", endpoint: "appendSubInfo", orders: [[ORDER, 2]], send: (h) => h.send(AppendAfterSaleOrdersDocument, { input: ex.appendAfterSaleOrdersInput }) };
-const E5: Write = { field: "updateAfterSaleOrder", endpoint: "updateSubInfo", orders: [[ORDER, 2]], send: (h) => h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput }) };
-const E6: Write = { field: "updateAfterSaleOrderStatus", endpoint: "updateSubStatus", orders: [[ORDER, 2]], send: (h) => h.send(UpdateAfterSaleOrderStatusDocument, { input: ex.updateAfterSaleOrderStatusInput }) };
-const E7: Write = { field: "updateOrderLogistics", endpoint: "addMainLogistics", orders: [[ORDER, 1]], send: (h) => h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput }) };
+const E1: Write = {
+  field: "importOrder",
+  endpoint: "addMainInfo",
+  orders: [[ORDER, 1]],
+  send: (h) => h.send(ImportOrderDocument, { input: ex.importOrderInput }),
+};
+const E2: Write = {
+  field: "updateOrderInfo",
+  endpoint: "updateMainInfo",
+  orders: [[ORDER, 1]],
+  send: (h) => h.send(UpdateOrderInfoDocument, { input: ex.updateOrderInfoInput }),
+};
+const E3: Write = {
+  field: "updateOrderStatus",
+  endpoint: "updateMainStatus",
+  orders: [
+    [ORDER, 2],
+    [SECOND_ORDER, 2],
+  ],
+  send: (h) => h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput }),
+};
+const E4: Write = {
+  field: "appendAfterSaleOrders",
+  endpoint: "appendSubInfo",
+  orders: [[ORDER, 2]],
+  send: (h) => h.send(AppendAfterSaleOrdersDocument, { input: ex.appendAfterSaleOrdersInput }),
+};
+const E5: Write = {
+  field: "updateAfterSaleOrder",
+  endpoint: "updateSubInfo",
+  orders: [[ORDER, 2]],
+  send: (h) => h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput }),
+};
+const E6: Write = {
+  field: "updateAfterSaleOrderStatus",
+  endpoint: "updateSubStatus",
+  orders: [[ORDER, 2]],
+  send: (h) => h.send(UpdateAfterSaleOrderStatusDocument, { input: ex.updateAfterSaleOrderStatusInput }),
+};
+const E7: Write = {
+  field: "updateOrderLogistics",
+  endpoint: "addMainLogistics",
+  orders: [[ORDER, 1]],
+  send: (h) => h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput }),
+};
 
 /** E3 on the second order alone. */
-const E3_SECOND: Write = { ...E3, orders: [[SECOND_ORDER, 2]], send: (h) => h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: ex.updateOrderStatusInput.orders.slice(1) } }) };
+const E3_SECOND: Write = {
+  ...E3,
+  orders: [[SECOND_ORDER, 2]],
+  send: (h) => h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: ex.updateOrderStatusInput.orders.slice(1) } }),
+};
 
 function applied(write: Write) {
   const results = write.orders.map(([resourceId, categoryCode]) => ({ resourceId, appKey: SHOP.appKey, categoryCode, rowsAffected: 1, applied: true }));
@@ -54,7 +99,8 @@ function failed(write: Write, message: string, extensions: Record<string, unknow
   return { data: null, errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }] };
 }
 
-const unavailable = (write: Write, cause: string, outcomeUnknown = true) => failed(write, `Baidu is unavailable: ${cause}`, { code: "BAIDU_UNAVAILABLE", outcomeUnknown });
+const unavailable = (write: Write, cause: string, outcomeUnknown = true) =>
+  failed(write, `Baidu is unavailable: ${cause}`, { code: "BAIDU_UNAVAILABLE", outcomeUnknown });
 
 /** The "retrying" warn lines the client logged, in order. */
 function retryLines(h: Harness): Array<{ endpoint: string; attempt: number; delayMs: number; code?: string }> {
@@ -231,7 +277,12 @@ describe("retries", () => {
 
   const REJECTIONS: Array<[string, FaultAction, string, Record<string, unknown>]> = [
     ["a business errno (40001)", { kind: "errno", errno: 40001 }, "errno 40001: parameter error", { errno: 40001, baiduMessage: "parameter error" }],
-    ["a spent daily quota (error_code 17)", { kind: "errorCode", code: 17 }, "error_code 17: Open api daily request limit reached", { errorCode: 17, baiduMessage: "Open api daily request limit reached" }],
+    [
+      "a spent daily quota (error_code 17)",
+      { kind: "errorCode", code: 17 },
+      "error_code 17: Open api daily request limit reached",
+      { errorCode: 17, baiduMessage: "Open api daily request limit reached" },
+    ],
   ];
 
   it.each(REJECTIONS)("answers BAIDU_REJECTED with Baidu's reason for %s, without a replay", async (_label, fault, reason, details) => {
@@ -247,7 +298,9 @@ describe("retries", () => {
     await start(true);
     h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 503 });
     const arrivals = (resourceId: string) =>
-      h.emulator.requests.filter((request) => (request.body as { Data?: Array<{ ResourceID: string }> })?.Data?.[0]?.ResourceID === resourceId).map((request) => request.path);
+      h.emulator.requests
+        .filter((request) => (request.body as { Data?: Array<{ ResourceID: string }> })?.Data?.[0]?.ResourceID === resourceId)
+        .map((request) => request.path);
     const [e5, e6] = [ENDPOINTS.updateSubInfo.path, ENDPOINTS.updateSubStatus.path];
 
     const release = clock.hold();

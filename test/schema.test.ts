@@ -12,7 +12,15 @@ describe("schema/schema.graphql", () => {
   it("documents every enum value with its Baidu code", async () => {
     const sdl = await renderSchema();
     const enums = [...sdl.matchAll(/enum (\w+) \{([^}]*)\}/g)];
-    expect(enums.map(([, name]) => name).sort()).toEqual(["AfterSaleStatus", "AfterSaleType", "DetailPageStatus", "ExpressType", "OrderCategory", "OrderStatus", "PaymentMethod"]);
+    expect(enums.map(([, name]) => name).sort()).toEqual([
+      "AfterSaleStatus",
+      "AfterSaleType",
+      "DetailPageStatus",
+      "ExpressType",
+      "OrderCategory",
+      "OrderStatus",
+      "PaymentMethod",
+    ]);
     for (const [, name, body] of enums) {
       const values = body!.match(/^\s+[A-Z_]+$/gm) ?? [];
       const described = body!.match(/"""\s*\d+\b/g) ?? [];

@@ -81,7 +81,16 @@ async function runFailingScenarios(mode: GatewayConfig["mode"]) {
   return { logs: h.logs, bodies, codes, tokens: [...new Set([...issued, ...used])], upstream: [h.emulator.url, proxy.url] };
 }
 
-const EXPECTED_CODES = ["INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR", "BAIDU_UNAVAILABLE", "BAIDU_UNAVAILABLE", "BAIDU_UNAVAILABLE", "BAIDU_REJECTED", "FORBIDDEN", "UNAUTHENTICATED"];
+const EXPECTED_CODES = [
+  "INTERNAL_SERVER_ERROR",
+  "INTERNAL_SERVER_ERROR",
+  "BAIDU_UNAVAILABLE",
+  "BAIDU_UNAVAILABLE",
+  "BAIDU_UNAVAILABLE",
+  "BAIDU_REJECTED",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+];
 const SECRETS = { "SHOP's app secret": SHOP.appSecret, "OTHER's app secret": OTHER.appSecret, "OTHER's reset secret": ROTATED_SECRET, ADMIN_KEY, SHOP_KEY };
 
 function leaks(texts: readonly string[], secrets: Record<string, string>): string[] {
@@ -116,7 +125,9 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
 
   if (mode === "production") {
     it("answers with no stack trace and no upstream URL", () => {
-      const found = run.bodies.filter((body) => body.includes("stacktrace") || run.upstream.some((url) => body.includes(url)) || body.includes("http://127.0.0.1"));
+      const found = run.bodies.filter(
+        (body) => body.includes("stacktrace") || run.upstream.some((url) => body.includes(url)) || body.includes("http://127.0.0.1"),
+      );
       expect(found).toEqual([]);
     });
   }
@@ -125,7 +136,9 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
 describe("redactUrl", () => {
   it("redacts the client secret of a token URL and keeps the other parameters", () => {
     const url = "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&scope=smartapp_snsapi_base";
-    expect(redactUrl(url)).toBe("https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=[REDACTED]&scope=smartapp_snsapi_base");
+    expect(redactUrl(url)).toBe(
+      "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=[REDACTED]&scope=smartapp_snsapi_base",
+    );
   });
 
   it("redacts an access token that comes first, last, or before a fragment", () => {
@@ -159,7 +172,11 @@ describe("createLogger", () => {
   it("redacts fields named like secrets at any depth, and URLs in any field", () => {
     const lines: string[] = [];
     const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
-    logger.warn("token answer", { app: { appKey: "k", appSecret: "s1" }, answer: { access_token: "t1", refresh_token: "t2" }, url: "http://h/?client_secret=s2" });
+    logger.warn("token answer", {
+      app: { appKey: "k", appSecret: "s1" },
+      answer: { access_token: "t1", refresh_token: "t2" },
+      url: "http://h/?client_secret=s2",
+    });
     const { time, ...entry } = JSON.parse(lines[0]!);
     expect(entry).toEqual({
       level: "warn",

@@ -9,7 +9,10 @@ const OPEN_ID = "open-id-of-the-buyer";
 /** Orders created in the emulator's store directly, so the only calls counted are the test's own. */
 function seed(h: Harness, app: AppConfig, resourceIds: readonly string[]): void {
   for (const ResourceID of resourceIds) {
-    h.emulator.store.addMainInfo({ CateID: 2, BizAPPID: app.appKey, ResourceID, Title: "t", Ctime: 1571026201, Mtime: 1571026201, Status: 1 }, { openId: OPEN_ID });
+    h.emulator.store.addMainInfo(
+      { CateID: 2, BizAPPID: app.appKey, ResourceID, Title: "t", Ctime: 1571026201, Mtime: 1571026201, Status: 1 },
+      { openId: OPEN_ID },
+    );
   }
 }
 
@@ -26,7 +29,9 @@ function completed(resourceId: string, app: AppConfig = SHOP) {
 
 const MASKED = {
   data: null,
-  errors: [{ message: "Internal server error", locations: [{ line: 2, column: 3 }], path: ["updateOrderStatus"], extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+  errors: [
+    { message: "Internal server error", locations: [{ line: 2, column: 3 }], path: ["updateOrderStatus"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+  ],
 };
 
 const tokenRequests = (h: Harness) => h.emulator.requestsTo("token");
@@ -162,11 +167,19 @@ describe("the access token", () => {
     await start();
     seed(h, OTHER, ["O1", "O2"]);
 
-    const calls: Array<[string, AppConfig]> = [["R1", SHOP], ["O1", OTHER], ["O2", OTHER], ["R2", SHOP]];
+    const calls: Array<[string, AppConfig]> = [
+      ["R1", SHOP],
+      ["O1", OTHER],
+      ["O2", OTHER],
+      ["R2", SHOP],
+    ];
     for (const [id, app] of calls) expect((await complete(h, id, app)).body).toEqual(completed(id, app));
 
     const credentials = tokenRequests(h).map(({ query }) => [query.client_id, query.client_secret]);
-    expect(credentials).toEqual([[SHOP.appKey, SHOP.appSecret], [OTHER.appKey, OTHER.appSecret]]);
+    expect(credentials).toEqual([
+      [SHOP.appKey, SHOP.appSecret],
+      [OTHER.appKey, OTHER.appSecret],
+    ]);
     // The emulator applies an order only with a token issued to the order's app (BizAPPID).
     const [shop, other] = tokensUsed(h);
     expect(other).not.toBe(shop);

@@ -15,7 +15,9 @@ describe("the memoized class-validator rule lookup (src/validation.ts)", () => {
       for (const schema of [undefined, target.name] as Array<string | undefined>) {
         const expected = ownLookup.call(storage, target, schema as string, false, false, undefined);
         expect(storage.getTargetValidationMetadatas(target, schema as string, false, false, undefined)).toEqual(expected);
-        expect(storage.getTargetValidationMetadatas(target, schema as string, false, false, undefined)).toBe(storage.getTargetValidationMetadatas(target, schema as string, false, false, undefined));
+        expect(storage.getTargetValidationMetadatas(target, schema as string, false, false, undefined)).toBe(
+          storage.getTargetValidationMetadatas(target, schema as string, false, false, undefined),
+        );
       }
     }
   });

@@ -35,7 +35,14 @@ describe("input validation", () => {
       order.createdAt = 1571026201000;
       order.updatedAt = 42;
       order.status = "AWAITING_SELLER_CONFIRMATION";
-      order.products[0]!.images = ["https://a.invalid/1.png", "https://a.invalid/2.png", "https://a.invalid/3.png", "https://a.invalid/4.png", "https://a.invalid/5.png", "https://a.invalid/6.png"];
+      order.products[0]!.images = [
+        "https://a.invalid/1.png",
+        "https://a.invalid/2.png",
+        "https://a.invalid/3.png",
+        "https://a.invalid/4.png",
+        "https://a.invalid/5.png",
+        "https://a.invalid/6.png",
+      ];
       order.products[0]!.skuAttrs = [1, 2, 3, 4, 5].map((n) => ({ name: `n${n}`, value: "v" }));
       order.products[0]!.price = -1;
       order.orderDetail = { status: "CLICKABLE", swanSchema: "https://example.invalid/order" };
@@ -60,7 +67,10 @@ describe("input validation", () => {
     const { body } = await h.send(ImportOrderDocument, { input });
     expect(body).toEqual(
       badInput("importOrder", [
-        { path: "input.order.payment", message: "amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is 2390 fen for this order" },
+        {
+          path: "input.order.payment",
+          message: "amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is 2390 fen for this order",
+        },
       ]),
     );
   });

@@ -58,8 +58,7 @@ export class OrderStore implements OrderMutations {
       const ext = record.EXT ?? {};
       const sent = item.EXT?.MainOrder ?? {};
       // Tracking numbers are E7's to set; an E2 that leaves them out is not taken to delete them [INF].
-      const mainOrder: WireMainOrder =
-        sent.Express === undefined && ext.MainOrder?.Express !== undefined ? { ...sent, Express: ext.MainOrder.Express } : sent;
+      const mainOrder: WireMainOrder = sent.Express === undefined && ext.MainOrder?.Express !== undefined ? { ...sent, Express: ext.MainOrder.Express } : sent;
       const SubsOrder = item.EXT?.SubsOrder ?? ext.SubsOrder;
       return { ...record, CateID: item.CateID, Status: item.Status, EXT: { ...ext, MainOrder: mainOrder, ...(SubsOrder && { SubsOrder }) } };
     });

@@ -2,9 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { TOKEN_SCOPE } from "../baidu/endpoints";
 import { GATEWAY_CODE, type WireTokenResponse } from "../baidu/wire";
 
-export type TokenCheck =
-  | { ok: true; appKey: string }
-  | { ok: false; code: typeof GATEWAY_CODE.tokenInvalid | typeof GATEWAY_CODE.tokenExpired };
+export type TokenCheck = { ok: true; appKey: string } | { ok: false; code: typeof GATEWAY_CODE.tokenInvalid | typeof GATEWAY_CODE.tokenExpired };
 
 interface IssuedToken {
   appKey: string;

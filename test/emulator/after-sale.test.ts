@@ -12,8 +12,7 @@ describe("emulator after-sale endpoints (spec §1.3)", () => {
   afterEach(() => emulator.close());
 
   const subs = () => emulator.store.get(APP.appKey, "r1")?.record.EXT?.SubsOrder;
-  const append = (items: object[], status = 401, resourceId = "r1") =>
-    call(emulator, "appendSubInfo", token, { Data: [subsItem(resourceId, status, items)] });
+  const append = (items: object[], status = 401, resourceId = "r1") => call(emulator, "appendSubInfo", token, { Data: [subsItem(resourceId, status, items)] });
 
   it("answers rows_affected 0 to an append for an order that was never imported", async () => {
     expect(rows(await append([subItem("s1")], 401, "missing"))).toEqual(["0"]);
@@ -67,7 +66,12 @@ describe("emulator after-sale endpoints (spec §1.3)", () => {
   it("answers rows_affected 0 to an after-sale status update naming an unknown SubOrderID", async () => {
     await append([subItem("s1")]);
     const answer = await call(emulator, "updateSubStatus", token, {
-      Data: [subsItem("r1", 402, [{ SubOrderID: "s1", SubStatus: 402 }, { SubOrderID: "s9", SubStatus: 402 }])],
+      Data: [
+        subsItem("r1", 402, [
+          { SubOrderID: "s1", SubStatus: 402 },
+          { SubOrderID: "s9", SubStatus: 402 },
+        ]),
+      ],
     });
     expect(rows(answer)).toEqual(["0"]);
     expect(subs()).toEqual({ Status: 401, Items: [subItem("s1")] });

@@ -75,7 +75,10 @@ describe("emulator body checks (spec §1.4)", () => {
   });
 
   it("names a broken Express entry in a logistics call", async () => {
-    const express = [{ ID: "SF1", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1 }, { ID: "SF2", Name: "顺丰快递", Code: "SFEXPRESS" }];
+    const express = [
+      { ID: "SF1", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1 },
+      { ID: "SF2", Name: "顺丰快递", Code: "SFEXPRESS" },
+    ];
     const body = { Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: "r1", EXT: { MainOrder: { Express: express } } }] };
     expectParamError(await call(emulator, "addMainLogistics", token, body), "Data[0].EXT.MainOrder.Express[1].Type");
   });

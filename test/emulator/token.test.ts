@@ -62,14 +62,14 @@ describe("emulator token endpoint", () => {
     expect(answer.json).toEqual({ error: "unsupported_grant_type", error_description: "The authorization grant type is not supported" });
   });
 
-  it.each([["a wrong", { scope: "snsapi_userinfo" }], ["a missing", { scope: "" }]])(
-    "answers invalid_scope for %s scope",
-    async (_label, change) => {
-      const answer = await send(tokenUrl(emulator, { ...VALID, ...change }));
-      expect(answer.status).toBe(400);
-      expect(answer.json.error).toBe("invalid_scope");
-    },
-  );
+  it.each([
+    ["a wrong", { scope: "snsapi_userinfo" }],
+    ["a missing", { scope: "" }],
+  ])("answers invalid_scope for %s scope", async (_label, change) => {
+    const answer = await send(tokenUrl(emulator, { ...VALID, ...change }));
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toBe("invalid_scope");
+  });
 
   it("answers invalid_request naming a missing parameter", async () => {
     const { client_secret: _omitted, ...rest } = VALID;

@@ -82,7 +82,18 @@ const mainOrderWire = {
 
 /** spec §1.5 "E1: add main order". */
 export const importOrderBody = {
-  Data: [{ CateID: 1, BizAPPID: K, Title: "test", ResourceID: "2221554346520", Ctime: 1571026201, Mtime: 1571026201, Status: 200, EXT: { MainOrder: mainOrderWire } }],
+  Data: [
+    {
+      CateID: 1,
+      BizAPPID: K,
+      Title: "test",
+      ResourceID: "2221554346520",
+      Ctime: 1571026201,
+      Mtime: 1571026201,
+      Status: 200,
+      EXT: { MainOrder: mainOrderWire },
+    },
+  ],
 };
 
 export const updateOrderInfoInput: UpdateOrderInfoInput = { ...user, order: orderInfo };
@@ -173,7 +184,12 @@ export const updateOrderLogisticsInput: UpdateOrderLogisticsInput = {
 /** spec §1.5 "E7: logistics". */
 export const logisticsBody = {
   Data: [
-    { CateID: 1, BizAPPID: K, ResourceID: "2221554346520", EXT: { MainOrder: { Express: [{ ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 }] } } },
+    {
+      CateID: 1,
+      BizAPPID: K,
+      ResourceID: "2221554346520",
+      EXT: { MainOrder: { Express: [{ ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 }] } },
+    },
   ],
 };
 

@@ -59,7 +59,11 @@ export interface Harness {
   /** Every line the gateway logged. */
   logs: string[];
   /** Sends a typed operation; `key` defaults to the admin key, `null` sends none. */
-  send<R, V>(document: TypedDocumentNode<R, V>, variables: V, key?: string | null): Promise<{ status: number; body: FormattedExecutionResult<R>; text: string }>;
+  send<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+    key?: string | null,
+  ): Promise<{ status: number; body: FormattedExecutionResult<R>; text: string }>;
   close(): Promise<void>;
 }
 
@@ -86,7 +90,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.baidu,
     },
   };
-  const gateway = await startGateway({ config, logger: createLogger({ level: "debug", write: (line) => logs.push(line) }), clock: options.clock ?? testClock().clock });
+  const gateway = await startGateway({
+    config,
+    logger: createLogger({ level: "debug", write: (line) => logs.push(line) }),
+    clock: options.clock ?? testClock().clock,
+  });
   return {
     emulator,
     gateway,
