@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApiKeys } from "./auth";
 import { BaiduClient } from "./baidu/client";
 import { systemClock, type Clock } from "./clock";
@@ -51,7 +52,8 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
       warn: (m) => logger.warn(String(m)),
       error: (m) => logger.error(String(m)),
     },
-    plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageProductionDefault({ footer: false })],
+    // A playground in development; in production no page at all (it would only point browsers at a CDN).
+    plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   const graphql = createGraphQLHandler(apollo, async (request) => {
