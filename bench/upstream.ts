@@ -1,43 +1,26 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { request } from "undici";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE } from "../src/baidu/endpoints";
 import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev-mode";
 import { DEV_APP } from "../src/emulator/dev-app";
 
+/** Baidu's update/sub/info doc example, verbatim (the fidelity test reads the same file). */
+const DOC_EXAMPLE = JSON.parse(readFileSync(join(__dirname, "..", "..", "test", "fixtures", "update-sub-info.doc-example.json"), "utf8"));
+
 /**
- * Baidu's update/sub/info doc example as the gateway sends it for `EXAMPLE_REQUEST`. The doc's
- * `"Status": 0` and `"SubStatus": ""` placeholders are filled with 401 (退款中, what PROCESSING
- * maps to): the emulator, like Baidu, answers the placeholders with errno 40001. `run` checks this
- * body against the gateway's own dry-run preview, so the direct clients and the gateway cannot drift.
+ * Baidu's doc example as the gateway sends it for `EXAMPLE_REQUEST`: the doc's `"Status": 0` and
+ * `"SubStatus": ""` placeholders become 401 (处理中, what PROCESSING maps to), since the emulator,
+ * like Baidu, answers the placeholders with errno 40001. `run` checks this body against the
+ * gateway's own dry-run preview, so the direct clients and the gateway cannot drift.
  */
-export const AFTER_SALE_BODY = {
-  Data: [
-    {
-      CateID: 2,
-      BizAPPID: DEV_APP.appKey,
-      ResourceID: "2221554346520",
-      EXT: {
-        SubsOrder: {
-          Status: 401,
-          Items: [
-            {
-              SubOrderID: "onlyOne",
-              SubStatus: 401,
-              CTime: 1571026201,
-              MTime: 1571026201,
-              OrderDetail: {
-                Status: 2,
-                Name: "",
-                SwanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
-              },
-              Refund: { Amount: 10, Product: [{ ID: "1014093064", Quantity: 1, Amount: 0 }] },
-              OrderType: 1,
-            },
-          ],
-        },
-      },
-    },
-  ],
-};
+export const AFTER_SALE_BODY = (() => {
+  const body = structuredClone(DOC_EXAMPLE);
+  body.Data[0].BizAPPID = DEV_APP.appKey;
+  body.Data[0].EXT.SubsOrder.Status = 401;
+  body.Data[0].EXT.SubsOrder.Items[0].SubStatus = 401;
+  return body as { Data: unknown[] };
+})();
 
 /** The query string of the call, the token aside, in the order Baidu's SDKs build it. */
 export const AFTER_SALE_QUERY: ReadonlyArray<[string, string]> = [
