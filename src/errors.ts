@@ -7,12 +7,11 @@ import {
   BaiduError,
   BaiduGatewayError,
   BaiduHttpError,
-  BaiduNetworkError,
   isLoadRejected,
   isTokenRejected,
   isTransient,
 } from "./baidu/errors";
-import { describeError, redactUrl, type Logger } from "./log";
+import { describeError, type Logger } from "./log";
 import { fromCoercionMessage, toViolations } from "./violations";
 
 /** Every error code a client of this gateway can see. */
@@ -83,20 +82,19 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
   }
   if (unavailable) {
     logger.warn("Baidu unavailable after retries", describeError(error));
-    // Unsent writes, refused connections and load rejections never ran at Baidu; anything else may
-    // have. A caller retrying appendAfterSaleOrders after an unknown outcome may add its items twice.
-    const outcomeUnknown = error.sent && !isLoadRejected(error) && !(error instanceof BaiduNetworkError && error.refused);
-    return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown } };
+    // A caller retrying appendAfterSaleOrders after an unknown outcome may add its items twice.
+    return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown: error.outcomeUnknown } };
   }
+  // A rejection that followed an attempt with an unknown outcome: that attempt may still have run.
   const rejected = (detail: string, extensions: Record<string, unknown>) => ({
     message: `Baidu rejected the request: ${detail}`,
-    extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions },
+    extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions, ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}) },
   });
-  // Baidu's own text, redacted in case it ever echoes a URL with the token.
+  // Baidu's texts were redacted when the error was made (toBaiduError).
   if (error instanceof BaiduBusinessError)
-    return rejected(`errno ${error.errno}: ${redactUrl(error.baiduMessage)}`, { errno: error.errno, baiduMessage: redactUrl(error.baiduMessage) });
+    return rejected(`errno ${error.errno}: ${error.baiduMessage}`, { errno: error.errno, baiduMessage: error.baiduMessage });
   if (error instanceof BaiduGatewayError)
-    return rejected(`error_code ${error.errorCode}: ${redactUrl(error.errorMsg)}`, { errorCode: error.errorCode, baiduMessage: redactUrl(error.errorMsg) });
+    return rejected(`error_code ${error.errorCode}: ${error.errorMsg}`, { errorCode: error.errorCode, baiduMessage: error.errorMsg });
   if (error instanceof BaiduHttpError) return rejected(`HTTP ${error.status}`, { httpStatus: error.status });
   logger.error("Unclassified Baidu failure", describeError(error));
   return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

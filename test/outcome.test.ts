@@ -78,4 +78,32 @@ describe("reporting a failed write's outcome", () => {
     expect(body.data?.updateOrderStatus.results).toHaveLength(1);
     expect(body.data?.updateOrderStatus.allApplied).toBe(false);
   });
+
+  it("keeps an earlier dropped attempt's unknown outcome when later attempts meet QPS rejections", async () => {
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "drop" });
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "errorCode", code: 18, times: 3 });
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
+    expect(errorOf(body)).toEqual({
+      message: "Baidu is unavailable: Baidu gateway error_code 18: Open api qps request limit reached",
+      extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true },
+    });
+    expect(h.emulator.requestsTo("updateSubInfo")).toHaveLength(4);
+  });
+
+  it("marks a rejection that follows a timed-out attempt as of unknown outcome", async () => {
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "hang" });
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "errno", errno: 40001, msg: "parameter error" });
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
+    expect(errorOf(body)).toEqual({
+      message: "Baidu rejected the request: errno 40001: parameter error",
+      extensions: { code: "BAIDU_REJECTED", errno: 40001, baiduMessage: "parameter error", outcomeUnknown: true },
+    });
+  });
+
+  it("redacts a token in Baidu's message on BAIDU_UNAVAILABLE too", async () => {
+    h.emulator.faults.add({ route: "updateMainStatus", kind: "errorCode", code: 2, msg: "busy ?access_token=24.SECRET", times: 4 });
+    const { text } = await h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput });
+    expect(text).toContain("busy ?access_token=[REDACTED]");
+    expect(text).not.toContain("24.SECRET");
+  });
 });

@@ -74,8 +74,8 @@ export class BaiduClient {
     const { replaySafe, path } = ENDPOINTS[endpoint];
     const query = this.query(target);
     let tokenRefreshed = false;
-    // The last attempt that Baidu may have executed: what the caller must hear about if a later
-    // token fetch fails, since that failure says nothing about the write.
+    // The last attempt Baidu may have executed: what the caller hears about if a later token fetch
+    // fails (that failure says nothing about the write), and what marks any later error as unknown.
     let mayHaveRun: BaiduError | undefined;
     for (let attempt = 1; ; attempt++) {
       const token = await this.tokens.get(target.appKey).catch((error: unknown) => {
@@ -89,8 +89,9 @@ export class BaiduClient {
         return decodeEnvelope(response);
       } catch (error) {
         if (error instanceof BaiduError) {
-          error.sent = true;
           if (isTransient(error) && !(error instanceof BaiduNetworkError && error.refused)) mayHaveRun = error;
+          error.sent = true;
+          error.outcomeUnknown = mayHaveRun !== undefined;
         }
         const decision = decide(error, { replaySafe, tokenRefreshed });
         if (decision === "refresh-token") {

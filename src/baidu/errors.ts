@@ -1,3 +1,4 @@
+import { redactUrl } from "../log";
 import { ERRNO, GATEWAY_CODE } from "./wire";
 
 /**
@@ -21,6 +22,8 @@ export abstract class BaiduError extends Error {
    * fetches are shared by concurrent calls, so their errors are never marked.
    */
   sent = false;
+  /** Baidu may have executed the write: in this attempt, or in an earlier one of the same call. */
+  outcomeUnknown = false;
 }
 
 /** The connection failed before an answer arrived. `refused` means Baidu never saw the request. */
@@ -101,10 +104,11 @@ export function toBaiduError(raw: RawFailure): BaiduError {
       return new BaiduHttpError(raw.status);
     case "malformed":
       return new BaiduMalformedResponseError();
+    // Baidu's own texts are redacted here, once, in case they ever echo a URL with the token.
     case "gateway":
-      return new BaiduGatewayError(raw.errorCode, raw.errorMsg);
+      return new BaiduGatewayError(raw.errorCode, redactUrl(raw.errorMsg));
     case "business":
-      return new BaiduBusinessError(raw.errno, raw.message);
+      return new BaiduBusinessError(raw.errno, redactUrl(raw.message));
     case "oauth":
       return new BaiduCredentialsError(raw.error, raw.description);
   }
