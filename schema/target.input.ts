@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Min } from "class-validator";
+import { IsInt, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import { OrderCategory } from "./enums";
@@ -35,8 +35,7 @@ export function TargetInput(endpoint: EndpointName) {
       nullable: !sceneRequired,
       description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string.${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
     })
-    @(sceneRequired ? NotBlank() : IsOptional())
-    @IsCashierOrderId()
+    @IsCashierOrderId({ required: sceneRequired })
     sceneId?: string | null;
 
     @Field(() => Int, { defaultValue: 2, description: "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default." })

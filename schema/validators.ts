@@ -74,11 +74,12 @@ export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorato
   });
 }
 
-/** Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; blank is NotBlank's to report. */
-export function IsCashierOrderId(): PropertyDecorator {
-  return rule("isCashierOrderId", (value) =>
-    isBlank(value) || /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits",
-  );
+/** Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; absent is fine unless required. */
+export function IsCashierOrderId(options: { required: boolean }): PropertyDecorator {
+  return rule("isCashierOrderId", (value) => {
+    if (value === undefined || value === null) return options.required ? "is required by Baidu on this endpoint" : undefined;
+    return /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits";
+  });
 }
 
 /** Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as absent. */

@@ -55,7 +55,10 @@ export function createFormatError(options: { logger: Logger; development: boolea
       const message = `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`;
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, violations } };
     }
-    const coercion = formatted.extensions?.code === ErrorCode.BAD_USER_INPUT ? fromCoercionMessage(formatted.message) : undefined;
+    const coercion =
+      formatted.extensions?.code === ErrorCode.BAD_USER_INPUT
+        ? fromCoercionMessage(formatted.message, (error as GraphQLError | undefined)?.originalError?.message)
+        : undefined;
     if (coercion)
       return {
         ...base,

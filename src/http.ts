@@ -7,9 +7,9 @@ const MAX_BODY_BYTES = 1_000_000;
 /** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
 export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, context: (request: IncomingMessage) => Promise<GatewayContext>) {
   return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
-    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return send(response, 413, "text/plain", "Request body too large");
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge(response);
     const raw = request.method === "POST" ? await readBody(request) : "";
-    if (raw === undefined) return send(response, 413, "text/plain", "Request body too large");
+    if (raw === undefined) return tooLarge(response);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -39,19 +39,27 @@ export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, conte
   };
 }
 
+/** The body as text, or undefined once it passes the limit: reading stops there. */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.pause();
+      resolve(undefined);
     });
-    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
 }
 
 export function send(response: ServerResponse, status: number, type: string, body: string): void {
   response.writeHead(status, { "content-type": type }).end(body);
+}
+
+/** 413, and the connection closes after it, so the rest of an oversized body is never read. */
+function tooLarge(response: ServerResponse): void {
+  response.writeHead(413, { "content-type": "text/plain", connection: "close" }).end("Request body too large");
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -45,6 +45,8 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     includeStacktraceInErrorResponses: development,
     introspection: development,
     hideSchemaDetailsFromClientErrors: !development,
+    // Shutdown is ours (main.ts): Apollo's own signal handlers would stop it before requests in flight finish.
+    stopOnTerminationSignals: false,
     // Apollo's own messages go through our logger, which redacts secrets like every other line.
     logger: {
       debug: (m) => logger.debug(String(m)),
@@ -61,7 +63,11 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     if (!caller) throw unauthenticated();
     return { caller, baidu, apps };
   });
+  // Answers still being written, so that a shutdown can ask for their connections to close after them.
+  const inFlight = new Set<ServerResponse>();
   const server = createServer((request, response) => {
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
     const url = request.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -84,6 +90,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     /** Stops taking requests, lets those in flight finish (for up to 5 s), then closes Baidu's pool. */
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
       server.closeIdleConnections();
       const cutOff = setTimeout(() => server.closeAllConnections(), 5_000).unref();
       await closed;

@@ -18,6 +18,18 @@ describe("errors graphql-js raises while coercing variables", () => {
 
   it.each([
     ["a string for an Int", (i: Record<string, any>) => (i.sceneType = "PERSONAL-DATA"), "input.sceneType", "Int cannot represent non-integer value"],
+    [
+      "a string with a semicolon for an Int",
+      (i: Record<string, any>) => (i.sceneType = "x; PERSONAL-DATA"),
+      "input.sceneType",
+      "Int cannot represent non-integer value",
+    ],
+    [
+      "an object for a String",
+      (i: Record<string, any>) => (i.appKey = { a: 'PERSONAL-DATA" }; at "input.x' }),
+      "input.appKey",
+      "String cannot represent a non string value",
+    ],
     ["an unknown enum value", (i: Record<string, any>) => (i.category = "PERSONAL-DATA"), "input.category", "is not a value of the OrderCategory enum"],
     [
       "a fraction for UnixSeconds",
@@ -54,7 +66,14 @@ describe("errors graphql-js raises while coercing variables", () => {
   });
 
   it("leaves messages of other forms alone", () => {
-    expect(fromCoercionMessage('Variable "$input" of required type "X!" was not provided.')).toBeUndefined();
-    expect(fromCoercionMessage("Cannot query field")).toBeUndefined();
+    expect(fromCoercionMessage('Variable "$input" of required type "X!" was not provided.', "anything")).toBeUndefined();
+    expect(fromCoercionMessage("Cannot query field", undefined)).toBeUndefined();
+  });
+
+  it("falls back to a generic reason it knows carries no value", () => {
+    expect(fromCoercionMessage('Variable "$input" got invalid value "v" at "input.x"; Some new reason: "v"', 'Some new reason: "v"')).toEqual({
+      path: "input.x",
+      message: "has a value of the wrong type",
+    });
   });
 });

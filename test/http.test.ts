@@ -1,3 +1,5 @@
+import { UpdateAfterSaleOrderDocument } from "./generated/graphql";
+import * as ex from "./support/examples";
 import { ADMIN_KEY, startHarness, type Harness } from "./support/harness";
 
 /** The HTTP layer in front of Apollo (src/http.ts, src/server.ts). */
@@ -48,5 +50,23 @@ describe("the gateway's HTTP layer", () => {
     const response = await post(JSON.stringify({ query: "{ __schema { types { name } } }" }));
     const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
     expect(body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+});
+
+describe("the gateway's shutdown", () => {
+  it("lets a request in flight finish, then stops taking new ones", async () => {
+    const h = await startHarness();
+    try {
+      const [order] = ex.importOrderBody.Data;
+      h.emulator.store.addMainInfo({ ...order!, EXT: { ...order!.EXT, SubsOrder: ex.afterSaleBody.Data[0]!.EXT.SubsOrder } }, { openId: "u" });
+      h.emulator.faults.add({ route: "updateSubInfo", kind: "latency", ms: 150 });
+      const inFlight = h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
+      while (h.emulator.requestsTo("updateSubInfo").length === 0) await new Promise((resolve) => setImmediate(resolve));
+      await h.gateway.close();
+      expect((await inFlight).body.data?.updateAfterSaleOrder.allApplied).toBe(true);
+      await expect(fetch(h.gateway.graphqlUrl)).rejects.toThrow();
+    } finally {
+      await h.emulator.close();
+    }
   });
 });

@@ -81,7 +81,7 @@ describe("input validation", () => {
     expect(body).toEqual(
       badInput("importOrder", [
         { path: "input.openId", message: "give exactly one of openId and swanId" },
-        { path: "input.sceneId", message: "must not be empty or blank" },
+        { path: "input.sceneId", message: "must be Baidu's cashier order id, in decimal digits" },
       ]),
     );
   });
@@ -130,5 +130,10 @@ describe("input validation", () => {
         { path: "input.afterSale.items[1].refund.amount", message: "must not be less than 0" },
       ]),
     );
+  });
+
+  it("refuses a blank sceneId where Baidu does not require one too", async () => {
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: { ...ex.updateAfterSaleOrderInput, sceneId: "  " } });
+    expect(body).toEqual(badInput("updateAfterSaleOrder", [{ path: "input.sceneId", message: "must be Baidu's cashier order id, in decimal digits" }]));
   });
 });

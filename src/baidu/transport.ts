@@ -33,18 +33,22 @@ export function createTransport(options: TransportOptions): Transport {
   const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: options.timeoutMs, fetch: pool.fetch });
   return {
     async send(request) {
+      let response: Response;
       try {
-        const response = await http(request.url, {
+        response = await http(request.url, {
           method: request.method,
           searchParams: request.searchParams,
           // The JSON text travels as a fetch option (see undici-fetch.ts), not as ky's `json`.
           ...(request.json === undefined ? {} : ({ payload: JSON.stringify(request.json) } as Options)),
         });
-        return { status: response.status, text: pool.textOf(response) ?? "" };
       } catch (error) {
         if (error instanceof TimeoutError) throw toBaiduError({ layer: "timeout", timeoutMs: options.timeoutMs });
         throw toBaiduError({ layer: "network", code: networkCode(error) });
       }
+      const text = pool.textOf(response);
+      // Only if a ky hook ever replaced the Response: a programming error, not a Baidu failure.
+      if (text === undefined) throw new Error("ky returned a Response the pooled fetch did not make");
+      return { status: response.status, text };
     },
     close: () => pool.close(),
   };
