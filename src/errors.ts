@@ -24,7 +24,7 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   /** Baidu answered and refused; `extensions.errno` or `extensions.errorCode` and `baiduMessage` say why. */
   BAIDU_REJECTED: "BAIDU_REJECTED",
-  /** Baidu could not be reached or kept failing after the retries were spent; `extensions.outcomeUnknown` says whether Baidu may have executed the last attempt. */
+  /** Baidu could not be reached or kept failing after the retries were spent; `extensions.outcomeUnknown` says whether Baidu may have executed any attempt of the write. */
   BAIDU_UNAVAILABLE: "BAIDU_UNAVAILABLE",
   /** A fault on our side (such as a rejected app secret); details are in the server log only. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
@@ -81,7 +81,11 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
   // Credentials refused, fresh tokens rejected, or any lasting refusal of the token request itself.
   if (error instanceof BaiduCredentialsError || isTokenRejected(error) || (!error.sent && !unavailable)) {
     logger.error("Baidu refused the gateway's credentials; answering INTERNAL_SERVER_ERROR", describeError(error));
-    return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    // Fresh tokens rejected after a timed-out attempt: that attempt may still have run.
+    return {
+      message: "Internal server error",
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}) },
+    };
   }
   if (unavailable) {
     logger.warn("Baidu unavailable after retries", describeError(error));

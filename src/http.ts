@@ -3,13 +3,15 @@ import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { GatewayContext } from "./context";
 
 const MAX_BODY_BYTES = 1_000_000;
+/** Past this much, the rest of an oversized body is not worth reading to keep the connection: drop it. */
+const DISCARD_LIMIT_BYTES = 16_000_000;
 
 /** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
 export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, context: (request: IncomingMessage) => Promise<GatewayContext>) {
   return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
-    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge(response);
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge(request, response);
     const raw = request.method === "POST" ? await readBody(request) : "";
-    if (raw === undefined) return tooLarge(response);
+    if (raw === undefined) return tooLarge(request, response);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -39,18 +41,17 @@ export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, conte
   };
 }
 
-/** The body as text, or undefined once it passes the limit: reading stops there. */
+/** The body as text, or undefined once it passes the limit (the rest is then discarded, not kept). */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      request.pause();
-      resolve(undefined);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else resolve(undefined);
     });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
 }
@@ -59,7 +60,16 @@ export function send(response: ServerResponse, status: number, type: string, bod
   response.writeHead(status, { "content-type": type }).end(body);
 }
 
-/** 413, and the connection closes after it, so the rest of an oversized body is never read. */
-function tooLarge(response: ServerResponse): void {
-  response.writeHead(413, { "content-type": "text/plain", connection: "close" }).end("Request body too large");
+/**
+ * 413. The rest of the body is read and thrown away, so the client, still sending, gets the answer
+ * rather than a reset; past DISCARD_LIMIT_BYTES the connection is dropped instead.
+ */
+function tooLarge(request: IncomingMessage, response: ServerResponse): void {
+  let discarded = 0;
+  request.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) request.destroy();
+  });
+  request.resume();
+  send(response, 413, "text/plain", "Request body too large");
 }

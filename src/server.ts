@@ -87,12 +87,17 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
   return {
     graphqlUrl: `http://${config.host}:${port}/graphql`,
     port,
-    /** Stops taking requests, lets those in flight finish (for up to 5 s), then closes Baidu's pool. */
+    /**
+     * Stops taking requests and lets those in flight finish, for as long as a call's whole retry
+     * budget may take (every attempt timing out, every backoff at its cap), then closes Baidu's pool.
+     */
     async close() {
+      const { timeoutMs, retry } = config.baidu;
+      const drainMs = retry.maxAttempts * timeoutMs + (retry.maxAttempts - 1) * retry.maxDelayMs + 1_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
       server.closeIdleConnections();
-      const cutOff = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
       await closed;
       clearTimeout(cutOff);
       await apollo.stop();

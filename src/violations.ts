@@ -40,7 +40,6 @@ const REASONS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^(\w+) cannot represent ([\w -]+?)(?:: [\s\S]*)?$/, (type, what) => `${type} cannot represent ${what}`],
   [/^Value [\s\S]* does not exist in "(\w+)" enum\.(?: Did you mean [\s\S]*)?$/, (type) => `is not a value of the ${type} enum`],
   [/^Field "(\w+)" of required type "([\w[\]!]+)" was not provided\.$/, (field, type) => `Field "${field}" of required type "${type}" was not provided.`],
-  [/^Field "(\w+)" is not defined by type "(\w+)"\.(?: Did you mean [\s\S]*)?$/, (field, type) => `Field "${field}" is not defined by type "${type}".`],
   [/^Field "[\s\S]*" is not defined by type "(\w+)"\.(?: Did you mean [\s\S]*)?$/, (type) => `has a field that type "${type}" does not define`],
   [/^Expected type "(\w+)" to be an object\.$/, (type) => `must be an object of type "${type}"`],
   [/^Expected non-nullable type "([\w[\]!]+)" not to be null\.$/, (type) => `must not be null (type "${type}")`],

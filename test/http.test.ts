@@ -11,8 +11,22 @@ describe("the gateway's HTTP layer", () => {
   const post = (body: string, contentType = "application/json") =>
     fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${ADMIN_KEY}` }, body });
 
-  it("refuses a body over 1 MB with 413 before reading it", async () => {
-    const response = await post(JSON.stringify({ query: "{ __typename }", padding: "x".repeat(1_000_001) }));
+  it("answers 413 to a body over 1 MB, so that a client still sending gets the answer, not a reset", async () => {
+    const response = await post(JSON.stringify({ query: "{ __typename }", padding: "x".repeat(5_000_000) }));
+    expect([response.status, await response.text()]).toEqual([413, "Request body too large"]);
+  });
+
+  it("answers 413 to a chunked body once it passes 1 MB", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(100_000));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if ((sent += chunk.length) > 3_000_000) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const init = { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` }, body, duplex: "half" };
+    const response = await fetch(h.gateway.graphqlUrl, init as RequestInit);
     expect([response.status, await response.text()]).toEqual([413, "Request body too large"]);
   });
 

@@ -106,4 +106,11 @@ describe("reporting a failed write's outcome", () => {
     expect(text).toContain("busy ?access_token=[REDACTED]");
     expect(text).not.toContain("24.SECRET");
   });
+
+  it("keeps the unknown outcome of a timed-out attempt when the fresh tokens are then rejected", async () => {
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "hang" });
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "errorCode", code: 110, times: 2 });
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
+    expect(errorOf(body)).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", outcomeUnknown: true } });
+  });
 });

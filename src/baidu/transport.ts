@@ -16,7 +16,7 @@ export interface TransportResponse {
 }
 
 export interface Transport {
-  /** Resolves with any HTTP answer; rejects only with a Baidu network or timeout error. */
+  /** Resolves with any HTTP answer; rejects with a Baidu network or timeout error (or a plain Error for a ky misuse). */
   send(request: TransportRequest): Promise<TransportResponse>;
   close(): Promise<void>;
 }
