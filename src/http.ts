@@ -7,7 +7,11 @@ const MAX_BODY_BYTES = 1_000_000;
 const DISCARD_LIMIT_BYTES = 16_000_000;
 
 /** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
-export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, context: (request: IncomingMessage) => Promise<GatewayContext>) {
+export function createGraphQLHandler(
+  apollo: ApolloServer<GatewayContext>,
+  context: (request: IncomingMessage) => Promise<GatewayContext>,
+  closing: () => boolean,
+) {
   return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
     if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge(request, response);
     const raw = request.method === "POST" ? await readBody(request) : "";
@@ -34,6 +38,7 @@ export function createGraphQLHandler(apollo: ApolloServer<GatewayContext>, conte
       context: () => context(request),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
+    if (closing()) response.setHeader("connection", "close");
     response.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") return void response.end(result.body.string);
     for await (const chunk of result.body.asyncIterator) response.write(chunk);

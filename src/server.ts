@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -58,16 +58,18 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler(apollo, async (request) => {
-    const caller = apiKeys.authenticate(request.headers.authorization);
-    if (!caller) throw unauthenticated();
-    return { caller, baidu, apps };
-  });
-  // Answers still being written, so that a shutdown can ask for their connections to close after them.
-  const inFlight = new Set<ServerResponse>();
+  // Set by close(): answers still being computed then ask for their connections to close after them.
+  let closing = false;
+  const graphql = createGraphQLHandler(
+    apollo,
+    async (request) => {
+      const caller = apiKeys.authenticate(request.headers.authorization);
+      if (!caller) throw unauthenticated();
+      return { caller, baidu, apps };
+    },
+    () => closing,
+  );
   const server = createServer((request, response) => {
-    inFlight.add(response);
-    response.once("close", () => inFlight.delete(response));
     const url = request.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -95,7 +97,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
       const { timeoutMs, retry } = config.baidu;
       const drainMs = retry.maxAttempts * timeoutMs + (retry.maxAttempts - 1) * retry.maxDelayMs + 1_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
+      closing = true;
       server.closeIdleConnections();
       const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
       await closed;
