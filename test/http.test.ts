@@ -71,8 +71,7 @@ describe("the gateway's shutdown", () => {
   it("lets a request in flight finish, then stops taking new ones", async () => {
     const h = await startHarness();
     try {
-      const [order] = ex.importOrderBody.Data;
-      h.emulator.store.addMainInfo({ ...order!, EXT: { ...order!.EXT, SubsOrder: ex.afterSaleBody.Data[0]!.EXT.SubsOrder } }, { openId: "u" });
+      ex.seedExampleOrders(h.emulator, { afterSale: true });
       h.emulator.faults.add({ route: "updateSubInfo", kind: "latency", ms: 150 });
       const inFlight = h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
       while (h.emulator.requestsTo("updateSubInfo").length === 0) await new Promise((resolve) => setImmediate(resolve));

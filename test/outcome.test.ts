@@ -7,8 +7,7 @@ describe("reporting a failed write's outcome", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({ clock: testClock().clock, baidu: { timeoutMs: 250 } });
-    const [order] = ex.importOrderBody.Data;
-    h.emulator.store.addMainInfo({ ...order!, EXT: { ...order!.EXT, SubsOrder: ex.afterSaleBody.Data[0]!.EXT.SubsOrder } }, { openId: "u" });
+    ex.seedExampleOrders(h.emulator, { afterSale: true });
   });
   afterEach(async () => {
     const pending = h.emulator.faults.pending();

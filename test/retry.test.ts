@@ -17,17 +17,8 @@ import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from
 const ORDER = "2221554346520";
 const SECOND_ORDER = "3221554346520";
 
-/** Both example orders, created in the emulator's store directly; with the example after-sale order if asked. */
-function seed(h: Harness, withAfterSale: boolean): void {
-  const [order] = ex.importOrderBody.Data;
-  const SubsOrder = ex.afterSaleBody.Data[0]!.EXT.SubsOrder;
-  for (const ResourceID of [ORDER, SECOND_ORDER]) {
-    h.emulator.store.addMainInfo(
-      { ...order!, ResourceID, EXT: { ...order!.EXT, ...(withAfterSale ? { SubsOrder } : {}) } },
-      { openId: "open-id-of-the-buyer" },
-    );
-  }
-}
+/** Both example orders; with the example after-sale order if asked. */
+const seed = (h: Harness, afterSale: boolean) => ex.seedExampleOrders(h.emulator, { afterSale, resourceIds: [ORDER, SECOND_ORDER] });
 
 interface Write {
   field: string;

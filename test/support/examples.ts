@@ -10,6 +10,7 @@ import type {
   DetailPageInput,
   OrderInfoInput,
 } from "../generated/graphql";
+import type { Emulator } from "../../src/emulator/server";
 import { SHOP } from "./harness";
 
 /**
@@ -195,3 +196,15 @@ export const logisticsBody = {
 
 /** The query string every example call sends, the token aside (spec §1.5). */
 export const exampleQuery = { open_id: "open-id-of-the-buyer", scene_id: "159259079195", scene_type: "2", pm_app_key: SHOP.pmAppKey };
+
+/**
+ * The example order (and, if asked, its after-sale order "onlyOne"), created in the emulator's
+ * store directly, so that the only calls the emulator counts are the test's own.
+ */
+export function seedExampleOrders(emulator: Emulator, options: { afterSale: boolean; resourceIds?: readonly string[] }): void {
+  const [order] = importOrderBody.Data;
+  const SubsOrder = afterSaleBody.Data[0]!.EXT.SubsOrder;
+  for (const ResourceID of options.resourceIds ?? ["2221554346520"]) {
+    emulator.store.addMainInfo({ ...order!, ResourceID, EXT: { ...order!.EXT, ...(options.afterSale ? { SubsOrder } : {}) } }, { openId: user.openId });
+  }
+}
