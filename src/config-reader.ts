@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { ApiKeyConfig, AppConfig } from "./config";
+import { isJsonObject, type JsonObject } from "./json-object";
 
 /** A configuration object as read from JSON, before checking. */
-export type Raw = Record<string, unknown>;
+export type Raw = JsonObject;
 
 /** The JSON file named by GATEWAY_CONFIG, or an empty object (and a problem) when it cannot be used. */
 export function readFile(path: string | undefined, problems: string[]): Raw {
@@ -21,7 +22,7 @@ export function readFile(path: string | undefined, problems: string[]): Raw {
     problems.push(`GATEWAY_CONFIG (${path}): is not valid JSON (${jsonErrorWithoutText(error)})`);
     return {};
   }
-  if (isObject(parsed)) return parsed;
+  if (isJsonObject(parsed)) return parsed;
   problems.push(`GATEWAY_CONFIG (${path}): must hold a JSON object`);
   return {};
 }
@@ -33,10 +34,6 @@ export function readFile(path: string | undefined, problems: string[]): Raw {
 function jsonErrorWithoutText(error: unknown): string {
   const message = error instanceof Error ? error.message : "";
   return message === "" || message.includes('"') ? "unexpected character" : message;
-}
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Field readers that record a problem and return a placeholder, so every problem is found in one pass. */
@@ -78,7 +75,7 @@ export class Reader {
 
   /** An entry of a list that must be an object; undefined (and the problem recorded) otherwise. */
   entry(value: unknown, path: string): Raw | undefined {
-    if (isObject(value)) return value;
+    if (isJsonObject(value)) return value;
     this.problems.push(`${path}: must be an object`);
     return undefined;
   }

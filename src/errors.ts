@@ -81,21 +81,16 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
   // Credentials refused, fresh tokens rejected, or any lasting refusal of the token request itself.
   if (error instanceof BaiduCredentialsError || isTokenRejected(error) || (!error.sent && !unavailable)) {
     logger.error("Baidu refused the gateway's credentials; answering INTERNAL_SERVER_ERROR", describeError(error));
-    // Fresh tokens rejected after a timed-out attempt: that attempt may still have run.
-    return {
-      message: "Internal server error",
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}) },
-    };
+    return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...mayHaveRun(error) } };
   }
   if (unavailable) {
     logger.warn("Baidu unavailable after retries", describeError(error));
     // A caller retrying appendAfterSaleOrders after an unknown outcome may add its items twice.
     return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown: error.outcomeUnknown } };
   }
-  // A rejection that followed an attempt with an unknown outcome: that attempt may still have run.
   const rejected = (detail: string, extensions: Record<string, unknown>) => ({
     message: `Baidu rejected the request: ${detail}`,
-    extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions, ...(error.outcomeUnknown ? { outcomeUnknown: true } : {}) },
+    extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions, ...mayHaveRun(error) },
   });
   // Baidu's texts were redacted when the error was made (toBaiduError).
   if (error instanceof BaiduBusinessError)
@@ -105,4 +100,12 @@ function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedErro
   if (error instanceof BaiduHttpError) return rejected(`HTTP ${error.status}`, { httpStatus: error.status });
   logger.error("Unclassified Baidu failure", describeError(error));
   return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/**
+ * A refusal that followed an attempt with an unknown outcome (a timeout, say): that attempt may
+ * still have run at Baidu, and the caller must know before retrying an append.
+ */
+function mayHaveRun(error: BaiduError): { outcomeUnknown?: true } {
+  return error.outcomeUnknown ? { outcomeUnknown: true } : {};
 }

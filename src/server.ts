@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApiKeys } from "./auth";
 import { BaiduClient } from "./baidu/client";
+import { worstCaseMs } from "./baidu/retry";
 import { systemClock, type Clock } from "./clock";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
@@ -94,8 +95,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
      * budget may take (every attempt timing out, every backoff at its cap), then closes Baidu's pool.
      */
     async close() {
-      const { timeoutMs, retry } = config.baidu;
-      const drainMs = retry.maxAttempts * timeoutMs + (retry.maxAttempts - 1) * retry.maxDelayMs + 1_000;
+      const drainMs = worstCaseMs(config.baidu.retry, config.baidu.timeoutMs) + 1_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       closing = true;
       server.closeIdleConnections();

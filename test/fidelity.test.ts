@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENDPOINTS } from "../src/baidu/endpoints";
+import { EXAMPLE_REQUEST } from "../src/example";
 import {
   AppendAfterSaleOrdersDocument,
   ImportOrderDocument,
@@ -9,6 +10,7 @@ import {
   UpdateOrderInfoDocument,
   UpdateOrderLogisticsDocument,
   UpdateOrderStatusDocument,
+  type UpdateAfterSaleOrderInput,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
 import { startHarness, type Harness } from "./support/harness";
@@ -28,34 +30,16 @@ describe("the mapping to Baidu's wire format", () => {
     const seeded = structuredClone(fixture.Data[0]);
     seeded.EXT.SubsOrder.Status = 400;
     seeded.EXT.SubsOrder.Items[0].SubStatus = 400;
-    h.emulator.store.addMainInfo({ ...seeded, Title: "t", Ctime: 1571026201, Mtime: 1571026201, Status: 200 }, { openId: "u" });
+    h.emulator.store.addMainInfo(
+      { ...seeded, Title: "t", Ctime: 1571026201, Mtime: 1571026201, Status: 200 },
+      { openId: EXAMPLE_REQUEST.variables.input.openId },
+    );
 
-    const { body } = await h.send(UpdateAfterSaleOrderDocument, {
-      input: {
-        appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
-        openId: "u",
-        resourceId: "2221554346520",
-        category: "VIRTUAL_GOODS",
-        afterSale: {
-          status: "PROCESSING",
-          items: [
-            {
-              subOrderId: "onlyOne",
-              status: "APPLIED",
-              createdAt: 1571026201,
-              updatedAt: 1571026201,
-              orderDetail: {
-                status: "CLICKABLE",
-                name: "",
-                swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
-              },
-              refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 0 }] },
-              type: "REFUND_ONLY",
-            },
-          ],
-        },
-      },
-    });
+    // The README's example (src/example.ts), with the item status changed so that each of the doc's
+    // two placeholders gets a different code.
+    const input = structuredClone(EXAMPLE_REQUEST.variables.input) as UpdateAfterSaleOrderInput;
+    input.afterSale.items[0]!.status = "APPLIED";
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input });
 
     const expected = structuredClone(fixture);
     expected.Data[0].EXT.SubsOrder.Status = 401; // the doc's placeholder 0

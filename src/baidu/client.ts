@@ -1,7 +1,7 @@
 import type { Clock } from "../clock";
 import { describeError, type Logger } from "../log";
 import { decodeEnvelope, decodeToken, type IssuedToken, type ItemResult } from "./decode";
-import { BaiduError, BaiduNetworkError, isTransient } from "./errors";
+import { BaiduError, mayHaveExecuted } from "./errors";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE, type EndpointName } from "./endpoints";
 import { OrderLock } from "./order-lock";
 import { backoffMs, decide, type Decision, type RetryOptions } from "./retry";
@@ -89,7 +89,7 @@ export class BaiduClient {
         return decodeEnvelope(response);
       } catch (error) {
         if (error instanceof BaiduError) {
-          if (isTransient(error) && !(error instanceof BaiduNetworkError && error.refused)) mayHaveRun = error;
+          if (mayHaveExecuted(error)) mayHaveRun = error;
           error.sent = true;
           error.outcomeUnknown = mayHaveRun !== undefined;
         }

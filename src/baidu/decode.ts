@@ -1,3 +1,4 @@
+import { isJsonObject } from "../json-object";
 import { toBaiduError } from "./errors";
 import type { TransportResponse } from "./transport";
 import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } from "./wire";
@@ -20,10 +21,6 @@ function parse(text: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Decodes an order-center answer through the three layers, in the order Baidu's SDKs check them:
  * HTTP status, gateway `error_code`, business `errno` (spec §3.2).
@@ -31,7 +28,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function decodeEnvelope(response: TransportResponse): ItemResult[] {
   if (response.status < 200 || response.status > 299) throw toBaiduError({ layer: "http", status: response.status });
   const body = parse(response.text);
-  if (!isObject(body)) throw toBaiduError({ layer: "malformed" });
+  if (!isJsonObject(body)) throw toBaiduError({ layer: "malformed" });
   const envelope = body as WireEnvelope;
   if (typeof envelope.error_code === "number" && envelope.error_code !== 0) {
     throw toBaiduError({ layer: "gateway", errorCode: envelope.error_code, errorMsg: String(envelope.error_msg ?? "") });
@@ -68,13 +65,13 @@ export interface IssuedToken {
 /** Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400 (spec §4). */
 export function decodeToken(response: TransportResponse): IssuedToken {
   const body = parse(response.text);
-  if (isObject(body) && typeof body.error === "string") {
+  if (isJsonObject(body) && typeof body.error === "string") {
     const error = body as unknown as WireTokenError;
     throw toBaiduError({ layer: "oauth", error: error.error, description: String(error.error_description ?? "") });
   }
   if (response.status < 200 || response.status > 299) throw toBaiduError({ layer: "http", status: response.status });
   const token = body as Partial<WireTokenResponse> | undefined;
-  if (!isObject(token) || typeof token.access_token !== "string" || typeof token.expires_in !== "number") {
+  if (!isJsonObject(token) || typeof token.access_token !== "string" || typeof token.expires_in !== "number") {
     throw toBaiduError({ layer: "malformed" });
   }
   return { token: token.access_token, expiresInSeconds: token.expires_in };

@@ -151,3 +151,8 @@ export function isTransient(error: unknown): boolean {
     (error instanceof BaiduBusinessError && BUSY_ERRNOS.includes(error.errno))
   );
 }
+
+/** A failed attempt that Baidu may still have executed: transient, except a refused connection. */
+export function mayHaveExecuted(error: unknown): boolean {
+  return isTransient(error) && !(error instanceof BaiduNetworkError && error.refused);
+}

@@ -41,3 +41,8 @@ export function backoffMs(attempt: number, options: RetryOptions, random: number
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random * ceiling);
 }
+
+/** The longest a call can take: every attempt timing out and every backoff at its cap. */
+export function worstCaseMs(options: RetryOptions, timeoutMs: number): number {
+  return options.maxAttempts * timeoutMs + (options.maxAttempts - 1) * options.maxDelayMs;
+}

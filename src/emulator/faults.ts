@@ -1,3 +1,4 @@
+import { isJsonObject } from "../json-object";
 import { isEmulatorRoute, type EmulatorRoute } from "./routes";
 
 /** What a fault does instead of (or before) the normal answer. */
@@ -56,10 +57,6 @@ export class FaultScript {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 const isInt = (value: unknown): value is number => Number.isInteger(value);
 const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === "string";
 
@@ -75,7 +72,7 @@ const KIND_CHECKS: Record<FaultAction["kind"], (f: Record<string, unknown>) => b
 
 /** Checks an untyped value and returns it as a Fault, or throws a TypeError saying what is wrong. */
 export function toFault(value: unknown): Fault {
-  if (!isObject(value)) throw new TypeError("a fault must be an object");
+  if (!isJsonObject(value)) throw new TypeError("a fault must be an object");
   if (value.route !== "*" && !isEmulatorRoute(value.route)) {
     throw new TypeError(`fault route must be "*", "token" or an endpoint name, got ${JSON.stringify(value.route)}`);
   }

@@ -9,12 +9,6 @@ export class ParamError extends Error {
   }
 }
 
-export type Obj = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export function need(ok: boolean, parameter: string, problem?: string): void {
   if (!ok) throw new ParamError(parameter, problem);
 }

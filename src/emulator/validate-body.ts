@@ -1,60 +1,61 @@
 import type { EndpointName } from "../baidu/endpoints";
 import type { WireOrderItem } from "../baidu/wire";
-import { isObject, need, ParamError, type Obj } from "./param-error";
+import { isJsonObject, type JsonObject } from "../json-object";
+import { need, ParamError } from "./param-error";
 
-function int(o: Obj, key: string, at: string): void {
+function int(o: JsonObject, key: string, at: string): void {
   need(Number.isInteger(o[key]), `${at}.${key}`);
 }
 
-function str(o: Obj, key: string, at: string): void {
+function str(o: JsonObject, key: string, at: string): void {
   need(typeof o[key] === "string" && o[key] !== "", `${at}.${key}`);
 }
 
-function obj(o: Obj, key: string, at: string): Obj {
-  need(isObject(o[key]), `${at}.${key}`);
-  return o[key] as Obj;
+function obj(o: JsonObject, key: string, at: string): JsonObject {
+  need(isJsonObject(o[key]), `${at}.${key}`);
+  return o[key] as JsonObject;
 }
 
 /** Each element of the array `o[key]` must be an object passing `check`. */
-function each(o: Obj, key: string, at: string, check: (el: Obj, at: string) => void): void {
+function each(o: JsonObject, key: string, at: string, check: (el: JsonObject, at: string) => void): void {
   const list = o[key];
   need(Array.isArray(list), `${at}.${key}`);
   (list as unknown[]).forEach((el, i) => {
     const elAt = `${at}.${key}[${i}]`;
-    need(isObject(el), elAt);
-    check(el as Obj, elAt);
+    need(isJsonObject(el), elAt);
+    check(el as JsonObject, elAt);
   });
 }
 
-function mainOrder(ext: Obj, at: string): void {
+function mainOrder(ext: JsonObject, at: string): void {
   const main = obj(ext, "MainOrder", at);
   each(main, "Products", `${at}.MainOrder`, () => {});
   obj(main, "Payment", `${at}.MainOrder`);
 }
 
-function fullSubItem(sub: Obj, at: string): void {
+function fullSubItem(sub: JsonObject, at: string): void {
   str(sub, "SubOrderID", at);
   for (const key of ["SubStatus", "CTime", "MTime", "OrderType"]) int(sub, key, at);
 }
 
-function statusSubItem(sub: Obj, at: string): void {
+function statusSubItem(sub: JsonObject, at: string): void {
   str(sub, "SubOrderID", at);
   int(sub, "SubStatus", at);
 }
 
-function subsOrder(ext: Obj, at: string, item: (sub: Obj, at: string) => void): void {
+function subsOrder(ext: JsonObject, at: string, item: (sub: JsonObject, at: string) => void): void {
   const subs = obj(ext, "SubsOrder", at);
   int(subs, "Status", `${at}.SubsOrder`);
   each(subs, "Items", `${at}.SubsOrder`, item);
 }
 
-function express(express: Obj, at: string): void {
+function express(express: JsonObject, at: string): void {
   for (const key of ["ID", "Name", "Code"]) str(express, key, at);
   int(express, "Type", at);
 }
 
 /** Per-endpoint required fields (spec §1.4); CateID, BizAPPID and ResourceID are checked for all. */
-const ITEM_CHECKS: Record<EndpointName, (item: Obj, at: string) => void> = {
+const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> = {
   addMainInfo(item, at) {
     str(item, "Title", at);
     for (const key of ["Ctime", "Mtime", "Status"]) int(item, key, at);
@@ -91,14 +92,14 @@ const ITEM_CHECKS: Record<EndpointName, (item: Obj, at: string) => void> = {
  * `appKey` is the key of the app the access token was issued to. Throws ParamError.
  */
 export function checkBody(name: EndpointName, body: unknown, appKey: string): WireOrderItem[] {
-  need(isObject(body) && Array.isArray(body.Data) && body.Data.length > 0, "Data", "must be a non-empty array");
+  need(isJsonObject(body) && Array.isArray(body.Data) && body.Data.length > 0, "Data", "must be a non-empty array");
   const data = (body as { Data: unknown[] }).Data;
   // Batch import is not supported on E1 (spec §1.3).
   if (name === "addMainInfo") need(data.length === 1, "Data", "must hold exactly one item");
   data.forEach((item, i) => {
     const at = `Data[${i}]`;
-    need(isObject(item), at);
-    const o = item as Obj;
+    need(isJsonObject(item), at);
+    const o = item as JsonObject;
     int(o, "CateID", at);
     str(o, "BizAPPID", at);
     str(o, "ResourceID", at);
