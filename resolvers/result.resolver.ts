@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../src/context";
 import { App } from "../schema/app.type";
-import { OrderWriteResult } from "../schema/payload.type";
+import { OrderWriteResult } from "../schema/request.type";
 import { appLoader } from "./app-loader";
 
 @Resolver(() => OrderWriteResult)

@@ -1,61 +1,25 @@
-import { GraphQLJSONObject } from "graphql-scalars";
-import { Field, Int, InterfaceType, ObjectType } from "type-graphql";
-
-@ObjectType({ description: "Baidu's answer for one order of a write." })
-export class OrderWriteResult {
-  @Field({ description: "Your order id, as Baidu echoed it (`resource_id`)." })
-  resourceId!: string;
-
-  @Field({ description: "The app key Baidu echoed (`biz_app_id`)." })
-  appKey!: string;
-
-  @Field(() => Int, { nullable: true, description: "The category code Baidu echoed (`cate_id`); null if Baidu's answer has none." })
-  categoryCode!: number | null;
-
-  @Field(() => Int, { description: "Rows Baidu changed (`rows_affected`). 0 means this order was NOT written, even though Baidu reported success overall." })
-  rowsAffected!: number;
-
-  @Field({ description: "Whether Baidu wrote this order (rowsAffected > 0)." })
-  applied!: boolean;
-}
-
-@ObjectType({ description: "A query-string parameter of a Baidu request." })
-export class QueryParameter {
-  @Field()
-  name!: string;
-
-  @Field()
-  value!: string;
-}
-
-@ObjectType({ description: "The request the gateway sends to Baidu, minus the access token." })
-export class BaiduRequest {
-  @Field()
-  method!: string;
-
-  @Field({ description: "Path on openapi.baidu.com." })
-  path!: string;
-
-  @Field(() => [QueryParameter], { description: "Query string in order; `access_token` is added when sending." })
-  query!: QueryParameter[];
-
-  @Field(() => GraphQLJSONObject, { description: "The JSON body, exactly as sent." })
-  body!: Record<string, unknown>;
-}
+import { Field, InterfaceType, ObjectType } from "type-graphql";
+import { Delivery } from "./delivery.type";
+import { BaiduRequest, OrderWriteResult } from "./request.type";
 
 @InterfaceType({ description: "Outcome of a write to Baidu's order center; every mutation's payload implements it." })
 export abstract class OrderWritePayload {
   @Field({ description: "True when this was a dry run: nothing was sent to Baidu." })
   dryRun!: boolean;
 
-  @Field(() => [OrderWriteResult], { description: "One result per order, in Baidu's order; empty on a dry run." })
+  @Field(() => [OrderWriteResult], {
+    description: "Baidu's result per order, in Baidu's order, once the write was delivered (by its own delivery or the newer one that superseded it); empty while pending and on a dry run.",
+  })
   results!: OrderWriteResult[];
 
-  @Field({ description: "Whether Baidu reported every order of this request as written. False on a dry run." })
+  @Field({ description: "Whether Baidu reported every order of this request as written. False while pending and on a dry run." })
   allApplied!: boolean;
 
   @Field(() => BaiduRequest, { nullable: true, description: "On a dry run, the request that would have been sent." })
   request?: BaiduRequest | null;
+
+  @Field(() => Delivery, { nullable: true, description: "The write's delivery in the ledger: its state, attempts and last error. Null on a dry run." })
+  delivery!: Delivery | null;
 }
 
 @ObjectType({ implements: OrderWritePayload })

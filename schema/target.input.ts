@@ -1,8 +1,9 @@
 import { IsInt, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
+import { DeliveryMode } from "./delivery.enums";
 import { OrderCategory } from "./enums";
-import { ExactlyOneOf, IsCashierOrderId, NotBlank } from "./validators";
+import { ExactlyOneOf, IsCashierOrderId, IsIdempotencyKey, NotBlank } from "./validators";
 
 /**
  * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
@@ -43,8 +44,19 @@ export function TargetInput(endpoint: EndpointName) {
     @Min(1)
     sceneType!: number;
 
-    @Field({ defaultValue: false, description: "Return the Baidu request that would be sent (without the access token) and do not call Baidu." })
+    @Field({ defaultValue: false, description: "Return the Baidu request that would be sent (without the access token); record and send nothing." })
     dryRun!: boolean;
+
+    @Field(() => String, {
+      nullable: true,
+      description:
+        "Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention).",
+    })
+    @IsIdempotencyKey()
+    idempotencyKey?: string | null;
+
+    @Field(() => DeliveryMode, { defaultValue: DeliveryMode.WAIT, description: "WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed." })
+    deliveryMode!: DeliveryMode;
   }
   return Target;
 }

@@ -82,6 +82,14 @@ export function IsCashierOrderId(options: { required: boolean }): PropertyDecora
   });
 }
 
+/** An idempotency key: 1 to 255 printable ASCII characters, no spaces (a UUID fits). */
+export function IsIdempotencyKey(): PropertyDecorator {
+  return rule("isIdempotencyKey", (value) => {
+    if (value === undefined || value === null) return undefined;
+    return /^[\x21-\x7e]{1,255}$/.test(String(value)) ? undefined : "must be 1 to 255 printable ASCII characters without spaces";
+  });
+}
+
 /** Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as absent. */
 export function ExactlyOneOf(other: string): PropertyDecorator {
   return (target, propertyName) =>

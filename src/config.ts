@@ -1,8 +1,10 @@
+import { resolve } from "node:path";
 import type { BaiduApp } from "./baidu/client";
 import { BAIDU_BASE_URL } from "./baidu/endpoints";
-import type { RetryOptions } from "./baidu/retry";
 import { readFile, Reader, type Raw } from "./config-reader";
+import type { DeliveryOptions } from "./delivery/options";
 import type { LogLevel } from "./log";
+import type { StoreConfig } from "./store/open";
 
 export interface AppConfig extends BaiduApp {
   /** A label for logs and the `apps` query. */
@@ -27,12 +29,20 @@ export interface GatewayConfig {
   baidu: {
     baseUrl: string;
     timeoutMs: number;
-    retry: RetryOptions;
     connections: number;
   };
+  store: StoreConfig;
+  delivery: DeliveryOptions;
   apps: AppConfig[];
   apiKeys: ApiKeyConfig[];
 }
+
+const DAY_MS = 86_400_000;
+
+/** The embedded store's default home: `data/ledger` in the directory the gateway starts in (the project, for npm start). */
+const DEFAULT_DATA_DIR = "data/ledger";
+
+const dataDir = (path: string): string => (path.startsWith("memory://") ? path : resolve(path));
 
 /** Every problem found in the configuration, reported at once. */
 export class ConfigError extends Error {
@@ -50,6 +60,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const reader = new Reader(problems);
   const baidu = (file.baidu ?? {}) as Raw;
   const retry = (baidu.retry ?? {}) as Raw;
+  const store = (file.store ?? {}) as Raw;
+  const delivery = (file.delivery ?? {}) as Raw;
+  const timeoutMs = reader.int(env.BAIDU_TIMEOUT_MS ?? baidu.timeoutMs ?? 3000, "baidu.timeoutMs", 1, 120_000);
   const apps = [...reader.list(file.apps, "apps").map((raw, i) => reader.app(raw, `apps[${i}]`, env)), ...envApp(env, reader)];
   const apiKeys = [...reader.list(file.apiKeys, "apiKeys").map((raw, i) => reader.apiKey(raw, `apiKeys[${i}]`)), ...envApiKey(env, reader)];
   const mode = reader.oneOf(env.GATEWAY_MODE ?? file.mode ?? (env.NODE_ENV === "production" ? "production" : "development"), "mode", [
@@ -64,13 +77,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     emulator: apps.length === 0,
     baidu: {
       baseUrl: reader.url(env.BAIDU_BASE_URL ?? baidu.baseUrl ?? BAIDU_BASE_URL, "baidu.baseUrl"),
-      timeoutMs: reader.int(env.BAIDU_TIMEOUT_MS ?? baidu.timeoutMs ?? 3000, "baidu.timeoutMs", 1, 120_000),
-      retry: {
-        maxAttempts: reader.int(env.BAIDU_MAX_ATTEMPTS ?? retry.maxAttempts ?? 4, "baidu.retry.maxAttempts", 1, 10),
-        baseDelayMs: reader.int(retry.baseDelayMs ?? 100, "baidu.retry.baseDelayMs", 0, 60_000),
-        maxDelayMs: reader.int(retry.maxDelayMs ?? 2000, "baidu.retry.maxDelayMs", 0, 600_000),
-      },
+      timeoutMs,
       connections: reader.int(baidu.connections ?? 128, "baidu.connections", 1, 4096),
+    },
+    store: {
+      databaseUrl: env.DATABASE_URL ?? (store.databaseUrl === undefined ? undefined : reader.text(store.databaseUrl, "store.databaseUrl")),
+      dataDir: dataDir(reader.text(env.GATEWAY_DATA_DIR ?? store.dataDir ?? DEFAULT_DATA_DIR, "store.dataDir")),
+    },
+    delivery: {
+      waitMs: reader.int(env.DELIVERY_WAIT_MS ?? delivery.waitMs ?? 5000, "delivery.waitMs", 0, 60_000),
+      deadlineMs: reader.int(delivery.deadlineMs ?? DAY_MS, "delivery.deadlineMs", 1000, 30 * DAY_MS),
+      // An attempt is a token fetch and the write, each bounded by the timeout.
+      leaseMs: reader.int(env.DELIVERY_LEASE_MS ?? delivery.leaseMs ?? 2 * timeoutMs + 10_000, "delivery.leaseMs", 2 * timeoutMs + 100, DAY_MS),
+      concurrency: reader.int(delivery.concurrency ?? 64, "delivery.concurrency", 1, 1024),
+      pollMs: reader.int(env.DELIVERY_POLL_MS ?? delivery.pollMs ?? 1000, "delivery.pollMs", 10, 60_000),
+      retentionMs: DAY_MS * reader.int(env.DELIVERY_RETENTION_DAYS ?? delivery.retentionDays ?? 30, "delivery.retentionDays", 1, 3650),
+      retry: {
+        baseDelayMs: reader.int(retry.baseDelayMs ?? 100, "baidu.retry.baseDelayMs", 0, 60_000),
+        maxDelayMs: reader.int(retry.maxDelayMs ?? 60_000, "baidu.retry.maxDelayMs", 0, 3_600_000),
+      },
     },
     apps,
     apiKeys,

@@ -1,16 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
-import {
-  BaiduBusinessError,
-  BaiduCredentialsError,
-  BaiduError,
-  BaiduGatewayError,
-  BaiduHttpError,
-  isLoadRejected,
-  isTokenRejected,
-  isTransient,
-} from "./baidu/errors";
+import { DeliveryRejectedError, DeliveryStateError, IdempotencyConflictError } from "./delivery/errors";
 import { describeError, type Logger } from "./log";
 import { fromCoercionMessage, toViolations } from "./violations";
 
@@ -22,10 +13,17 @@ export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   /** The API key may not write to this Baidu app. */
   FORBIDDEN: "FORBIDDEN",
-  /** Baidu answered and refused; `extensions.errno` or `extensions.errorCode` and `baiduMessage` say why. */
+  /**
+   * Baidu refused the write for good (its delivery ended FAILED): `extensions.deliveryId`, and
+   * `errno`, `errorCode` or `httpStatus` with `baiduMessage`; `outcomeUnknown` if an earlier attempt may have run.
+   */
   BAIDU_REJECTED: "BAIDU_REJECTED",
-  /** Baidu could not be reached or kept failing after the retries were spent; `extensions.outcomeUnknown` says whether Baidu may have executed any attempt of the write. */
-  BAIDU_UNAVAILABLE: "BAIDU_UNAVAILABLE",
+  /** The idempotencyKey was used before for a different request to this app; `extensions.deliveryId` is that delivery. */
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  /** retryDelivery or cancelDelivery on a delivery whose state does not allow it; `extensions.state`. */
+  DELIVERY_STATE_CONFLICT: "DELIVERY_STATE_CONFLICT",
+  /** No delivery with that id is visible to the caller. */
+  NOT_FOUND: "NOT_FOUND",
   /** A fault on our side (such as a rejected app secret); details are in the server log only. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
@@ -65,7 +63,8 @@ export function createFormatError(options: { logger: Logger; development: boolea
         message: `Invalid input: ${coercion.path}: ${coercion.message}`,
         extensions: { code: ErrorCode.BAD_USER_INPUT, violations: [coercion] },
       };
-    if (error instanceof BaiduError) return { ...base, ...fromBaidu(error, options.logger) };
+    const ledger = fromLedger(error);
+    if (ledger) return { ...base, ...ledger };
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { ...base, extensions: { ...extensions, ...debug } };
@@ -75,37 +74,35 @@ export function createFormatError(options: { logger: Logger; development: boolea
   };
 }
 
-/** Baidu failures by cause: our configuration, Baidu's availability, or Baidu's verdict on the request. */
-function fromBaidu(error: BaiduError, logger: Logger): Pick<GraphQLFormattedError, "message" | "extensions"> {
-  const unavailable = isTransient(error) || isLoadRejected(error);
-  // Credentials refused, fresh tokens rejected, or any lasting refusal of the token request itself.
-  if (error instanceof BaiduCredentialsError || isTokenRejected(error) || (!error.sent && !unavailable)) {
-    logger.error("Baidu refused the gateway's credentials; answering INTERNAL_SERVER_ERROR", describeError(error));
-    return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...mayHaveRun(error) } };
+/** The delivery errors a mutation can end with. */
+function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "extensions"> | undefined {
+  if (error instanceof IdempotencyConflictError) {
+    return { message: error.message, extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, deliveryId: String(error.deliveryId) } };
   }
-  if (unavailable) {
-    logger.warn("Baidu unavailable after retries", describeError(error));
-    // A caller retrying appendAfterSaleOrders after an unknown outcome may add its items twice.
-    return { message: `Baidu is unavailable: ${error.message}`, extensions: { code: ErrorCode.BAIDU_UNAVAILABLE, outcomeUnknown: error.outcomeUnknown } };
+  if (error instanceof DeliveryStateError) {
+    return { message: error.message, extensions: { code: ErrorCode.DELIVERY_STATE_CONFLICT, deliveryId: String(error.deliveryId), state: error.state } };
   }
-  const rejected = (detail: string, extensions: Record<string, unknown>) => ({
-    message: `Baidu rejected the request: ${detail}`,
-    extensions: { code: ErrorCode.BAIDU_REJECTED, ...extensions, ...mayHaveRun(error) },
-  });
+  if (!(error instanceof DeliveryRejectedError)) return undefined;
+  const { delivery } = error;
+  const failure = delivery.lastError;
   // Baidu's texts were redacted when the error was made (toBaiduError).
-  if (error instanceof BaiduBusinessError)
-    return rejected(`errno ${error.errno}: ${error.baiduMessage}`, { errno: error.errno, baiduMessage: error.baiduMessage });
-  if (error instanceof BaiduGatewayError)
-    return rejected(`error_code ${error.errorCode}: ${error.errorMsg}`, { errorCode: error.errorCode, baiduMessage: error.errorMsg });
-  if (error instanceof BaiduHttpError) return rejected(`HTTP ${error.status}`, { httpStatus: error.status });
-  logger.error("Unclassified Baidu failure", describeError(error));
-  return { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-}
-
-/**
- * A refusal that followed an attempt with an unknown outcome (a timeout, say): that attempt may
- * still have run at Baidu, and the caller must know before retrying an append.
- */
-function mayHaveRun(error: BaiduError): { outcomeUnknown?: true } {
-  return error.outcomeUnknown ? { outcomeUnknown: true } : {};
+  const detail =
+    failure?.errno !== undefined
+      ? { errno: failure.errno, baiduMessage: failure.baiduMessage ?? "" }
+      : failure?.errorCode !== undefined
+        ? { errorCode: failure.errorCode, baiduMessage: failure.baiduMessage ?? "" }
+        : failure?.httpStatus !== undefined
+          ? { httpStatus: failure.httpStatus }
+          : {};
+  return {
+    message: error.message,
+    extensions: {
+      code: ErrorCode.BAIDU_REJECTED,
+      deliveryId: String(delivery.id),
+      ...detail,
+      ...(failure?.requestId !== undefined ? { requestId: failure.requestId } : {}),
+      // A refusal that followed an attempt with an unknown outcome: that attempt may still have run.
+      ...(delivery.mayHaveExecuted ? { outcomeUnknown: true } : {}),
+    },
+  };
 }

@@ -4,6 +4,8 @@ import { buildSchema } from "type-graphql";
 import { AfterSaleResolver } from "../resolvers/after-sale.resolver";
 import { AppResolver } from "../resolvers/app.resolver";
 import { authChecker } from "../resolvers/auth-checker";
+import { DeliveryResolver } from "../resolvers/delivery.resolver";
+import { LedgerOrderResolver } from "../resolvers/ledger-order.resolver";
 import { OrderResolver } from "../resolvers/order.resolver";
 import { OrderWriteResultResolver } from "../resolvers/result.resolver";
 import { memoizeRuleLookup, validateInput } from "./validation";
@@ -14,7 +16,7 @@ export const SCHEMA_FILE = "schema/schema.graphql";
 /** Builds the executable schema; every input is validated with its class-validator rules before a resolver runs. */
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [OrderResolver, AfterSaleResolver, AppResolver, OrderWriteResultResolver],
+    resolvers: [OrderResolver, AfterSaleResolver, AppResolver, OrderWriteResultResolver, DeliveryResolver, LedgerOrderResolver],
     authChecker,
     validateFn: validateInput,
   });

@@ -5,14 +5,17 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApiKeys } from "./auth";
 import { BaiduClient } from "./baidu/client";
-import { worstCaseMs } from "./baidu/retry";
 import { systemClock, type Clock } from "./clock";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import { DeliveryService } from "./delivery/service";
+import { DeliveryWorker } from "./delivery/worker";
 import { createFormatError, unauthenticated } from "./errors";
 import { createGraphQLHandler, send } from "./http";
 import type { Logger } from "./log";
 import { createSchema } from "./schema";
+import { openStore } from "./store/open";
+import type { Sql } from "./store/sql";
 
 export interface Gateway {
   /** Where GraphQL is served, e.g. http://127.0.0.1:4000/graphql */
@@ -25,19 +28,23 @@ export interface GatewayOptions {
   config: GatewayConfig;
   logger: Logger;
   clock?: Clock;
+  /** An open, migrated store to use instead of the configured one; the caller closes it. */
+  sql?: Sql;
 }
 
 /** Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development), `GET /healthz`. */
-export async function startGateway({ config, logger, clock = systemClock }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ config, logger, clock = systemClock, sql: given }: GatewayOptions): Promise<Gateway> {
   const development = config.mode === "development";
+  const sql = given ?? (await openStore(config.store));
   const baidu = new BaiduClient({
     baseUrl: config.baidu.baseUrl,
     apps: config.apps,
     transport: { timeoutMs: config.baidu.timeoutMs, connections: config.baidu.connections },
-    retry: config.baidu.retry,
     clock,
     logger,
   });
+  const worker = new DeliveryWorker(sql, baidu, config.delivery, clock, logger);
+  const deliveries = new DeliveryService(sql, worker, config.delivery, clock);
   const apiKeys = new ApiKeys(config.apiKeys);
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
   const apollo = new ApolloServer<GatewayContext>({
@@ -59,6 +66,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
+  await worker.start();
   // Set by close(): answers still being computed then ask for their connections to close after them.
   let closing = false;
   const graphql = createGraphQLHandler(
@@ -66,7 +74,7 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     async (request) => {
       const caller = apiKeys.authenticate(request.headers.authorization);
       if (!caller) throw unauthenticated();
-      return { caller, baidu, apps };
+      return { caller, baidu, apps, deliveries, sql };
     },
     () => closing,
   );
@@ -91,19 +99,22 @@ export async function startGateway({ config, logger, clock = systemClock }: Gate
     graphqlUrl: `http://${config.host}:${port}/graphql`,
     port,
     /**
-     * Stops taking requests and lets those in flight finish, for as long as a call's whole retry
-     * budget may take (every attempt timing out, every backoff at its cap), then closes Baidu's pool.
+     * Stops taking requests and lets those in flight finish (a waiting mutation answers within its
+     * wait budget), lets the attempts in flight be recorded, then closes Baidu's pool and the store.
+     * Whatever is still pending stays in the ledger for the next start.
      */
     async close() {
-      const drainMs = worstCaseMs(config.baidu.retry, config.baidu.timeoutMs) + 1_000;
+      const drainMs = config.delivery.waitMs + 1_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       closing = true;
       server.closeIdleConnections();
       const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
       await closed;
       clearTimeout(cutOff);
+      await worker.stop();
       await apollo.stop();
       await baidu.close();
+      if (!given) await sql.close();
     },
   };
 }

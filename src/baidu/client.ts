@@ -1,10 +1,8 @@
 import type { Clock } from "../clock";
-import { describeError, type Logger } from "../log";
+import type { Logger } from "../log";
 import { decodeEnvelope, decodeToken, type IssuedToken, type ItemResult } from "./decode";
-import { BaiduError, mayHaveExecuted } from "./errors";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE, type EndpointName } from "./endpoints";
-import { OrderLock } from "./order-lock";
-import { backoffMs, decide, type Decision, type RetryOptions } from "./retry";
+import { isTokenRejected, toBaiduError } from "./errors";
 import { TokenCache } from "./token";
 import { createTransport, type Transport, type TransportOptions } from "./transport";
 import type { WireBody } from "./wire";
@@ -26,7 +24,7 @@ export interface CallTarget {
   sceneType?: number | undefined;
 }
 
-/** What would go over the wire, minus the access token. */
+/** What goes over the wire, minus the access token. */
 export interface RequestPreview {
   method: "POST";
   path: string;
@@ -34,21 +32,33 @@ export interface RequestPreview {
   body: WireBody;
 }
 
+/** A write as the ledger keeps it: the query string without the token and the exact JSON text. */
+export interface WireRequest {
+  endpoint: EndpointName;
+  appKey: string;
+  query: ReadonlyArray<readonly [string, string]>;
+  body: string;
+}
+
+/** Baidu's answer to a write that it accepted. */
+export interface Delivered {
+  results: ItemResult[];
+  requestId: string | undefined;
+}
+
 export interface BaiduClientOptions {
   baseUrl: string;
   apps: readonly BaiduApp[];
   transport: TransportOptions;
-  retry: RetryOptions;
   clock: Clock;
   logger: Logger;
 }
 
-/** The one call path to Baidu: token, query string, JSON body, retries, decoding. */
+/** The one call path to Baidu: token, query string, JSON body, decoding. Retries are the delivery worker's. */
 export class BaiduClient {
   private readonly apps: ReadonlyMap<string, BaiduApp>;
   private readonly transport: Transport;
   private readonly tokens: TokenCache;
-  private readonly lock = new OrderLock();
 
   constructor(private readonly options: BaiduClientOptions) {
     this.apps = new Map(options.apps.map((app) => [app.appKey, app]));
@@ -56,54 +66,39 @@ export class BaiduClient {
     this.tokens = new TokenCache((appKey) => this.fetchToken(appKey), options.clock);
   }
 
+  /** The request a write becomes: the query string in the order Baidu's SDKs build it. */
   preview(endpoint: EndpointName, target: CallTarget, body: WireBody): RequestPreview {
-    return { method: "POST", path: ENDPOINTS[endpoint].path, query: this.query(target), body };
+    const app = this.app(target.appKey);
+    const query: Array<[string, string]> = [];
+    if (target.openId !== undefined) query.push(["open_id", target.openId]);
+    if (target.swanId !== undefined) query.push(["swan_id", target.swanId]);
+    if (target.sceneId !== undefined) query.push(["scene_id", target.sceneId]);
+    query.push(["scene_type", String(target.sceneType ?? 2)]);
+    query.push(["pm_app_key", app.pmAppKey]);
+    return { method: "POST", path: ENDPOINTS[endpoint].path, query, body };
   }
 
-  /** Sends one write; writes to the same order wait for each other. */
-  call(endpoint: EndpointName, target: CallTarget, body: WireBody): Promise<ItemResult[]> {
-    const keys = body.Data.map((item) => `${target.appKey}/${item.ResourceID}`);
-    return this.lock.run(keys, () => this.callWithRetries(endpoint, target, body));
+  /**
+   * One attempt of a write. A rejected access token is replaced and the write replayed once, inside
+   * the attempt. Throws a `BaiduError` whose `verdict` says what the failure means.
+   */
+  async send(request: WireRequest): Promise<Delivered> {
+    const url = this.options.baseUrl + ENDPOINTS[request.endpoint].path;
+    let token = await this.tokens.get(request.appKey);
+    for (let replayed = false; ; replayed = true) {
+      const searchParams = new URLSearchParams([["access_token", token], ...(request.query as Array<[string, string]>)]);
+      const outcome = await this.transport.send({ method: "POST", url, searchParams, payload: request.body });
+      const decoded = outcome.failure ? outcome : decodeEnvelope(outcome.response);
+      if (!decoded.failure) return decoded;
+      if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write");
+      this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", { endpoint: request.endpoint, appKey: request.appKey });
+      this.tokens.invalidate(request.appKey, token);
+      token = await this.tokens.get(request.appKey);
+    }
   }
 
   close(): Promise<void> {
     return this.transport.close();
-  }
-
-  private async callWithRetries(endpoint: EndpointName, target: CallTarget, body: WireBody): Promise<ItemResult[]> {
-    const { replaySafe, path } = ENDPOINTS[endpoint];
-    const query = this.query(target);
-    let tokenRefreshed = false;
-    // The last attempt Baidu may have executed: what the caller hears about if a later token fetch
-    // fails (that failure says nothing about the write), and what marks any later error as unknown.
-    let mayHaveRun: BaiduError | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.tokens.get(target.appKey).catch((error: unknown) => {
-        if (!mayHaveRun) throw error;
-        this.options.logger.warn("Token fetch failed after an attempt Baidu may have executed", { endpoint, ...describeError(error) });
-        throw mayHaveRun;
-      });
-      try {
-        const searchParams = new URLSearchParams([["access_token", token], ...query]);
-        const response = await this.transport.send({ method: "POST", url: this.options.baseUrl + path, searchParams, json: body });
-        return decodeEnvelope(response);
-      } catch (error) {
-        if (error instanceof BaiduError) {
-          if (mayHaveExecuted(error)) mayHaveRun = error;
-          error.sent = true;
-          error.outcomeUnknown = mayHaveRun !== undefined;
-        }
-        const decision = decide(error, { replaySafe, tokenRefreshed });
-        if (decision === "refresh-token") {
-          this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", { endpoint, appKey: target.appKey });
-          this.tokens.invalidate(target.appKey, token);
-          tokenRefreshed = true;
-          attempt--;
-          continue;
-        }
-        await this.pauseOrThrow(decision, attempt, error, endpoint);
-      }
-    }
   }
 
   private async fetchToken(appKey: string): Promise<IssuedToken> {
@@ -114,33 +109,10 @@ export class BaiduClient {
       ["client_secret", app.appSecret],
       ["scope", TOKEN_SCOPE],
     ]);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return decodeToken(await this.transport.send({ method: "GET", url: this.options.baseUrl + TOKEN_PATH, searchParams }));
-      } catch (error) {
-        await this.pauseOrThrow(decide(error, { replaySafe: true, tokenRefreshed: true }), attempt, error, "token");
-      }
-    }
-  }
-
-  private async pauseOrThrow(decision: Decision, attempt: number, error: unknown, endpoint: string): Promise<void> {
-    const { retry, clock, logger } = this.options;
-    if (decision !== "retry" || attempt >= retry.maxAttempts) throw error;
-    const delayMs = backoffMs(attempt, retry, clock.random());
-    logger.warn("Baidu call failed; retrying", { endpoint, attempt, delayMs, ...describeError(error) });
-    await clock.sleep(delayMs);
-  }
-
-  /** The query string without the token, in the order Baidu's SDKs build it. */
-  private query(target: CallTarget): Array<[string, string]> {
-    const app = this.app(target.appKey);
-    const query: Array<[string, string]> = [];
-    if (target.openId !== undefined) query.push(["open_id", target.openId]);
-    if (target.swanId !== undefined) query.push(["swan_id", target.swanId]);
-    if (target.sceneId !== undefined) query.push(["scene_id", target.sceneId]);
-    query.push(["scene_type", String(target.sceneType ?? 2)]);
-    query.push(["pm_app_key", app.pmAppKey]);
-    return query;
+    const outcome = await this.transport.send({ method: "GET", url: this.options.baseUrl + TOKEN_PATH, searchParams });
+    const decoded = outcome.failure ? outcome : decodeToken(outcome.response);
+    if ("failure" in decoded) throw toBaiduError(decoded.failure, "token");
+    return decoded;
   }
 
   private app(appKey: string): BaiduApp {

@@ -1,5 +1,5 @@
 import { isJsonObject } from "../json-object";
-import { toBaiduError } from "./errors";
+import type { RawFailure } from "./errors";
 import type { TransportResponse } from "./transport";
 import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } from "./wire";
 
@@ -21,23 +21,33 @@ function parse(text: string): unknown {
   }
 }
 
+/** A decoded order-center answer: one result per item, or why there are none. */
+export type Decoded = { results: ItemResult[]; requestId: string | undefined; failure?: undefined } | { failure: RawFailure };
+
 /**
  * Decodes an order-center answer through the three layers, in the order Baidu's SDKs check them:
  * HTTP status, gateway `error_code`, business `errno` (spec §3.2).
  */
-export function decodeEnvelope(response: TransportResponse): ItemResult[] {
-  if (response.status < 200 || response.status > 299) throw toBaiduError({ layer: "http", status: response.status });
+export function decodeEnvelope(response: TransportResponse): Decoded {
   const body = parse(response.text);
-  if (!isJsonObject(body)) throw toBaiduError({ layer: "malformed" });
+  const requestId = requestIdOf(body);
+  if (response.status < 200 || response.status > 299) return { failure: { layer: "http", status: response.status, requestId } };
+  if (!isJsonObject(body)) return { failure: { layer: "malformed" } };
   const envelope = body as WireEnvelope;
   if (typeof envelope.error_code === "number" && envelope.error_code !== 0) {
-    throw toBaiduError({ layer: "gateway", errorCode: envelope.error_code, errorMsg: String(envelope.error_msg ?? "") });
+    return { failure: { layer: "gateway", errorCode: envelope.error_code, errorMsg: String(envelope.error_msg ?? ""), requestId } };
   }
   if (typeof envelope.errno === "number" && envelope.errno !== 0) {
-    throw toBaiduError({ layer: "business", errno: envelope.errno, message: String(envelope.msg ?? envelope.errmsg ?? "") });
+    return { failure: { layer: "business", errno: envelope.errno, message: String(envelope.msg ?? envelope.errmsg ?? ""), requestId } };
   }
-  if (envelope.errno !== 0 || !Array.isArray(envelope.data)) throw toBaiduError({ layer: "malformed" });
-  return envelope.data.map(toItemResult);
+  if (envelope.errno !== 0 || !Array.isArray(envelope.data)) return { failure: { layer: "malformed", requestId } };
+  return { results: envelope.data.map(toItemResult), requestId };
+}
+
+/** `request_id` as Baidu's SDK base classes read it (spec §3.1: its presence on these answers is inferred). */
+function requestIdOf(body: unknown): string | undefined {
+  const id = isJsonObject(body) ? (body.request_id ?? body.requestId) : undefined;
+  return typeof id === "string" || typeof id === "number" ? String(id).slice(0, 128) : undefined;
 }
 
 export function toItemResult(item: WireItemResult): ItemResult {
@@ -62,17 +72,21 @@ export interface IssuedToken {
   expiresInSeconds: number;
 }
 
-/** Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400 (spec §4). */
-export function decodeToken(response: TransportResponse): IssuedToken {
+/**
+ * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401 (spec §4).
+ * A 5xx is an outage whatever its body says, not a verdict on the credentials.
+ */
+export function decodeToken(response: TransportResponse): IssuedToken | { failure: RawFailure } {
   const body = parse(response.text);
+  if (response.status >= 500) return { failure: { layer: "http", status: response.status } };
   if (isJsonObject(body) && typeof body.error === "string") {
     const error = body as unknown as WireTokenError;
-    throw toBaiduError({ layer: "oauth", error: error.error, description: String(error.error_description ?? "") });
+    return { failure: { layer: "oauth", error: error.error, description: String(error.error_description ?? "") } };
   }
-  if (response.status < 200 || response.status > 299) throw toBaiduError({ layer: "http", status: response.status });
+  if (response.status < 200 || response.status > 299) return { failure: { layer: "http", status: response.status } };
   const token = body as Partial<WireTokenResponse> | undefined;
   if (!isJsonObject(token) || typeof token.access_token !== "string" || typeof token.expires_in !== "number") {
-    throw toBaiduError({ layer: "malformed" });
+    return { failure: { layer: "malformed" } };
   }
   return { token: token.access_token, expiresInSeconds: token.expires_in };
 }

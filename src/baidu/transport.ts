@@ -1,5 +1,5 @@
 import ky, { TimeoutError, type Options } from "ky";
-import { toBaiduError } from "./errors";
+import type { RawFailure } from "./errors";
 import { createPooledFetch } from "./undici-fetch";
 
 /** The only file that imports ky: the seam between the Baidu client and HTTP. */
@@ -7,7 +7,8 @@ export interface TransportRequest {
   method: "GET" | "POST";
   url: string;
   searchParams: URLSearchParams;
-  json?: unknown;
+  /** JSON text, sent exactly as given. */
+  payload?: string;
 }
 
 export interface TransportResponse {
@@ -15,9 +16,12 @@ export interface TransportResponse {
   text: string;
 }
 
+/** Any HTTP answer, or why none arrived. */
+export type TransportOutcome = { response: TransportResponse; failure?: undefined } | { response?: undefined; failure: RawFailure };
+
 export interface Transport {
-  /** Resolves with any HTTP answer; rejects with a Baidu network or timeout error (or a plain Error for a ky misuse). */
-  send(request: TransportRequest): Promise<TransportResponse>;
+  /** Resolves with any HTTP answer or a network or timeout failure; rejects only on a ky misuse. */
+  send(request: TransportRequest): Promise<TransportOutcome>;
   close(): Promise<void>;
 }
 
@@ -39,16 +43,16 @@ export function createTransport(options: TransportOptions): Transport {
           method: request.method,
           searchParams: request.searchParams,
           // The JSON text travels as a fetch option (see undici-fetch.ts), not as ky's `json`.
-          ...(request.json === undefined ? {} : ({ payload: JSON.stringify(request.json) } as Options)),
+          ...(request.payload === undefined ? {} : ({ payload: request.payload } as Options)),
         });
       } catch (error) {
-        if (error instanceof TimeoutError) throw toBaiduError({ layer: "timeout", timeoutMs: options.timeoutMs });
-        throw toBaiduError({ layer: "network", code: networkCode(error) });
+        if (error instanceof TimeoutError) return { failure: { layer: "timeout", timeoutMs: options.timeoutMs } };
+        return { failure: { layer: "network", code: networkCode(error) } };
       }
       const text = pool.textOf(response);
       // Only if a ky hook ever replaced the Response: a programming error, not a Baidu failure.
       if (text === undefined) throw new Error("ky returned a Response the pooled fetch did not make");
-      return { status: response.status, text };
+      return { response: { status: response.status, text } };
     },
     close: () => pool.close(),
   };

@@ -1,0 +1,82 @@
+import type { BaiduClient } from "../baidu/client";
+import { ENDPOINTS } from "../baidu/endpoints";
+import { BaiduBusinessError, BaiduError, BaiduGatewayError, BaiduHttpError } from "../baidu/errors";
+import { applyWrite } from "../baidu/record";
+import { backoffMs, decide } from "../baidu/retry";
+import type { WireBody, WireOrderItem } from "../baidu/wire";
+import type { Clock } from "../clock";
+import { describeError, type Logger } from "../log";
+import type { AttemptEnd, ClaimedDelivery } from "../store/ledger-queue";
+import type { FailureRecord } from "../store/records";
+import type { DeliveryOptions } from "./options";
+
+/** Makes one attempt of a leased delivery and says how it ended and what comes next. */
+export async function attempt(delivery: ClaimedDelivery, baidu: BaiduClient, options: DeliveryOptions, clock: Clock, logger: Logger): Promise<AttemptEnd> {
+  const startedAt = clock.now();
+  try {
+    const { results, requestId } = await baidu.send({ endpoint: delivery.endpoint, appKey: delivery.appKey, query: delivery.query, body: delivery.body });
+    const applied = new Set(results.filter((result) => result.applied).map((result) => result.resourceId));
+    const records: Record<string, WireOrderItem> = {};
+    for (const item of (JSON.parse(delivery.body) as WireBody).Data) {
+      if (!applied.has(item.ResourceID)) continue;
+      const record = applyWrite(delivery.endpoint, records[item.ResourceID] ?? delivery.records[item.ResourceID], item, false);
+      if (record) records[item.ResourceID] = record;
+    }
+    return {
+      startedAt,
+      finishedAt: clock.now(),
+      outcome: "DELIVERED",
+      failure: null,
+      state: "DELIVERED",
+      nextAttemptAt: null,
+      mayHaveExecuted: false,
+      results,
+      records,
+      requestId: requestId ?? null,
+    };
+  } catch (error) {
+    const failure = toFailureRecord(error, logger);
+    const finishedAt = clock.now();
+    const decision = decide(failure.verdict, ENDPOINTS[delivery.endpoint].replaySafe);
+    const base = { startedAt, finishedAt, outcome: failure.verdict, failure, mayHaveExecuted: failure.verdict === "OUTCOME_UNKNOWN",
+      results: null,
+      records: {},
+      requestId: failure.requestId ?? null,
+    };
+    if (decision === "retry") {
+      const next = finishedAt + backoffMs(delivery.attemptCount + 1, options.retry, clock.random());
+      if (next <= delivery.deadlineAt) {
+        const log = failure.verdict === "MISCONFIGURED" ? logger.error : logger.warn;
+        log("Delivery attempt failed; trying again later", { deliveryId: delivery.id, endpoint: delivery.endpoint, verdict: failure.verdict, error: failure.message, retryInMs: next - finishedAt });
+        return { ...base, state: "PENDING", nextAttemptAt: next };
+      }
+      logger.error("Delivery failed: its deadline passed", { deliveryId: delivery.id, endpoint: delivery.endpoint, error: failure.message });
+      return { ...base, state: "FAILED", nextAttemptAt: null };
+    }
+    logger.warn(decision === "unknown" ? "Delivery outcome unknown; not replayed" : "Baidu rejected a delivery", {
+      deliveryId: delivery.id,
+      endpoint: delivery.endpoint,
+      error: failure.message,
+    });
+    return { ...base, state: decision === "unknown" ? "OUTCOME_UNKNOWN" : "FAILED", nextAttemptAt: null };
+  }
+}
+
+/** What the ledger keeps of a failure. Anything that is not a Baidu error is our own fault. */
+export function toFailureRecord(error: unknown, logger: Logger): FailureRecord {
+  if (!(error instanceof BaiduError)) {
+    logger.error("Delivery attempt failed inside the gateway", describeError(error));
+    return { verdict: "MISCONFIGURED", message: "The gateway failed to send this write; see its log" };
+  }
+  const record: FailureRecord = { verdict: error.verdict, message: error.message };
+  if (error.requestId !== undefined) record.requestId = error.requestId;
+  if (error instanceof BaiduHttpError) record.httpStatus = error.status;
+  if (error instanceof BaiduGatewayError) Object.assign(record, { errorCode: error.errorCode, baiduMessage: error.errorMsg });
+  if (error instanceof BaiduBusinessError) Object.assign(record, { errno: error.errno, baiduMessage: error.baiduMessage });
+  // Credentials problems are ours to mend: the text of OAuth's refusal goes to the log only.
+  if (error.verdict === "MISCONFIGURED") {
+    logger.error("Baidu refused the gateway's credentials", describeError(error));
+    return { verdict: "MISCONFIGURED", message: "Baidu refused the gateway's credentials for this app; see the gateway's log" };
+  }
+  return record;
+}

@@ -1,0 +1,133 @@
+import type { EndpointName } from "../baidu/endpoints";
+import type { Clock } from "../clock";
+import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
+import { acceptDelivery } from "../store/ledger-accept";
+import { getDeliveries } from "../store/ledger-read";
+import { FINAL_STATES, type DeliveryRecord } from "../store/records";
+import type { Sql } from "../store/sql";
+import { DeliveryStateError, IdempotencyConflictError } from "./errors";
+import type { DeliveryOptions } from "./options";
+import type { DeliveryWorker } from "./worker";
+
+/** A validated write, ready for the ledger. */
+export interface Write {
+  appKey: string;
+  caller: string;
+  endpoint: EndpointName;
+  resourceIds: readonly string[];
+  query: ReadonlyArray<readonly [string, string]>;
+  body: string;
+  idempotencyKey: string | null;
+}
+
+/** Where a write stands when its mutation answers. */
+export interface Submitted {
+  /** The write's own delivery. */
+  delivery: DeliveryRecord;
+  /** The delivery that carried it to Baidu: its own, or the newer one that superseded it. */
+  carrier: DeliveryRecord;
+}
+
+/** Accepting writes into the ledger, waiting for them, and a person's retry and cancel. */
+export class DeliveryService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly worker: DeliveryWorker,
+    private readonly options: DeliveryOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Commits the write, then (in WAIT mode) waits up to `waitMs` for its delivery to end. */
+  async submit(write: Write, wait: boolean): Promise<Submitted> {
+    const now = this.clock.now();
+    const accepted = await acceptDelivery(this.sql, { ...write, acceptedAt: now, deadlineAt: now + this.options.deadlineMs });
+    if (accepted.conflict) throw new IdempotencyConflictError(accepted.conflict.id);
+    this.worker.kick();
+    if (!wait) return { delivery: accepted.delivery, carrier: accepted.delivery };
+    return this.waitFor(accepted.delivery);
+  }
+
+  /** Sends an ended delivery again as a new write (behind every write accepted so far), or hurries a pending one. */
+  async retry(delivery: DeliveryRecord): Promise<DeliveryRecord> {
+    const now = this.clock.now();
+    if (delivery.state === "PENDING") return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
+    if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state)) throw new DeliveryStateError(delivery.id, delivery.state, "retried");
+    const write = { ...delivery, idempotencyKey: null, retryOf: delivery.id, acceptedAt: now, deadlineAt: now + this.options.deadlineMs };
+    const accepted = await acceptDelivery(this.sql, write);
+    if (accepted.conflict) throw new Error("A retry without an idempotency key conflicted");
+    this.worker.kick();
+    return accepted.delivery;
+  }
+
+  async cancel(delivery: DeliveryRecord): Promise<DeliveryRecord> {
+    const cancelled = await cancelDelivery(this.sql, delivery.id, this.clock.now());
+    return this.kicked(cancelled, delivery, "cancelled");
+  }
+
+  private kicked(changed: DeliveryRecord | undefined, asked: DeliveryRecord, action: string): DeliveryRecord {
+    if (!changed) throw new DeliveryStateError(asked.id, asked.state === "PENDING" ? "no longer PENDING" : asked.state, action);
+    this.worker.kick();
+    return changed;
+  }
+
+  /** Follows a superseded delivery to the one that carried it; gives up at the budget with what is known. */
+  private async waitFor(own: DeliveryRecord): Promise<Submitted> {
+    const budgetEnds = Date.now() + this.options.waitMs;
+    let delivery = own;
+    let carrier = own;
+    let watch = this.watch(own.id);
+    try {
+      for (;;) {
+        if (carrier.state === "SUPERSEDED" && carrier.supersededBy !== null) {
+          watch.stop();
+          watch = this.watch(carrier.supersededBy);
+          delivery = carrier.id === own.id ? carrier : delivery;
+          carrier = await this.read(carrier.supersededBy);
+          continue;
+        }
+        const left = budgetEnds - Date.now();
+        if (FINAL_STATES.has(carrier.state) || left <= 0) return { delivery: carrier.id === own.id ? carrier : delivery, carrier };
+        await watch.next(Math.min(left, this.options.pollMs));
+        carrier = await this.read(carrier.id);
+      }
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /**
+   * Progress on one delivery recorded by this process; `next` returns at once if some came since the
+   * last call, else at the next or after `ms` (another process may be the one delivering it).
+   */
+  private watch(id: number): { next(ms: number): Promise<void>; stop(): void } {
+    let progressed = false;
+    let wake = () => {};
+    const stop = this.worker.onProgress(id, () => {
+      progressed = true;
+      wake();
+    });
+    return {
+      stop,
+      next: (ms) =>
+        new Promise<void>((resolve) => {
+          if (progressed) {
+            progressed = false;
+            return resolve();
+          }
+          const timer = setTimeout(() => wake(), ms);
+          wake = () => {
+            clearTimeout(timer);
+            progressed = false;
+            wake = () => {};
+            resolve();
+          };
+        }),
+    };
+  }
+
+  private async read(id: number): Promise<DeliveryRecord> {
+    const [delivery] = await getDeliveries(this.sql, [id]);
+    if (!delivery) throw new Error(`Delivery ${id} vanished while a mutation waited for it`);
+    return delivery;
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { BaiduClient } from "../baidu/client";
+import { ENDPOINT_NAMES, ENDPOINTS } from "../baidu/endpoints";
+import type { Clock } from "../clock";
+import { describeError, type Logger } from "../log";
+import { purgeFinished } from "../store/ledger-admin";
+import { claimDeliveries, coalesce, finishAttempt, nextWakeAt, recoverLeases, type ClaimedDelivery, type Lease } from "../store/ledger-queue";
+import { FINAL_STATES } from "../store/records";
+import type { Sql } from "../store/sql";
+import { attempt } from "./attempt";
+import type { DeliveryOptions } from "./options";
+
+const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
+const HOUR_MS = 3_600_000;
+
+/**
+ * Delivers from the ledger. A pass claims what is due (each order's oldest write only), sends it,
+ * and records the attempt; it runs when a write is accepted, when an attempt ends, at the next
+ * attempt due, and every `pollMs` for work queued by other processes. No queue library is used:
+ * see docs/decisions/queue.md.
+ */
+export class DeliveryWorker {
+  /** This process's name on the leases it holds. */
+  readonly owner = randomUUID();
+  private inFlight = new Set<Promise<void>>();
+  private passing = false;
+  private again = false;
+  private stopped = false;
+  private wakeAt = Infinity;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly finished = new Map<number, Set<() => void>>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly baidu: BaiduClient,
+    private readonly options: DeliveryOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Takes back what a stopped process left in flight, then starts delivering. */
+  async start(): Promise<void> {
+    // The embedded store belongs to one process: whatever it shows in flight was this process's before a stop.
+    await this.recover(this.sql.kind === "pglite");
+    await this.purge();
+    this.timers.push(setInterval(() => void this.recover(false).then(() => this.kick()), this.options.pollMs).unref());
+    this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());
+    this.kick();
+  }
+
+  /** Looks for work soon; calls made while a pass runs are folded into one more pass. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = true;
+    setImmediate(() => void this.pass());
+  }
+
+  /** Resolves once delivery `id` has had an attempt (or been superseded) in this process. */
+  onProgress(id: number, listener: () => void): () => void {
+    const listeners = this.finished.get(id) ?? new Set();
+    listeners.add(listener);
+    this.finished.set(id, listeners);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.finished.delete(id);
+    };
+  }
+
+  /** Stops claiming and waits for the attempts in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    while (this.passing || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
+  }
+
+  private lease(): Lease {
+    const now = this.clock.now();
+    return { owner: this.owner, now, until: now + this.options.leaseMs };
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      for (;;) {
+        this.again = false;
+        const free = this.options.concurrency - this.inFlight.size;
+        if (this.stopped || free <= 0) break;
+        const claimed = await claimDeliveries(this.sql, this.lease(), free);
+        for (const delivery of claimed) this.track(this.run(delivery));
+        if (claimed.length < free && !this.again) break;
+      }
+      await this.scheduleWake();
+    } catch (error) {
+      this.logger.error("Delivery pass failed; trying again at the next poll", describeError(error));
+    } finally {
+      this.passing = false;
+      if (this.again) this.kick();
+    }
+  }
+
+  private track(run: Promise<void>): void {
+    const tracked = run.finally(() => {
+      this.inFlight.delete(tracked);
+      this.kick();
+    });
+    this.inFlight.add(tracked);
+  }
+
+  private async run(claimed: ClaimedDelivery): Promise<void> {
+    try {
+      const coalescible = claimed.hasFollowers && ENDPOINTS[claimed.endpoint].overwrites && claimed.resourceIds.length === 1;
+      const delivery = coalescible ? await coalesce(this.sql, claimed, this.lease()) : claimed;
+      if (delivery.id !== claimed.id) this.notify(claimed.id);
+      const end = await attempt(delivery, this.baidu, this.options, this.clock, this.logger);
+      const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
+      if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
+      this.notify(delivery.id);
+    } catch (error) {
+      this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", { deliveryId: claimed.id, ...describeError(error) });
+    }
+  }
+
+  private notify(id: number): void {
+    for (const listener of this.finished.get(id) ?? []) listener();
+  }
+
+  /** One sleep on the injected clock for the earliest next attempt or lease end. */
+  private async scheduleWake(): Promise<void> {
+    const now = this.clock.now();
+    const due = await nextWakeAt(this.sql, now);
+    if (due === null || due >= this.wakeAt) return;
+    this.wakeAt = due;
+    void this.clock.sleep(Math.max(0, due - now)).then(() => {
+      if (this.wakeAt === due) this.wakeAt = Infinity;
+      void this.recover(false).then(() => this.kick());
+    });
+  }
+
+  private async recover(everyLease: boolean): Promise<void> {
+    try {
+      const recovered = await recoverLeases(this.sql, this.clock.now(), everyLease, NOT_REPLAY_SAFE);
+      for (const { id, state } of recovered) {
+        this.logger.warn("Took over a delivery whose attempt was interrupted", { deliveryId: id, state });
+        this.notify(id);
+      }
+    } catch (error) {
+      this.logger.error("Recovering interrupted deliveries failed", describeError(error));
+    }
+  }
+
+  private async purge(): Promise<void> {
+    try {
+      const removed = await purgeFinished(this.sql, this.clock.now() - this.options.retentionMs);
+      if (removed > 0) this.logger.info("Removed finished deliveries past their retention", { removed });
+    } catch (error) {
+      this.logger.error("Removing old deliveries failed", describeError(error));
+    }
+  }
+}

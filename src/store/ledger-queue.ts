@@ -1,0 +1,186 @@
+import type { ItemResult } from "../baidu/decode";
+import type { WireOrderItem } from "../baidu/wire";
+import { at, DELIVERY_COLUMNS, toDelivery, type AttemptOutcome, type DeliveryRecord, type DeliveryRow, type DeliveryState, type FailureRecord } from "./records";
+import type { Sql } from "./sql";
+
+/** A delivery this process holds the lease of, with what the ledger knows of its orders. */
+export interface ClaimedDelivery extends DeliveryRecord {
+  /** Later deliveries wait behind it in one of its orders' queues. */
+  hasFollowers: boolean;
+  /** Baidu's records of its orders as delivered so far, by resourceId. */
+  records: Record<string, WireOrderItem>;
+}
+
+type ClaimedRow = DeliveryRow & { has_followers: boolean; records: Record<string, WireOrderItem> | null };
+
+const toClaimed = (row: ClaimedRow): ClaimedDelivery => ({ ...toDelivery(row), hasFollowers: row.has_followers, records: row.records ?? {} });
+
+const CLAIMED_EXTRAS = `exists (select 1 from delivery_queue a join delivery_queue b on b.app_key = a.app_key and b.resource_id = a.resource_id and b.seq > a.seq
+      where a.delivery_id = d.id) as has_followers,
+    (select jsonb_object_agg(o.resource_id, o.record) from ledger_orders o
+      where o.app_key = d.app_key and o.resource_id = any(d.resource_ids) and o.record is not null) as records`;
+
+/**
+ * Leases up to `limit` due deliveries that are first in every one of their orders' queues: no
+ * earlier write to any of their orders is still to be made. `skip locked` lets several processes
+ * claim at once without taking the same delivery.
+ */
+const CLAIM = `update deliveries d set state = 'SENDING', lease_owner = $1::text, lease_until = $2::timestamptz, updated_at = $3::timestamptz
+  where d.id in (
+    select c.id from deliveries c
+    where c.state = 'PENDING' and c.next_attempt_at <= $3::timestamptz
+      and not exists (select 1 from delivery_queue a join delivery_queue b on b.app_key = a.app_key and b.resource_id = a.resource_id and b.seq < a.seq
+        where a.delivery_id = c.id)
+    order by c.id limit $4::integer
+    for update skip locked)
+  returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`;
+
+export interface Lease {
+  owner: string;
+  now: number;
+  until: number;
+}
+
+export async function claimDeliveries(sql: Sql, lease: Lease, limit: number): Promise<ClaimedDelivery[]> {
+  const rows = await sql.query<ClaimedRow>(CLAIM, [lease.owner, at(lease.until), at(lease.now), limit]);
+  return rows.map(toClaimed).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Coalescing: when the claimed delivery is a whole-record overwrite of one order, the pending
+ * deliveries right behind it in that order's queue with the same endpoint (and one order each) are
+ * collapsed into the newest of them. The claimed one and those in between end SUPERSEDED, pointing
+ * at the newest, which takes over the lease. Returns the delivery to send.
+ */
+export async function coalesce(sql: Sql, head: ClaimedDelivery, lease: Lease): Promise<ClaimedDelivery> {
+  return sql.transaction(async (tx) => {
+    const queue = await tx.query<{ delivery_id: number; endpoint: string; state: DeliveryState; orders: number }>(
+      `select q.delivery_id, d.endpoint, d.state, cardinality(d.resource_ids) as orders
+        from delivery_queue q join deliveries d on d.id = q.delivery_id
+        where q.app_key = $1::text and q.resource_id = $2::text order by q.seq limit 1000`,
+      [head.appKey, head.resourceIds[0]],
+    );
+    if (queue[0]?.delivery_id !== head.id) return head;
+    let end = 1;
+    while (end < queue.length && queue[end]!.endpoint === head.endpoint && queue[end]!.orders === 1 && queue[end]!.state === "PENDING") end++;
+    if (end === 1) return head;
+    const superseded = queue.slice(0, end - 1).map((entry) => entry.delivery_id);
+    const newest = queue[end - 1]!.delivery_id;
+    await tx.query(
+      `update deliveries set state = 'SUPERSEDED', superseded_by = $2::bigint, finished_at = $3::timestamptz, updated_at = $3::timestamptz,
+        lease_owner = null, lease_until = null
+        where id = any($1::bigint[])`,
+      [superseded, newest, at(lease.now)],
+    );
+    await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [superseded]);
+    const [row] = await tx.query<ClaimedRow>(
+      `update deliveries d set state = 'SENDING', lease_owner = $2::text, lease_until = $3::timestamptz, updated_at = $4::timestamptz where d.id = $1::bigint
+        returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
+      [newest, lease.owner, at(lease.until), at(lease.now)],
+    );
+    return toClaimed(row!);
+  });
+}
+
+/** How an attempt ended and what the delivery does next. */
+export interface AttemptEnd {
+  startedAt: number;
+  finishedAt: number;
+  outcome: AttemptOutcome;
+  failure: FailureRecord | null;
+  /** PENDING to try again at `nextAttemptAt`, or a final state. */
+  state: DeliveryState;
+  nextAttemptAt: number | null;
+  mayHaveExecuted: boolean;
+  results: ItemResult[] | null;
+  /** New records of the orders this delivery changed at Baidu, by resourceId. */
+  records: Record<string, WireOrderItem>;
+  /** Baidu's `request_id` for this attempt, when its answer had one. */
+  requestId: string | null;
+}
+
+/**
+ * Records an attempt, moves the delivery on, and for a final state takes it out of its orders'
+ * queues, so the next write of each order may go. One statement; nothing happens if the lease was
+ * lost (another process took the delivery over).
+ */
+const FINISH = `with d as (
+    update deliveries set state = $3::text, updated_at = $4::timestamptz, finished_at = case when $5::boolean then $4::timestamptz end,
+      next_attempt_at = coalesce($6::timestamptz, next_attempt_at), attempt_count = attempt_count + 1,
+      may_have_executed = may_have_executed or $7::boolean, last_error = $8::jsonb, results = coalesce($9::jsonb, results),
+      lease_owner = null, lease_until = null
+    where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text
+    returning id, app_key, attempt_count
+  ), a as (
+    insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, error_code, errno, message, request_id)
+    select id, attempt_count, $10::timestamptz, $4::timestamptz, $11::text, $12::integer, $13::integer, $14::integer, $15::text, $16::text from d
+  ), q as (
+    delete from delivery_queue where $5::boolean and delivery_id in (select id from d)
+  ), o as (
+    update ledger_orders o set record = x.value, delivered_at = $4::timestamptz, last_delivery_id = $1::bigint
+    from d, jsonb_each($17::jsonb) as x where o.app_key = d.app_key and o.resource_id = x.key
+  )
+  select id from d`;
+
+export async function finishAttempt(sql: Sql, id: number, owner: string, end: AttemptEnd, final: boolean): Promise<boolean> {
+  const failure = end.failure;
+  const rows = await sql.query(FINISH, [
+    id,
+    owner,
+    end.state,
+    at(end.finishedAt),
+    final,
+    end.nextAttemptAt === null ? null : at(end.nextAttemptAt),
+    end.mayHaveExecuted,
+    failure === null ? null : JSON.stringify(failure),
+    end.results === null ? null : JSON.stringify(end.results),
+    at(end.startedAt),
+    end.outcome,
+    failure?.httpStatus ?? null,
+    failure?.errorCode ?? null,
+    failure?.errno ?? null,
+    failure?.message ?? null,
+    end.requestId,
+    JSON.stringify(end.records),
+  ]);
+  return rows.length === 1;
+}
+
+/**
+ * Deliveries whose process stopped during an attempt (lease run out, or, for the embedded store at
+ * start, any lease at all): the attempt counts as OUTCOME_UNKNOWN. Replay-safe ones go back to
+ * PENDING; the others end OUTCOME_UNKNOWN, since Baidu may have executed them.
+ */
+const RECOVER = `with old as (
+    select id, updated_at as claimed_at from deliveries where state = 'SENDING' and (lease_until < $1::timestamptz or $2::boolean)
+      for update skip locked
+  ), x as (
+    update deliveries d set state = case when d.endpoint = any($3::text[]) then 'OUTCOME_UNKNOWN' else 'PENDING' end,
+      finished_at = case when d.endpoint = any($3::text[]) then $1::timestamptz end, updated_at = $1::timestamptz, next_attempt_at = $1::timestamptz,
+      attempt_count = d.attempt_count + 1, may_have_executed = true, last_error = $4::jsonb, lease_owner = null, lease_until = null
+    from old where d.id = old.id
+    returning d.id, d.attempt_count, d.state, old.claimed_at
+  ), a as (
+    insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, message)
+    select id, attempt_count, claimed_at, $1::timestamptz, 'OUTCOME_UNKNOWN', $5::text from x
+  ), q as (
+    delete from delivery_queue where delivery_id in (select id from x where state = 'OUTCOME_UNKNOWN')
+  )
+  select id, state from x`;
+
+export const INTERRUPTED = "The gateway stopped while this attempt was in flight; Baidu may have executed it";
+
+export async function recoverLeases(sql: Sql, now: number, everyLease: boolean, notReplaySafe: readonly string[]): Promise<Array<{ id: number; state: DeliveryState }>> {
+  const failure: FailureRecord = { verdict: "OUTCOME_UNKNOWN", message: INTERRUPTED };
+  return sql.query(RECOVER, [at(now), everyLease, notReplaySafe, JSON.stringify(failure), INTERRUPTED]);
+}
+
+/** When the worker should look again: the next attempt due, or the next lease to run out. */
+export async function nextWakeAt(sql: Sql, now: number): Promise<number | null> {
+  const [row] = await sql.query<{ due: Date | null }>(
+    `select least((select min(next_attempt_at) from deliveries where state = 'PENDING' and next_attempt_at > $1::timestamptz),
+                  (select min(lease_until) from deliveries where state = 'SENDING')) as due`,
+    [at(now)],
+  );
+  return row?.due ? row.due.getTime() : null;
+}

@@ -1,0 +1,106 @@
+import type { Sql } from "./sql";
+
+/**
+ * The store's schema, as numbered migrations applied in order at start, in one transaction each,
+ * the same on PGlite and PostgreSQL. Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statements: readonly string[] }> = [
+  {
+    version: 1,
+    name: "ledger",
+    statements: [
+      // One row per order the gateway has accepted a write for. `last_seq` numbers the order's writes in
+      // acceptance order (the upsert's row lock serialises concurrent accepts of one order); `record` is
+      // Baidu's record (wire names) as the delivered writes left it.
+      `create table ledger_orders (
+        app_key text not null,
+        resource_id text not null,
+        last_seq bigint not null,
+        record jsonb,
+        delivered_at timestamptz,
+        last_delivery_id bigint,
+        primary key (app_key, resource_id)
+      )`,
+      `create table deliveries (
+        id bigint generated always as identity primary key,
+        app_key text not null,
+        caller text not null,
+        endpoint text not null,
+        resource_ids text[] not null,
+        query jsonb not null,
+        body text not null,
+        idempotency_key text,
+        request_hash text not null,
+        state text not null,
+        accepted_at timestamptz not null,
+        updated_at timestamptz not null,
+        next_attempt_at timestamptz not null,
+        deadline_at timestamptz not null,
+        finished_at timestamptz,
+        attempt_count integer not null default 0,
+        may_have_executed boolean not null default false,
+        lease_owner text,
+        lease_until timestamptz,
+        superseded_by bigint,
+        retry_of bigint,
+        last_error jsonb,
+        results jsonb
+      )`,
+      `create unique index deliveries_idempotency on deliveries (app_key, idempotency_key) where idempotency_key is not null`,
+      `create index deliveries_due on deliveries (next_attempt_at) where state = 'PENDING'`,
+      `create index deliveries_leased on deliveries (lease_until) where state = 'SENDING'`,
+      `create index deliveries_finished on deliveries (finished_at) where finished_at is not null`,
+      `create index deliveries_by_app on deliveries (app_key, id)`,
+      `create table delivery_orders (
+        delivery_id bigint not null references deliveries (id) on delete cascade,
+        app_key text not null,
+        resource_id text not null,
+        primary key (delivery_id, resource_id)
+      )`,
+      `create index delivery_orders_by_order on delivery_orders (app_key, resource_id, delivery_id)`,
+      // The deliveries still to be made, per order, in acceptance order: the head of each order is the
+      // only one of that order that may be sent.
+      `create table delivery_queue (
+        app_key text not null,
+        resource_id text not null,
+        seq bigint not null,
+        delivery_id bigint not null,
+        primary key (app_key, resource_id, seq)
+      )`,
+      `create index delivery_queue_by_delivery on delivery_queue (delivery_id)`,
+      `create table delivery_attempts (
+        delivery_id bigint not null references deliveries (id) on delete cascade,
+        number integer not null,
+        started_at timestamptz not null,
+        finished_at timestamptz not null,
+        outcome text not null,
+        http_status integer,
+        error_code integer,
+        errno integer,
+        message text,
+        request_id text,
+        primary key (delivery_id, number)
+      )`,
+    ],
+  },
+];
+
+/** An arbitrary constant: the advisory lock that keeps two starting processes from migrating at once. */
+const MIGRATION_LOCK = 0x6c656467;
+
+/** Applies the migrations this store has not seen yet; returns the versions applied. */
+export async function migrate(sql: Sql): Promise<number[]> {
+  return sql.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await tx.query("create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)");
+    const done = new Set((await tx.query<{ version: number }>("select version from schema_migrations")).map((row) => row.version));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query("insert into schema_migrations (version, name, applied_at) values ($1, $2, now())", [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

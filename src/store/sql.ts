@@ -1,0 +1,38 @@
+/**
+ * The one SQL seam: PostgreSQL's dialect everywhere, on a server (`pg`) or embedded (PGlite).
+ * Both drivers are set to read `int8` as a JS number (ids and sequence numbers stay far below 2^53).
+ */
+export interface Sql {
+  /** "postgres" for a server shared by several processes, "pglite" for the embedded, one-process store. */
+  readonly kind: "postgres" | "pglite";
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs `work` in one transaction; the `Sql` it receives is bound to that transaction. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Statements sent so far, for tests that count SQL round trips. */
+export interface CountingSql extends Sql {
+  readonly statements: number;
+}
+
+/** Wraps a store so that every statement is counted. */
+export function countStatements(inner: Sql): CountingSql {
+  let statements = 0;
+  const wrap = (sql: Sql): Sql => ({
+    kind: sql.kind,
+    query: (text, params) => {
+      statements++;
+      return sql.query(text, params);
+    },
+    transaction: (work) => sql.transaction((tx) => work(wrap(tx))),
+    close: () => sql.close(),
+  });
+  const counted = wrap(inner);
+  return {
+    ...counted,
+    get statements() {
+      return statements;
+    },
+  };
+}
