@@ -1,8 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/test/support/environment.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // One migrated PGlite data directory for the whole run, copied by the tests that need a store.
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  setupFilesAfterEnv: ["<rootDir>/test/support/after-each-file.ts"],
   // Types are checked by `tsc --noEmit` in `npm test`; Jest only transpiles. ky ships ESM only,
   // so its files are transpiled to CommonJS as well.
   transform: {
@@ -10,4 +13,7 @@ module.exports = {
     "^.+/node_modules/ky/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } }],
   },
   transformIgnorePatterns: ["/node_modules/(?!ky/)"],
+  // PGlite loads Node modules with `import()`, which Jest's sandbox refuses (without
+  // --experimental-vm-modules, which ky's transpiled ESM does not survive): it is loaded natively.
+  moduleNameMapper: { "^@electric-sql/pglite$": "<rootDir>/test/support/pglite-native.js" },
 };

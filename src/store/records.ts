@@ -131,7 +131,7 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
   };
 }
 
-/** A timestamp parameter from a clock reading. */
-export function at(ms: number): Date {
-  return new Date(ms);
+/** A timestamp parameter from a clock reading (ISO text: both drivers take it as it is). */
+export function at(ms: number): string {
+  return new Date(ms).toISOString();
 }

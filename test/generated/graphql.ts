@@ -82,8 +82,12 @@ export type AppendAfterSaleOrdersInput = {
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). */
@@ -95,6 +99,13 @@ export type AppendAfterSaleOrdersInput = {
   /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
   swanId?: string | null | undefined;
 };
+
+/** When the mutation answers. Either way the write is committed to the ledger first and delivered in order. */
+export type DeliveryMode =
+  /** Answer as soon as the write is committed; read the outcome later with `delivery(id)`. */
+  | 'QUEUE'
+  /** Wait for Baidu, up to the gateway's wait budget, and answer with Baidu's results (or the delivery still pending). */
+  | 'WAIT';
 
 /** A link in the Baidu App (Baidu `DetailPage`): where a tap on an entry leads. */
 export type DetailPageInput = {
@@ -144,8 +155,12 @@ export type ExpressType =
 export type ImportOrderInput = {
   /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
   appKey: string;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** The whole order. An existing order with this resourceId is overwritten, after-sale info included. */
@@ -357,8 +372,12 @@ export type UpdateAfterSaleOrderInput = {
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). */
@@ -378,8 +397,12 @@ export type UpdateAfterSaleOrderStatusInput = {
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). */
@@ -396,8 +419,12 @@ export type UpdateAfterSaleOrderStatusInput = {
 export type UpdateOrderInfoInput = {
   /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
   appKey: string;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** The order's new main info; the order must exist. */
@@ -416,10 +443,14 @@ export type UpdateOrderLogisticsInput = {
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
   /** The order's shipments; the order must exist. */
   express: Array<ExpressInput>;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). */
@@ -436,8 +467,12 @@ export type UpdateOrderLogisticsInput = {
 export type UpdateOrderStatusInput = {
   /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
   appKey: string;
-  /** Return the Baidu request that would be sent (without the access token) and do not call Baidu. */
+  /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
+  deliveryMode?: DeliveryMode;
+  /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
+  /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
+  idempotencyKey?: string | null | undefined;
   /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
   openId?: string | null | undefined;
   /** One entry per order; resourceIds must be unique. */

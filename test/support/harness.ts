@@ -7,6 +7,9 @@ import type { AppConfig, GatewayConfig } from "../../src/config";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server";
 import { createLogger } from "../../src/log";
 import { startGateway, type Gateway } from "../../src/server";
+import type { DeliveryOptions } from "../../src/delivery/options";
+import type { Sql } from "../../src/store/sql";
+import { testStore, type StoreKind } from "./store";
 
 /** The app of Baidu's doc examples, configured in every harness. */
 export const SHOP: AppConfig = { name: "shop", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", appSecret: "shop-app-secret-5f1e", pmAppKey: "shop-pm-app-key" };
@@ -50,14 +53,30 @@ export interface HarnessOptions {
   emulator?: Partial<EmulatorOptions>;
   config?: Partial<GatewayConfig>;
   baidu?: Partial<GatewayConfig["baidu"]>;
+  delivery?: Partial<DeliveryOptions>;
   clock?: Clock;
+  /** Default pglite. */
+  store?: StoreKind;
 }
+
+/** Delivery settings of the tests: Baidu's answer is awaited for as long as a test may take. */
+export const TEST_DELIVERY: DeliveryOptions = {
+  waitMs: 10_000,
+  deadlineMs: 86_400_000,
+  leaseMs: 30_000,
+  concurrency: 64,
+  pollMs: 1_000,
+  retentionMs: 30 * 86_400_000,
+  retry: { baseDelayMs: 100, maxDelayMs: 60_000 },
+};
 
 export interface Harness {
   emulator: Emulator;
   gateway: Gateway;
   /** Every line the gateway logged. */
   logs: string[];
+  /** The gateway's store (emptied when the harness started). */
+  sql: Sql;
   /** Sends a typed operation; `key` defaults to the admin key, `null` sends none. */
   send<R, V>(
     document: TypedDocumentNode<R, V>,
@@ -85,20 +104,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baidu: {
       baseUrl: emulator.url,
       timeoutMs: 2000,
-      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 },
       connections: 16,
       ...options.baidu,
     },
+    store: { databaseUrl: undefined, dataDir: "memory://" },
+    delivery: { ...TEST_DELIVERY, ...options.delivery },
   };
+  const sql = await testStore(options.store);
   const gateway = await startGateway({
     config,
     logger: createLogger({ level: "debug", write: (line) => logs.push(line) }),
     clock: options.clock ?? testClock().clock,
+    sql,
   });
   return {
     emulator,
     gateway,
     logs,
+    sql,
     async send(document, variables, key = ADMIN_KEY) {
       const response = await fetch(gateway.graphqlUrl, {
         method: "POST",

@@ -1,0 +1,3 @@
+import { closeTestStores } from "./store";
+
+afterAll(closeTestStores);

@@ -1,0 +1,4 @@
+import "reflect-metadata";
+import { makeTemplate } from "./pglite-template";
+
+export default makeTemplate;
