@@ -100,6 +100,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     apps,
     apiKeys,
   };
+  // Removed in 0.2: an attempt budget per call gave way to a delivery deadline.
+  if (retry.maxAttempts !== undefined || env.BAIDU_MAX_ATTEMPTS !== undefined)
+    problems.push("baidu.retry.maxAttempts (BAIDU_MAX_ATTEMPTS): no longer read; deliveries are retried until delivery.deadlineMs");
   checkReferences(config, problems);
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => withoutSecrets(problem, apps)));
   return config;

@@ -86,16 +86,17 @@ function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "ex
   const { delivery } = error;
   const failure = delivery.lastError;
   // Baidu's texts were redacted when the error was made (toBaiduError).
-  const detail =
+  const baiduMessage = failure?.baiduMessage ?? "";
+  const [reason, detail] =
     failure?.errno !== undefined
-      ? { errno: failure.errno, baiduMessage: failure.baiduMessage ?? "" }
+      ? [`errno ${failure.errno}: ${baiduMessage}`, { errno: failure.errno, baiduMessage }]
       : failure?.errorCode !== undefined
-        ? { errorCode: failure.errorCode, baiduMessage: failure.baiduMessage ?? "" }
+        ? [`error_code ${failure.errorCode}: ${baiduMessage}`, { errorCode: failure.errorCode, baiduMessage }]
         : failure?.httpStatus !== undefined
-          ? { httpStatus: failure.httpStatus }
-          : {};
+          ? [`HTTP ${failure.httpStatus}`, { httpStatus: failure.httpStatus }]
+          : [failure?.message ?? "no reason recorded", {}];
   return {
-    message: error.message,
+    message: `Baidu rejected the request: ${reason}`,
     extensions: {
       code: ErrorCode.BAIDU_REJECTED,
       deliveryId: String(delivery.id),

@@ -11,7 +11,9 @@ describe("schema/schema.graphql", () => {
 
   it("documents every enum value with its Baidu code", async () => {
     const sdl = await renderSchema();
-    const enums = [...sdl.matchAll(/enum (\w+) \{([^}]*)\}/g)];
+    // The ledger's own enums carry no Baidu code.
+    const ledger = ["AttemptOutcome", "DeliveryMode", "DeliveryState"];
+    const enums = [...sdl.matchAll(/enum (\w+) \{([^}]*)\}/g)].filter(([, name]) => !ledger.includes(name!));
     expect(enums.map(([, name]) => name).sort()).toEqual([
       "AfterSaleStatus",
       "AfterSaleType",

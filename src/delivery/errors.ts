@@ -4,7 +4,7 @@ import type { DeliveryRecord } from "../store/records";
 export class DeliveryRejectedError extends Error {
   readonly name = "DeliveryRejectedError";
   constructor(readonly delivery: DeliveryRecord) {
-    super(`Baidu rejected the request: ${delivery.lastError?.message ?? "no reason recorded"}`);
+    super(`Baidu rejected delivery ${delivery.id}`);
   }
 }
 

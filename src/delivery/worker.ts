@@ -127,7 +127,7 @@ export class DeliveryWorker {
     for (const listener of this.finished.get(id) ?? []) listener();
   }
 
-  /** One sleep on the injected clock for the earliest next attempt or lease end. */
+  /** One sleep on the injected clock for the earliest next attempt. */
   private async scheduleWake(): Promise<void> {
     const now = this.clock.now();
     const due = await nextWakeAt(this.sql, now);

@@ -175,11 +175,10 @@ export async function recoverLeases(sql: Sql, now: number, everyLease: boolean, 
   return sql.query(RECOVER, [at(now), everyLease, notReplaySafe, JSON.stringify(failure), INTERRUPTED]);
 }
 
-/** When the worker should look again: the next attempt due, or the next lease to run out. */
+/** When the worker should look again for attempts in backoff (leases that run out are found by the poll). */
 export async function nextWakeAt(sql: Sql, now: number): Promise<number | null> {
   const [row] = await sql.query<{ due: Date | null }>(
-    `select least((select min(next_attempt_at) from deliveries where state = 'PENDING' and next_attempt_at > $1::timestamptz),
-                  (select min(lease_until) from deliveries where state = 'SENDING')) as due`,
+    `select min(next_attempt_at) as due from deliveries where state = 'PENDING' and next_attempt_at > $1::timestamptz`,
     [at(now)],
   );
   return row?.due ? row.due.getTime() : null;

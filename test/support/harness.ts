@@ -19,7 +19,7 @@ export const OTHER: AppConfig = { name: "other", appKey: "OtherAppKeyOtherAppKey
 export const ADMIN_KEY = "test-admin-key-0c8f3a";
 export const SHOP_KEY = "test-shop-only-key-77b1";
 
-/** A clock whose sleeps return at once and are recorded; `hold` makes the next sleeps wait for the test. */
+/** A clock whose sleeps return at once and are recorded; `hold` makes sleeps (and time) wait for the test. */
 export function testClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
   const sleeps: number[] = [];
@@ -28,8 +28,9 @@ export function testClock(start = Date.UTC(2026, 0, 1)) {
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
-      now += ms;
+      // Held, time stands still until the test releases it.
       if (gate) await gate;
+      now += ms;
     },
     random: () => 0.5,
   };
