@@ -1,0 +1,112 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+/** The PostgreSQL server the durable rows use, unless BENCH_DATABASE_URL names another. */
+export const DEFAULT_BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A temp directory for one run's embedded stores (one sub-directory per gateway: a PGlite data
+ * directory belongs to one process), removed with everything in it by `remove()`.
+ */
+export interface ScratchDir {
+  root: string;
+  /** A fresh path under the root for one gateway's data directory (PGlite creates it). */
+  dataDir(name: string): string;
+  remove(): void;
+}
+
+export function createScratchDir(): ScratchDir {
+  const root = mkdtempSync(join(tmpdir(), "bench-ledger-"));
+  let next = 0;
+  return {
+    root,
+    dataDir: (name) => join(root, `${String(++next).padStart(2, "0")}-${name.replace(/[^a-z0-9]+/gi, "-")}`),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** A database of the benchmark's own on a PostgreSQL server, dropped by `drop()`. */
+export interface BenchDatabase {
+  /** For the gateway's DATABASE_URL. */
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** The server named by BENCH_DATABASE_URL, or the default; the text to show in the table. */
+export function benchServerUrl(): string {
+  return process.env.BENCH_DATABASE_URL || DEFAULT_BENCH_DATABASE_URL;
+}
+
+/** The URL without a password, for the table and error messages. */
+export function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+/**
+ * Creates `bench_<pid>_<time>` on the server at `serverUrl`. Resolves to the reason instead when
+ * the server cannot be reached (or refuses), so that the caller can print a skipped row.
+ */
+export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase | { unreachable: string }> {
+  const name = `bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    return { unreachable: error instanceof Error ? error.message || error.name : String(error) };
+  }
+  try {
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    return { unreachable: `create database failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/**
+ * CPU milliseconds (utime + stime) of every process whose comm is `postgres`: the server's
+ * postmaster, its backends (one per gateway connection) and its background workers. A backend
+ * that exits during the window takes its time with it (it is added to the postmaster's cutime,
+ * which is not counted), so keep the gateway's pool open across the measurement.
+ */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  // USER_HZ is 100 on Linux (see processUsage in processes.ts).
+  return ticks * 10;
+}

@@ -1,0 +1,162 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse } from "graphql";
+import type { Clock } from "../../src/clock";
+import type { Harness } from "./harness";
+
+/**
+ * Helpers for the tests of the ledger and its delivery worker, seen over GraphQL. The documents are
+ * built here (test/operations is not ours to extend): a write's payload with its `delivery`, and
+ * the `delivery(id)` query.
+ */
+
+/** The mutations and their input types. */
+export const INPUT_TYPES = {
+  importOrder: "ImportOrderInput",
+  updateOrderInfo: "UpdateOrderInfoInput",
+  updateOrderStatus: "UpdateOrderStatusInput",
+  appendAfterSaleOrders: "AppendAfterSaleOrdersInput",
+  updateAfterSaleOrder: "UpdateAfterSaleOrderInput",
+  updateAfterSaleOrderStatus: "UpdateAfterSaleOrderStatusInput",
+  updateOrderLogistics: "UpdateOrderLogisticsInput",
+} as const;
+export type WriteField = keyof typeof INPUT_TYPES;
+
+/** What the tests read of a delivery. */
+export const DELIVERY_FIELDS = `id state attemptCount outcomeUnknown
+  lastError { verdict message httpStatus errorCode errno baiduMessage requestId }
+  attempts { number outcome httpStatus errorCode errno message }`;
+
+type AnyDocument<V> = TypedDocumentNode<any, V>;
+
+const documents = new Map<WriteField, AnyDocument<{ input: unknown }>>();
+
+/** The mutation `field` with its payload and its delivery; `print()` puts the field on line 2, column 3. */
+export function trackedWrite(field: WriteField): AnyDocument<{ input: unknown }> {
+  let document = documents.get(field);
+  if (!document) {
+    document = parse(`mutation Tracked($input: ${INPUT_TYPES[field]}!) {
+      ${field}(input: $input) {
+        dryRun allApplied
+        results { resourceId appKey categoryCode rowsAffected applied }
+        request { method }
+        delivery { ${DELIVERY_FIELDS} }
+      }
+    }`) as AnyDocument<{ input: unknown }>;
+    documents.set(field, document);
+  }
+  return document;
+}
+
+export const DeliveryQuery: AnyDocument<{ id: string }> = parse(`query Delivery($id: ID!) { delivery(id: $id) { ${DELIVERY_FIELDS} } }`) as AnyDocument<{
+  id: string;
+}>;
+
+export interface Failure {
+  verdict: "REJECTED" | "UNAVAILABLE" | "OUTCOME_UNKNOWN" | "MISCONFIGURED";
+  message: string;
+  httpStatus?: number;
+  errorCode?: number;
+  errno?: number;
+  baiduMessage?: string;
+}
+
+/** A delivery's `lastError` as GraphQL shows it. */
+export function lastError(failure: Failure) {
+  return {
+    verdict: failure.verdict,
+    message: failure.message,
+    httpStatus: failure.httpStatus ?? null,
+    errorCode: failure.errorCode ?? null,
+    errno: failure.errno ?? null,
+    baiduMessage: failure.baiduMessage ?? null,
+    requestId: null,
+  };
+}
+
+/** One entry of a delivery's `attempts`: DELIVERED, or the failure it met. */
+export function attempt(number: number, failure: Failure | "DELIVERED") {
+  if (failure === "DELIVERED") return { number, outcome: "DELIVERED", httpStatus: null, errorCode: null, errno: null, message: null };
+  return {
+    number,
+    outcome: failure.verdict,
+    httpStatus: failure.httpStatus ?? null,
+    errorCode: failure.errorCode ?? null,
+    errno: failure.errno ?? null,
+    message: failure.message,
+  };
+}
+
+/** The attempts of a delivery: each failure in turn, then DELIVERED if `delivered`. */
+export function attempts(failures: readonly Failure[], delivered: boolean) {
+  const list = failures.map((failure, i) => attempt(i + 1, failure));
+  return delivered ? [...list, attempt(failures.length + 1, "DELIVERED")] : list;
+}
+
+/** What the ledger keeps of the credentials problems: the details are in the log only. */
+export const MISCONFIGURED: Failure = {
+  verdict: "MISCONFIGURED",
+  message: "Baidu refused the gateway's credentials for this app; see the gateway's log",
+};
+
+/** The "trying again later" lines the worker logged, in order. */
+export function retryLines(h: Harness): Array<{ level: string; deliveryId: number; endpoint: string; verdict: string; error: string; retryInMs: number }> {
+  return h.logs
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.msg === "Delivery attempt failed; trying again later")
+    .map(({ level, deliveryId, endpoint, verdict, error, retryInMs }) => ({ level, deliveryId, endpoint, verdict, error, retryInMs }));
+}
+
+/** Lets the event loop run until `condition` holds; no timers. */
+export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let turn = 0; turn < 100_000; turn += 1) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error("condition never held");
+}
+
+const FINAL = new Set(["DELIVERED", "FAILED", "OUTCOME_UNKNOWN", "SUPERSEDED", "CANCELLED"]);
+
+/** Reads delivery `id` until it is in a final state, and returns it. */
+export async function settled(h: Harness, id: string): Promise<Record<string, unknown>> {
+  let delivery: Record<string, unknown> | undefined;
+  await until(async () => {
+    delivery = (await h.send(DeliveryQuery, { id })).body.data?.delivery;
+    return FINAL.has(String(delivery?.state));
+  });
+  return delivery!;
+}
+
+/**
+ * Like the harness's testClock, but a held sleep lets no time pass until it is released: while the
+ * worker waits out a backoff, the retry is not yet due, whatever else wakes the worker. (testClock
+ * moves `now` when a sleep starts, so a held backoff is already due for any other pass.)
+ */
+export function gatedClock(start = Date.UTC(2026, 0, 1)) {
+  let now = start;
+  const sleeps: number[] = [];
+  let gate: Promise<void> | undefined;
+  const clock: Clock = {
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      const from = now;
+      if (gate) await gate;
+      now = Math.max(now, from + ms);
+    },
+    random: () => 0.5,
+  };
+  return {
+    clock,
+    sleeps,
+    /** Sleeps wait, and time stands still for them, until the returned function is called. */
+    hold(): () => void {
+      let release!: () => void;
+      gate = new Promise((resolve) => (release = resolve));
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
+  };
+}
