@@ -12,6 +12,11 @@ declare module "autocannon" {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
+      /**
+       * Called before each request is sent, with this request's settings; returns the request to
+       * send (e.g. with another `body`).
+       */
+      setupRequest?: (request: Request) => Request;
       /** Called for every response with its status and whole body. */
       onResponse?: (status: number, body: string) => void;
     }

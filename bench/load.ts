@@ -8,6 +8,11 @@ export interface GraphQLLoad {
   apiKey: string;
   /** The JSON request body: `{ query, variables }`. */
   body: string;
+  /**
+   * Bodies to send instead of `body`, in turn across every connection (request n sends
+   * `bodies[n % length]`), e.g. one per order so that concurrent requests write distinct orders.
+   */
+  bodies?: readonly string[];
   /** A text every good answer contains, e.g. `"allApplied":true`. */
   expect: string;
 }
@@ -23,6 +28,10 @@ export async function hammer(load: GraphQLLoad, connections: number, amount: Amo
   const failures = noFailures();
   const latenciesMs: number[] = [];
   const start = performance.now();
+  const bodies = load.bodies;
+  let sent = 0;
+  // autocannon rebuilds a request before each send when it has setupRequest; `sent` is shared by every connection.
+  const rotate = bodies && bodies.length > 0 ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[sent++ % bodies.length]! }) } : {};
   const instance = autocannon({
     url: load.origin,
     connections,
@@ -33,6 +42,7 @@ export async function hammer(load: GraphQLLoad, connections: number, amount: Amo
         path: "/graphql",
         headers: { "content-type": "application/json", authorization: `Bearer ${load.apiKey}` },
         body: load.body,
+        ...rotate,
         onResponse: (status, body) => {
           // Non-2xx are counted by autocannon; a 2xx with `errors` or without the expected data is ours.
           if (status >= 200 && status < 300 && (body.includes('"errors"') || !body.includes(load.expect))) failures.body += 1;

@@ -1,4 +1,5 @@
 import { processUsage } from "./processes";
+import { postgresCpuMs } from "./store";
 
 /** Why requests failed. Any of them makes a scenario fail, however fast it was. */
 export interface Failures {
@@ -27,7 +28,7 @@ export interface Measurement {
   p99Ms: number;
   failures: Failures;
   /** CPU microseconds per completed request, per process; undefined where not measured. */
-  cpuUs: { gateway?: number | undefined; emulator?: number | undefined; client: number };
+  cpuUs: { gateway?: number | undefined; emulator?: number | undefined; client: number; postgres?: number | undefined };
 }
 
 export function noFailures(): Failures {
@@ -61,6 +62,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 export interface Watched {
   gateway?: number | undefined;
   emulator?: number | undefined;
+  /** Also charge the PostgreSQL server's processes (every process named `postgres`). */
+  postgres?: boolean;
 }
 
 /**
@@ -68,7 +71,8 @@ export interface Watched {
  * meanwhile to the requests it completed.
  */
 export async function withCpu(pids: Watched, work: () => Promise<Sample>): Promise<{ sample: Sample; measurement: Measurement }> {
-  const before = { gateway: cpuOf(pids.gateway), emulator: cpuOf(pids.emulator), client: process.cpuUsage() };
+  const postgres = () => (pids.postgres ? postgresCpuMs() : undefined);
+  const before = { gateway: cpuOf(pids.gateway), emulator: cpuOf(pids.emulator), postgres: postgres(), client: process.cpuUsage() };
   const sample = await work();
   const perRequestUs = (start: number | undefined, end: number | undefined) =>
     start === undefined || end === undefined || sample.requests === 0 ? undefined : ((end - start) * 1000) / sample.requests;
@@ -86,6 +90,7 @@ export async function withCpu(pids: Watched, work: () => Promise<Sample>): Promi
         gateway: perRequestUs(before.gateway, cpuOf(pids.gateway)),
         emulator: perRequestUs(before.emulator, cpuOf(pids.emulator)),
         client: sample.requests === 0 ? NaN : (client.user + client.system) / sample.requests,
+        postgres: perRequestUs(before.postgres, postgres()),
       },
     },
   };

@@ -3,12 +3,43 @@ import { TOKEN_PATH } from "../src/baidu/endpoints";
 import { createDirectClient, createLimitClient, drive, type DirectClient } from "./clients";
 import { GC_TRACE_FLAGS, liveHeapAfterLastFullGcMb } from "./heap";
 import { hammer, type GraphQLLoad } from "./load";
-import { mergeSamples, withCpu, type Measurement, type Sample, type Watched } from "./measure";
+import { failureCount, mergeSamples, withCpu, type Measurement, type Sample, type Watched } from "./measure";
 import { processUsage } from "./processes";
 import { checkSameRequest, DRY_RUN, MUTATION, startEmulator, startGateway, TYPENAME, type Server } from "./stack";
-import { AFTER_SALE_PATH, fetchToken, seedOrder } from "./upstream";
+import { createScratchDir, type ScratchDir } from "./store";
+import { AFTER_SALE_PATH, fetchToken, MANY_ORDER_IDS, seedOrder, seedOrders } from "./upstream";
+import { embeddedRows, outageDrain, postgresRows } from "./durable";
 
-export type RowId = "limit-5" | "limit-50" | "direct-5" | "direct-50" | "gateway-5" | "gateway-50" | "dryrun-50" | "typename-50" | "burst" | "memory";
+export type RowId =
+  | "limit-5"
+  | "limit-50"
+  | "direct-5"
+  | "direct-50"
+  | "gateway-5"
+  | "gateway-50"
+  | "dryrun-50"
+  | "typename-50"
+  | "burst"
+  | "memory"
+  | DurableRowId;
+
+/** The durable ledger's rows: measured and shown, but without targets until a later issue sets them. */
+export type DurableRowId =
+  | "durable-embedded-one"
+  | "durable-embedded-many"
+  | "durable-embedded-queue"
+  | "durable-postgres-one"
+  | "durable-postgres-many"
+  | "outage-drain";
+
+export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
+  "durable-embedded-one",
+  "durable-embedded-many",
+  "durable-embedded-queue",
+  "durable-postgres-one",
+  "durable-postgres-many",
+  "outage-drain",
+]);
 
 export interface Row {
   id: RowId;
@@ -18,6 +49,11 @@ export interface Row {
   burst?: { tokenRequests: number; upstreamCalls: number; allAnsweredMs: number };
   /** Before the rounds, then after each; live heap is what the last full GC kept. */
   memory?: { rssMb: number[]; liveHeapMb: Array<number | undefined>; peakMb: number | undefined };
+  /** Shown in the Target column of a row without a target. */
+  note?: string;
+  /** Why the row was not measured (e.g. no PostgreSQL server); its numbers are empty. */
+  skipped?: string;
+  outage?: { acceptedMs: number; drainedMs: number | undefined; callsDuringOutage: number; drainCalls: number; states: Record<string, number> };
 }
 
 export interface Settings {
@@ -31,15 +67,24 @@ export interface Settings {
 const BURST = 1000;
 const MB = 1024 * 1024;
 
-/** One full table: fresh emulator and gateway, every scenario in order, children stopped at the end. */
+/**
+ * One full table: fresh emulator and gateways, every scenario in order, children stopped at the
+ * end. Every gateway keeps its ledger in its own PGlite data directory under one temp directory,
+ * removed at the end (or in a PostgreSQL database of its own, for the PostgreSQL rows).
+ */
 export async function runTable(settings: Settings): Promise<Row[]> {
+  const scratch = createScratchDir();
   const emulator = await startEmulator();
   const servers: Server[] = [emulator];
   try {
     const token = await fetchToken(emulator.origin);
     await seedOrder(emulator.origin, token);
+    await seedOrders(emulator.origin, token, MANY_ORDER_IDS);
     const apiKey = randomBytes(24).toString("base64url");
-    const gateway = await startGateway("gateway", emulator.origin, apiKey, [...GC_TRACE_FLAGS, ...settings.gatewayNodeArgs]);
+    const gateway = await startGateway("gateway", emulator.origin, apiKey, { dataDir: scratch.dataDir("gateway") }, [
+      ...GC_TRACE_FLAGS,
+      ...settings.gatewayNodeArgs,
+    ]);
     servers.push(gateway);
     await checkSameRequest(gateway, apiKey);
     const watched: Watched = { gateway: gateway.child.pid, emulator: emulator.child.pid };
@@ -49,7 +94,13 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     const add = (row: Row) => {
       rows.push(row);
       const m = row.measurement;
-      settings.progress(`${row.label} @${row.connections}: ${Math.round(m.rps)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms`);
+      if (row.skipped) return settings.progress(`${row.label}: ${row.skipped}`);
+      const errors = failureCount(m.failures);
+      settings.progress(
+        `${row.label} @${row.connections}: ${Math.round(m.rps)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms` +
+          (errors > 0 ? `, ${errors} ERRORS` : "") +
+          (row.note ? ` (${row.note})` : ""),
+      );
     };
     const direct = async (id: RowId, label: string, client: DirectClient, connections: number) => {
       await drive(client, connections, settings.warmupS);
@@ -66,15 +117,22 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     await direct("limit-50", "limit: undici request → emulator", createLimitClient(emulator.origin, token, 50), 50);
     await direct("direct-5", "direct: ky → emulator", createDirectClient(emulator.origin, token), 5);
     await direct("direct-50", "direct: ky → emulator", createDirectClient(emulator.origin, token), 50);
-    await viaGateway("gateway-5", "gateway: updateAfterSaleOrder", mutation, 5);
-    await viaGateway("gateway-50", "gateway: updateAfterSaleOrder", mutation, 50);
+    await viaGateway("gateway-5", "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)", mutation, 5);
+    await viaGateway("gateway-50", "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)", mutation, 50);
     await viaGateway("dryrun-50", "gateway: same mutation, dryRun", load(DRY_RUN, '"updateAfterSaleOrder"'), 50);
     await viaGateway("typename-50", "gateway: { __typename }", load(TYPENAME, '"__typename":"Query"'), 50);
-    add(await tokenBurst(emulator, apiKey, settings));
+    add(await tokenBurst(emulator, apiKey, scratch, settings));
     add(await memoryRounds(mutation, gateway, watched, settings));
+    // The measured gateway is done: stop it so that the durable rows' gateways have the cores to themselves.
+    await gateway.child.stop();
+    const durable = { emulator, apiKey, scratch, settings, add };
+    await embeddedRows(durable);
+    await postgresRows(durable);
+    add(await outageDrain(durable));
     return rows;
   } finally {
     await Promise.all(servers.map((server) => server.child.stop()));
+    scratch.remove();
   }
 }
 
@@ -82,8 +140,8 @@ export async function runTable(settings: Settings): Promise<Row[]> {
  * 1,000 mutations at once against a gateway that has never fetched a token. It warms up on the
  * dry-run mutation, which exercises the same resolvers but never asks for a token.
  */
-async function tokenBurst(emulator: Server, apiKey: string, settings: Settings): Promise<Row> {
-  const cold = await startGateway("gateway (cold token cache)", emulator.origin, apiKey);
+async function tokenBurst(emulator: Server, apiKey: string, scratch: ScratchDir, settings: Settings): Promise<Row> {
+  const cold = await startGateway("gateway (cold token cache)", emulator.origin, apiKey, { dataDir: scratch.dataDir("cold") });
   try {
     await hammer({ origin: cold.origin, apiKey, body: DRY_RUN, expect: '"updateAfterSaleOrder"' }, 50, { durationS: settings.warmupS });
     // The request log is a ring buffer of 10,000 shared by every earlier scenario: empty it first.
@@ -128,7 +186,7 @@ async function memoryRounds(mutation: GraphQLLoad, gateway: Server, watched: Wat
   const peak = processUsage(pid)?.peakRssBytes;
   return {
     id: "memory",
-    label: "memory: 3 rounds of the mutation",
+    label: "memory: 3 rounds of the mutation (PGlite in-process)",
     connections: 50,
     measurement,
     memory: { rssMb: rss, liveHeapMb, peakMb: peak === undefined ? undefined : peak / MB },

@@ -35,8 +35,22 @@ export async function startEmulator(): Promise<Server> {
   return { child, origin };
 }
 
-/** The gateway (`npm start`) in production mode with one app and one API key, talking to the emulator. */
-export async function startGateway(name: string, emulatorOrigin: string, apiKey: string, nodeArgs: readonly string[] = []): Promise<Server> {
+/** Where a gateway child keeps its ledger, and anything else it is started with. */
+export interface GatewayStore {
+  /** An embedded PGlite data directory of its own (GATEWAY_DATA_DIR); one process per directory. */
+  dataDir?: string;
+  /** A PostgreSQL database (DATABASE_URL); wins over `dataDir`, as in src/config.ts. */
+  databaseUrl?: string;
+  /** A JSON config file (GATEWAY_CONFIG) for the keys that have no environment variable, e.g. baidu.retry. */
+  configFile?: string;
+}
+
+/**
+ * The gateway (`npm start`) in production mode with one app and one API key, talking to the
+ * emulator, its ledger in `store` (never the project's data/ledger, the default).
+ */
+export async function startGateway(name: string, emulatorOrigin: string, apiKey: string, store: GatewayStore, nodeArgs: readonly string[] = []): Promise<Server> {
+  if (!store.dataDir && !store.databaseUrl) throw new Error(`${name}: give the gateway a store of its own (dataDir or databaseUrl)`);
   const port = await freePort();
   const env = childEnv({
     HOST: "127.0.0.1",
@@ -48,10 +62,14 @@ export async function startGateway(name: string, emulatorOrigin: string, apiKey:
     BAIDU_APP_SECRET: DEV_APP.appSecret,
     BAIDU_PM_APP_KEY: DEV_APP.pmAppKey,
     BAIDU_BASE_URL: emulatorOrigin,
+    ...(store.dataDir && { GATEWAY_DATA_DIR: store.dataDir }),
+    ...(store.databaseUrl && { DATABASE_URL: store.databaseUrl }),
+    ...(store.configFile && { GATEWAY_CONFIG: store.configFile }),
   });
   const child = new Child(name, join(DIST_SRC, "main.js"), env, [...GATEWAY_NODE_FLAGS, ...nodeArgs]);
   const origin = `http://127.0.0.1:${port}`;
-  await waitReady(`${origin}/healthz`, child);
+  // Opening the store and migrating it comes first; PGlite's first start in a new directory takes a few seconds.
+  await waitReady(`${origin}/healthz`, child, 60_000);
   return { child, origin };
 }
 

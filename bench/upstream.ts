@@ -45,12 +45,34 @@ export async function fetchToken(origin: string): Promise<string> {
  * that update/sub/info applies (`rows_affected` "1") instead of missing the order.
  */
 export async function seedOrder(origin: string, token: string): Promise<void> {
+  await addOrder(origin, token, SEED_ORDER);
+}
+
+/** The orders of the "many orders" rows: the dev seed's ResourceID is 13 digits, so are these. */
+export const MANY_ORDER_IDS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(3_000_000_000_000 + i));
+
+/**
+ * Creates each order as a copy of the dev seed under its own ResourceID (same user, same after-sale
+ * order "onlyOne"), one E1 call each since E1 takes one item per call, a few calls at a time.
+ */
+export async function seedOrders(origin: string, token: string, resourceIds: readonly string[]): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < resourceIds.length) {
+      const resourceId = resourceIds[next++]!;
+      await addOrder(origin, token, { ...structuredClone(SEED_ORDER), ResourceID: resourceId });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+async function addOrder(origin: string, token: string, order: typeof SEED_ORDER): Promise<void> {
   const query = new URLSearchParams([["access_token", token], ["scene_id", "159259079195"], ...AFTER_SALE_QUERY]);
   const answer = await request(`${origin}${ENDPOINTS.addMainInfo.path}?${query}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ Data: [SEED_ORDER] }),
+    body: JSON.stringify({ Data: [order] }),
   });
   const text = await answer.body.text();
-  if (answer.statusCode !== 200 || !text.includes('"errno":0')) throw new Error(`Seeding the example order failed: HTTP ${answer.statusCode} ${text}`);
+  if (answer.statusCode !== 200 || !text.includes('"errno":0')) throw new Error(`Seeding order ${order.ResourceID} failed: HTTP ${answer.statusCode} ${text}`);
 }

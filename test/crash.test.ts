@@ -1,57 +1,12 @@
-import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
+import { ENDPOINTS } from "../src/baidu/endpoints";
 import { startEmulator, type Emulator } from "../src/emulator/server";
-import {
-  AppendAfterSaleOrdersTrackedDocument,
-  DeliveriesDocument,
-  ImportOrderTrackedDocument,
-  UpdateAfterSaleOrderStatusTrackedDocument,
-  UpdateAfterSaleOrderTrackedDocument,
-  UpdateOrderInfoTrackedDocument,
-  UpdateOrderLogisticsTrackedDocument,
-  UpdateOrderStatusTrackedDocument,
-  type DeliveriesQuery,
-} from "./generated/graphql";
 import { eventually } from "./support/eventually";
-import * as ex from "./support/examples";
 import { OTHER, SHOP } from "./support/harness";
+import { allDeliveries, SENDERS, SEQUENCE } from "./support/order-writes";
 import { spawnGateway, type SpawnedGateway } from "./support/spawned";
 import { freshStoreConfig, STORE_KINDS } from "./support/store";
 
 const ORDERS = 40;
-/** Each order's writes, in the order they are sent: each depends on the ones before it at Baidu. */
-const SEQUENCE: EndpointName[] = ["addMainInfo", "appendSubInfo", "updateSubInfo", "updateSubStatus", "updateMainInfo", "addMainLogistics", "updateMainStatus"];
-
-type Send = (gateway: SpawnedGateway, resourceId: string, key: string) => Promise<{ errors?: readonly unknown[] }>;
-
-const queue = { deliveryMode: "QUEUE" as const };
-const SENDERS: Record<EndpointName, Send> = {
-  addMainInfo: (g, resourceId, key) =>
-    g.send(ImportOrderTrackedDocument, { input: { ...ex.importOrderInput, ...queue, idempotencyKey: key, order: { ...ex.importOrderInput.order, resourceId } } }),
-  appendSubInfo: (g, resourceId, key) => g.send(AppendAfterSaleOrdersTrackedDocument, { input: { ...ex.appendAfterSaleOrdersInput, ...queue, idempotencyKey: key, resourceId } }),
-  updateSubInfo: (g, resourceId, key) => g.send(UpdateAfterSaleOrderTrackedDocument, { input: { ...ex.updateAfterSaleOrderInput, ...queue, idempotencyKey: key, resourceId } }),
-  updateSubStatus: (g, resourceId, key) =>
-    g.send(UpdateAfterSaleOrderStatusTrackedDocument, { input: { ...ex.updateAfterSaleOrderStatusInput, ...queue, idempotencyKey: key, resourceId } }),
-  updateMainInfo: (g, resourceId, key) =>
-    g.send(UpdateOrderInfoTrackedDocument, { input: { ...ex.updateOrderInfoInput, ...queue, idempotencyKey: key, order: { ...ex.updateOrderInfoInput.order, resourceId } } }),
-  addMainLogistics: (g, resourceId, key) => g.send(UpdateOrderLogisticsTrackedDocument, { input: { ...ex.updateOrderLogisticsInput, ...queue, idempotencyKey: key, resourceId } }),
-  updateMainStatus: (g, resourceId, key) =>
-    g.send(UpdateOrderStatusTrackedDocument, {
-      input: { ...ex.updateOrderStatusInput, ...queue, idempotencyKey: key, orders: [{ resourceId, category: "PHYSICAL_GOODS", status: "COMPLETED" }] },
-    }),
-};
-
-type Node = DeliveriesQuery["deliveries"]["edges"][number]["node"];
-
-async function allDeliveries(gateway: SpawnedGateway): Promise<Node[]> {
-  const nodes: Node[] = [];
-  let after: string | null | undefined;
-  do {
-    const { data } = await gateway.send(DeliveriesDocument, { first: 100, after });
-    nodes.push(...data!.deliveries.edges.map((edge) => edge.node));
-    after = data!.deliveries.pageInfo.hasNextPage ? data!.deliveries.pageInfo.endCursor : undefined;
-  } while (after);
-  return nodes.reverse();
-}
 
 describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
   jest.setTimeout(120_000);
@@ -119,17 +74,32 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
     const operations = (resourceId: string) => nodes.filter((node) => node.resourceIds[0] === resourceId).map((node) => node.request.path);
     for (const resourceId of resourceIds) expect(operations(resourceId)).toEqual(SEQUENCE.map((name) => ENDPOINTS[name].path));
     // Every write was delivered and applied; only an append caught in flight may be of unknown outcome.
+    // Such an append may have been claimed in the last instant before the kill and never sent: Baidu
+    // has no read API, so the gateway cannot tell, and a person decides (see README, "Delivery").
+    // That order's later after-sale writes then found no after-sale order at Baidu.
+    const appendsOf = (resourceId: string) => emulator.requestsTo("appendSubInfo").filter((r) => JSON.stringify(r.body).includes(`"ResourceID":"${resourceId}"`));
+    const unsent = new Set(
+      nodes.filter((node) => node.state === "OUTCOME_UNKNOWN" && appendsOf(node.resourceIds[0]!).length === 0).map((node) => node.resourceIds[0]!),
+    );
+    expect(unsent.size).toBeLessThanOrEqual(1);
     for (const node of nodes) {
       if (node.state === "OUTCOME_UNKNOWN") expect(node.request.path).toBe(ENDPOINTS.appendSubInfo.path);
-      else expect({ id: node.id, state: node.state, applied: node.results?.every((r) => r.applied) }).toEqual({ id: node.id, state: "DELIVERED", applied: true });
+      else if (!unsent.has(node.resourceIds[0]!) || node.request.path === ENDPOINTS.addMainInfo.path)
+        expect({ id: node.id, path: node.request.path, state: node.state, applied: node.results?.every((r) => r.applied) }).toEqual({
+          id: node.id,
+          path: node.request.path,
+          state: "DELIVERED",
+          applied: true,
+        });
     }
     // Baidu saw each order's writes in acceptance order (a replayed overwrite may repeat), and each append once.
-    for (const resourceId of resourceIds) {
+    for (const resourceId of resourceIds.filter((id) => !unsent.has(id))) {
       const arrived = emulator.requests
         .filter((request) => JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`))
         .map((request) => request.path)
         .filter((path, i, all) => path !== all[i - 1]);
       expect({ resourceId, arrived }).toEqual({ resourceId, arrived: SEQUENCE.map((name) => ENDPOINTS[name].path) });
+      expect(appendsOf(resourceId)).toHaveLength(1);
       const stored = emulator.store.get(SHOP.appKey, resourceId)!.record;
       expect(stored.EXT?.SubsOrder?.Items.map((item) => [item.SubOrderID, item.SubStatus])).toEqual([["onlyOne", 402]]);
     }

@@ -9,9 +9,14 @@ import {
   UpdateOrderStatusDocument,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { SHOP, startHarness, type Harness } from "./support/harness";
+import { attempts, DeliveryResultsQuery, lastError, MISCONFIGURED, trackedWrite, type Failure } from "./support/delivery-helpers";
+import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
 
 /** `print()` puts every mutation's field on line 2, column 3. */
+const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
+/** A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the last. */
+const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
+const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
 const at = (field: string) => ({ locations: [{ line: 2, column: 3 }], path: [field] });
 const K = SHOP.appKey;
 
@@ -38,6 +43,11 @@ describe("per-order results", () => {
         },
       },
     });
+    // Baidu answered errno 0: the delivery is DELIVERED, with Baidu's per-order results on record.
+    expect((await h.send(DeliveryResultsQuery, { id: "1" })).body).toEqual({
+      data: { delivery: { state: "DELIVERED", results: [{ resourceId: "2221554346520", appKey: K, categoryCode: 1, rowsAffected: 0, applied: false }] } },
+    });
+    expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(1);
   });
 
   // Baidu's example answer carries `rows_affected` as a string; "0" is a failed item under errno 0.
@@ -61,12 +71,21 @@ describe("per-order results", () => {
         },
       },
     });
+    expect((await h.send(DeliveryResultsQuery, { id: "1" })).body.data?.delivery).toEqual({
+      state: "DELIVERED",
+      results: body.data?.updateOrderStatus.results,
+    });
+    expect(h.emulator.requestsTo("updateMainStatus")).toHaveLength(1);
   });
 });
 
 describe("Baidu's refusals", () => {
   let h: Harness;
-  beforeEach(async () => (h = await startHarness()));
+  let clock: ReturnType<typeof testClock>;
+  beforeEach(async () => {
+    clock = testClock();
+    h = await startHarness({ clock: clock.clock, delivery: SHORT_DEADLINE });
+  });
   afterEach(() => {
     expect(h.emulator.faults.pending()).toEqual([]);
     return h.close();
@@ -81,11 +100,12 @@ describe("Baidu's refusals", () => {
         {
           message: "Baidu rejected the request: errno 40001: param error: Data[0].EXT",
           ...at("updateOrderLogistics"),
-          extensions: { code: "BAIDU_REJECTED", errno: 40001, baiduMessage: "param error: Data[0].EXT" },
+          extensions: { code: "BAIDU_REJECTED", deliveryId: "1", errno: 40001, baiduMessage: "param error: Data[0].EXT" },
         },
       ],
     });
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("answers BAIDU_REJECTED with errorCode for Baidu's gateway error_code 6", async () => {
@@ -97,40 +117,67 @@ describe("Baidu's refusals", () => {
         {
           message: "Baidu rejected the request: error_code 6: No permission to access data",
           ...at("updateOrderLogistics"),
-          extensions: { code: "BAIDU_REJECTED", errorCode: 6, baiduMessage: "No permission to access data" },
+          extensions: { code: "BAIDU_REJECTED", deliveryId: "1", errorCode: 6, baiduMessage: "No permission to access data" },
         },
       ],
     });
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
   });
 
-  it("answers BAIDU_UNAVAILABLE once every attempt got a 5xx", async () => {
-    h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 503, times: 4 });
-    const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
+  it("keeps retrying a 5xx until the deadline, then answers with the FAILED delivery and its last error", async () => {
+    h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 503, times: 8 });
+    const { body } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
+    const http503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
     expect(body).toEqual({
-      data: null,
-      errors: [
-        {
-          message: "Baidu is unavailable: Baidu answered HTTP 503",
-          ...at("updateOrderLogistics"),
-          extensions: { code: "BAIDU_UNAVAILABLE", outcomeUnknown: true },
+      data: {
+        updateOrderLogistics: {
+          dryRun: false,
+          allApplied: false,
+          results: [],
+          request: null,
+          delivery: { id: "1", state: "FAILED", attemptCount: 8, outcomeUnknown: true, lastError: lastError(http503), attempts: attempts(repeat(http503, 8), false) },
         },
-      ],
+      },
     });
-    expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(4);
+    expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(8);
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
   });
 
-  it("masks a rejected app secret as INTERNAL_SERVER_ERROR and logs the cause", async () => {
+  it("retries a rejected app secret with backoff until the deadline, masked in the answer, and logs the cause", async () => {
     await h.close();
-    h = await startHarness({ emulator: { apps: [{ appKey: SHOP.appKey, appSecret: "the-secret-baidu-holds-now" }] } });
-    const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
-    expect(body).toEqual({
-      data: null,
-      errors: [{ message: "Internal server error", ...at("updateOrderLogistics"), extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    clock = testClock();
+    h = await startHarness({
+      clock: clock.clock,
+      delivery: SHORT_DEADLINE,
+      emulator: { apps: [{ appKey: SHOP.appKey, appSecret: "the-secret-baidu-holds-now" }] },
     });
-    expect(h.emulator.requests.map((r) => r.path)).toEqual([TOKEN_PATH]);
-    const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.level === "error");
-    expect(logged).toMatchObject({ error: { name: "BaiduCredentialsError", error: "invalid_client" } });
+    const { body, text } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
+    expect(body).toEqual({
+      data: {
+        updateOrderLogistics: {
+          dryRun: false,
+          allApplied: false,
+          results: [],
+          request: null,
+          delivery: {
+            id: "1",
+            state: "FAILED",
+            attemptCount: 8,
+            outcomeUnknown: false,
+            lastError: lastError(MISCONFIGURED),
+            attempts: attempts(repeat(MISCONFIGURED, 8), false),
+          },
+        },
+      },
+    });
+    // One token request per attempt; the write itself never goes out.
+    expect(h.emulator.requests.map((r) => r.path)).toEqual(repeat(TOKEN_PATH, 8));
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
+    const causes = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error" && entry.error?.name !== undefined);
+    expect(causes).toHaveLength(8);
+    for (const cause of causes) expect(cause).toMatchObject({ msg: "Baidu refused the gateway's credentials", error: { name: "BaiduCredentialsError", error: "invalid_client" } });
+    expect([text, ...h.logs].filter((line) => line.includes(SHOP.appSecret))).toEqual([]);
   });
 });
 
@@ -182,6 +229,9 @@ describe("dry runs", () => {
         data: { [field]: { dryRun: true, allApplied: false, results: [], request: { method: "POST", path: ENDPOINTS[endpoint].path, query, body } } },
       });
       expect(h.emulator.requests).toEqual([]);
+      // Nor is anything committed to the ledger.
+      const deliveries = async () => (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
+      expect(await deliveries()).toBe(0);
 
       // The real call sends exactly the previewed body, and the previewed query plus the token.
       await h.send(doc as never, { input } as never);
@@ -194,6 +244,7 @@ describe("dry runs", () => {
         body,
         query,
       });
+      expect(await deliveries()).toBe(1);
     },
   );
 });

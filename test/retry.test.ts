@@ -1,19 +1,15 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import type { FaultAction } from "../src/emulator/server";
-import {
-  AppendAfterSaleOrdersDocument,
-  ImportOrderDocument,
-  UpdateAfterSaleOrderDocument,
-  UpdateAfterSaleOrderStatusDocument,
-  UpdateOrderInfoDocument,
-  UpdateOrderLogisticsDocument,
-  UpdateOrderStatusDocument,
-} from "./generated/graphql";
 import * as ex from "./support/examples";
+import { attempts, DeliveryQuery, gatedClock, lastError, retryLines, settled, trackedWrite, until, type Failure, type WriteField } from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
-/** The retry policy (issue: retries, E4 append safety, per-order serialisation), seen over HTTP. */
+/**
+ * The retry policy of the delivery worker (retries with backoff until the deadline, E4 append
+ * safety, per-order order), seen over HTTP: every write is committed to the ledger, then delivered
+ * one HTTP request per attempt; the mutation (WAIT mode) answers with what became of it.
+ */
 const ORDER = "2221554346520";
 const SECOND_ORDER = "3221554346520";
 
@@ -21,25 +17,18 @@ const SECOND_ORDER = "3221554346520";
 const seed = (h: Harness, afterSale: boolean) => ex.seedExampleOrders(h.emulator, { afterSale, resourceIds: [ORDER, SECOND_ORDER] });
 
 interface Write {
-  field: string;
+  field: WriteField;
   endpoint: EndpointName;
   /** Each order written, with the `CateID` Baidu echoes for it. */
   orders: Array<[resourceId: string, categoryCode: number]>;
-  send(h: Harness): Promise<{ body: unknown }>;
+  input: unknown;
 }
 
-const E1: Write = {
-  field: "importOrder",
-  endpoint: "addMainInfo",
-  orders: [[ORDER, 1]],
-  send: (h) => h.send(ImportOrderDocument, { input: ex.importOrderInput }),
-};
-const E2: Write = {
-  field: "updateOrderInfo",
-  endpoint: "updateMainInfo",
-  orders: [[ORDER, 1]],
-  send: (h) => h.send(UpdateOrderInfoDocument, { input: ex.updateOrderInfoInput }),
-};
+/** Sends the write in WAIT mode, reading its payload and its delivery. */
+const send = (h: Harness, write: Write) => h.send(trackedWrite(write.field), { input: write.input });
+
+const E1: Write = { field: "importOrder", endpoint: "addMainInfo", orders: [[ORDER, 1]], input: ex.importOrderInput };
+const E2: Write = { field: "updateOrderInfo", endpoint: "updateMainInfo", orders: [[ORDER, 1]], input: ex.updateOrderInfoInput };
 const E3: Write = {
   field: "updateOrderStatus",
   endpoint: "updateMainStatus",
@@ -47,66 +36,66 @@ const E3: Write = {
     [ORDER, 2],
     [SECOND_ORDER, 2],
   ],
-  send: (h) => h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput }),
+  input: ex.updateOrderStatusInput,
 };
-const E4: Write = {
-  field: "appendAfterSaleOrders",
-  endpoint: "appendSubInfo",
-  orders: [[ORDER, 2]],
-  send: (h) => h.send(AppendAfterSaleOrdersDocument, { input: ex.appendAfterSaleOrdersInput }),
-};
-const E5: Write = {
-  field: "updateAfterSaleOrder",
-  endpoint: "updateSubInfo",
-  orders: [[ORDER, 2]],
-  send: (h) => h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput }),
-};
-const E6: Write = {
-  field: "updateAfterSaleOrderStatus",
-  endpoint: "updateSubStatus",
-  orders: [[ORDER, 2]],
-  send: (h) => h.send(UpdateAfterSaleOrderStatusDocument, { input: ex.updateAfterSaleOrderStatusInput }),
-};
-const E7: Write = {
-  field: "updateOrderLogistics",
-  endpoint: "addMainLogistics",
-  orders: [[ORDER, 1]],
-  send: (h) => h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput }),
-};
+const E4: Write = { field: "appendAfterSaleOrders", endpoint: "appendSubInfo", orders: [[ORDER, 2]], input: ex.appendAfterSaleOrdersInput };
+const E5: Write = { field: "updateAfterSaleOrder", endpoint: "updateSubInfo", orders: [[ORDER, 2]], input: ex.updateAfterSaleOrderInput };
+const E6: Write = { field: "updateAfterSaleOrderStatus", endpoint: "updateSubStatus", orders: [[ORDER, 2]], input: ex.updateAfterSaleOrderStatusInput };
+const E7: Write = { field: "updateOrderLogistics", endpoint: "addMainLogistics", orders: [[ORDER, 1]], input: ex.updateOrderLogisticsInput };
 
 /** E3 on the second order alone. */
 const E3_SECOND: Write = {
   ...E3,
   orders: [[SECOND_ORDER, 2]],
-  send: (h) => h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: ex.updateOrderStatusInput.orders.slice(1) } }),
+  input: { ...ex.updateOrderStatusInput, orders: ex.updateOrderStatusInput.orders.slice(1) },
 };
 
-function applied(write: Write) {
+/** A delivered write's payload: Baidu applied every order, after the failed attempts given. */
+function applied(write: Write, failures: readonly Failure[] = [], id = "1") {
   const results = write.orders.map(([resourceId, categoryCode]) => ({ resourceId, appKey: SHOP.appKey, categoryCode, rowsAffected: 1, applied: true }));
-  return { data: { [write.field]: { dryRun: false, allApplied: true, results, request: null } } };
+  const delivery = {
+    id,
+    state: "DELIVERED",
+    attemptCount: failures.length + 1,
+    // An attempt that may have run at Baidu unheard stays on record after the write landed.
+    outcomeUnknown: failures.some((failure) => failure.verdict === "OUTCOME_UNKNOWN"),
+    lastError: null,
+    attempts: attempts(failures, true),
+  };
+  return { data: { [write.field]: { dryRun: false, allApplied: true, results, request: null, delivery } } };
+}
+
+/** The payload of a write whose delivery ended, or still waits, without Baidu's results: no GraphQL error. */
+function unresolved(write: Write, state: string, failures: readonly Failure[], outcomeUnknown: boolean) {
+  const delivery = { id: "1", state, attemptCount: failures.length, outcomeUnknown, lastError: lastError(failures.at(-1)!), attempts: attempts(failures, false) };
+  return { data: { [write.field]: { dryRun: false, allApplied: false, results: [], request: null, delivery } } };
 }
 
 function failed(write: Write, message: string, extensions: Record<string, unknown>) {
   return { data: null, errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }] };
 }
 
-const unavailable = (write: Write, cause: string, outcomeUnknown = true) =>
-  failed(write, `Baidu is unavailable: ${cause}`, { code: "BAIDU_UNAVAILABLE", outcomeUnknown });
+const HTTP_503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
+const HTTP_502: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 502", httpStatus: 502 };
+const QPS: Failure = {
+  verdict: "UNAVAILABLE",
+  message: "Baidu gateway error_code 18: Open api qps request limit reached",
+  errorCode: 18,
+  baiduMessage: "Open api qps request limit reached",
+};
+const REFUSED: Failure = { verdict: "UNAVAILABLE", message: "Connection to Baidu failed (ECONNREFUSED)" };
 
-/** The "retrying" warn lines the client logged, in order. */
-function retryLines(h: Harness): Array<{ endpoint: string; attempt: number; delayMs: number; code?: string }> {
-  const lines = h.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === "Baidu call failed; retrying");
-  return lines.map(({ endpoint, attempt, delayMs, error }) => ({ endpoint, attempt, delayMs, ...(error.code ? { code: error.code } : {}) }));
-}
+/**
+ * A short deadline, so that a write that keeps failing ends FAILED quickly: with random 0.5 the
+ * backoffs are 50, 100, 150, 150, …; after the 8th attempt (at 900 ms) the next would be at 1050 ms.
+ */
+const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
+const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
+const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 
-/** Lets the event loop run until `condition` holds; no timers. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 100_000; turn += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error("condition never held");
-}
+/** The worker's "trying again later" lines for delivery 1: one per backoff. */
+const retriesOf = (write: Write, failure: Failure, delays: readonly number[], level = "warn") =>
+  delays.map((retryInMs) => ({ level, deliveryId: 1, endpoint: write.endpoint, verdict: failure.verdict, error: failure.message, retryInMs }));
 
 /** A loopback port with nothing listening on it: connecting is refused. */
 async function closedPort(): Promise<number> {
@@ -143,15 +132,16 @@ function createRelay(port: number, target: string) {
 
 describe("retries", () => {
   let h: Harness;
-  let clock: ReturnType<typeof testClock>;
+  let clock: { sleeps: number[]; hold(): () => void };
 
-  async function start(withAfterSale: boolean, options: HarnessOptions = {}): Promise<void> {
-    clock = testClock();
-    h = await startHarness({ clock: clock.clock, ...options });
+  async function start(withAfterSale: boolean, options: HarnessOptions = {}, gated = false): Promise<void> {
+    const made = gated ? gatedClock() : testClock();
+    clock = made;
+    h = await startHarness({ clock: made.clock, ...options });
     seed(h, withAfterSale);
   }
 
-  /** Run after each test, passed or failed, so nothing is left listening. */
+  /** Run after each test, passed or failed, so nothing is left listening or held. */
   const cleanups: Array<() => unknown> = [];
   const requestsTo = (write: Write) => h.emulator.requestsTo(write.endpoint);
 
@@ -166,28 +156,56 @@ describe("retries", () => {
     await start(true);
     h.emulator.faults.add({ route: write.endpoint, kind: "http", status: 503 });
 
-    expect((await write.send(h)).body).toEqual(applied(write));
+    expect((await send(h, write)).body).toEqual(applied(write, [HTTP_503]));
     expect(requestsTo(write)).toHaveLength(2);
     expect(clock.sleeps).toEqual([50]);
   });
 
-  it("answers BAIDU_UNAVAILABLE after maxAttempts (4) failed attempts, backing off 50, 100, 200 ms", async () => {
+  it("keeps retrying with backoff 50, 100, 200 ms and delivers on the 4th attempt", async () => {
     await start(true);
-    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503, times: 4 });
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503, times: 3 });
 
-    expect((await E2.send(h)).body).toEqual(unavailable(E2, "Baidu answered HTTP 503"));
+    expect((await send(h, E2)).body).toEqual(applied(E2, repeat(HTTP_503, 3)));
     expect(requestsTo(E2)).toHaveLength(4);
     expect(clock.sleeps).toEqual([50, 100, 200]);
-    expect(retryLines(h)).toEqual([50, 100, 200].map((delayMs, i) => ({ endpoint: "updateMainInfo", attempt: i + 1, delayMs })));
+    expect(retryLines(h)).toEqual(retriesOf(E2, HTTP_503, [50, 100, 200]));
   });
 
   it("caps the backoff at maxDelayMs, with the jitter applied under the cap", async () => {
-    await start(true, { baidu: { retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 300 } } });
+    await start(true, { delivery: { retry: { baseDelayMs: 100, maxDelayMs: 300 } } });
     h.emulator.faults.add({ route: "updateSubStatus", kind: "http", status: 502, times: 4 });
 
-    expect((await E6.send(h)).body).toEqual(applied(E6));
+    expect((await send(h, E6)).body).toEqual(applied(E6, repeat(HTTP_502, 4)));
     expect(requestsTo(E6)).toHaveLength(5);
     expect(clock.sleeps).toEqual([50, 100, 150, 150]);
+  });
+
+  it("ends FAILED with the last error once the deadline passes, and answers with that delivery", async () => {
+    await start(true, { delivery: SHORT_DEADLINE });
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503, times: 8 });
+
+    expect((await send(h, E2)).body).toEqual(unresolved(E2, "FAILED", repeat(HTTP_503, 8), true));
+    expect(requestsTo(E2)).toHaveLength(8);
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
+    const ended = h.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === "Delivery failed: its deadline passed");
+    expect(ended.map(({ level, deliveryId, endpoint, error }) => ({ level, deliveryId, endpoint, error }))).toEqual([
+      { level: "error", deliveryId: 1, endpoint: "updateMainInfo", error: "Baidu answered HTTP 503" },
+    ]);
+  });
+
+  it("answers with the pending delivery when Baidu is still failing at the end of the wait budget, and delivers it later", async () => {
+    await start(true, { delivery: { waitMs: 500 } }, true);
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503 });
+    const release = clock.hold(); // the backoff after the 503 lasts until the test releases it
+    cleanups.push(release);
+
+    expect((await send(h, E2)).body).toEqual(unresolved(E2, "PENDING", [HTTP_503], true));
+    expect(requestsTo(E2)).toHaveLength(1);
+    expect(clock.sleeps).toEqual([50]);
+
+    release();
+    expect(await settled(h, "1")).toEqual(applied(E2, [HTTP_503]).data[E2.field]!.delivery);
+    expect(requestsTo(E2)).toHaveLength(2);
   });
 
   it.each([
@@ -197,115 +215,135 @@ describe("retries", () => {
     await start(withAfterSale);
     h.emulator.faults.add({ route: write.endpoint, kind: "errorCode", code: 18 });
 
-    expect((await write.send(h)).body).toEqual(applied(write));
+    expect((await send(h, write)).body).toEqual(applied(write, [QPS]));
     expect(requestsTo(write)).toHaveLength(2);
     expect(clock.sleeps).toEqual([50]);
   });
 
-  it("tells the caller that appendAfterSaleOrders did not run when Baidu kept refusing it for QPS", async () => {
-    await start(false);
-    h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 18, times: 4 });
+  it("keeps sending appendAfterSaleOrders that Baidu refuses for QPS until the deadline, and says it did not run", async () => {
+    await start(false, { delivery: SHORT_DEADLINE });
+    h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 18, times: 8 });
 
-    expect((await E4.send(h)).body).toEqual(unavailable(E4, "Baidu gateway error_code 18: Open api qps request limit reached", false));
-    expect(requestsTo(E4)).toHaveLength(4);
+    expect((await send(h, E4)).body).toEqual(unresolved(E4, "FAILED", repeat(QPS, 8), false));
+    expect(requestsTo(E4)).toHaveLength(8);
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
   });
 
-  const UNKNOWN_OUTCOMES: Array<[string, FaultAction, string]> = [
-    ["an HTTP 503", { kind: "http", status: 503 }, "Baidu answered HTTP 503"],
-    ["a dropped connection", { kind: "drop" }, "Connection to Baidu failed (UND_ERR_SOCKET)"],
-    ["a malformed body", { kind: "malformed" }, "Baidu answered with a body that is not the documented JSON envelope"],
-    ["a timeout", { kind: "hang" }, "Baidu did not answer within 250 ms"],
+  const UNKNOWN_OUTCOMES: Array<[string, FaultAction, Failure]> = [
+    ["an HTTP 503", { kind: "http", status: 503 }, HTTP_503],
+    ["a dropped connection", { kind: "drop" }, { verdict: "OUTCOME_UNKNOWN", message: "Connection to Baidu failed (UND_ERR_SOCKET)" }],
+    ["a malformed body", { kind: "malformed" }, { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered with a body that is not the documented JSON envelope" }],
+    ["a timeout", { kind: "hang" }, { verdict: "OUTCOME_UNKNOWN", message: "Baidu did not answer within 250 ms" }],
   ];
 
-  it.each(UNKNOWN_OUTCOMES)("answers BAIDU_UNAVAILABLE without replaying appendAfterSaleOrders after %s", async (_label, fault, cause) => {
+  it.each(UNKNOWN_OUTCOMES)("ends appendAfterSaleOrders OUTCOME_UNKNOWN without replaying it after %s", async (_label, fault, failure) => {
     await start(false, { baidu: { timeoutMs: 250 } });
     h.emulator.faults.add({ ...fault, route: "appendSubInfo" });
 
-    expect((await E4.send(h)).body).toEqual(unavailable(E4, cause));
+    expect((await send(h, E4)).body).toEqual(unresolved(E4, "OUTCOME_UNKNOWN", [failure], true));
     expect(requestsTo(E4)).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
   });
 
-  it.each(UNKNOWN_OUTCOMES)("replays updateAfterSaleOrder once after %s", async (_label, fault) => {
+  it.each(UNKNOWN_OUTCOMES)("replays updateAfterSaleOrder once after %s", async (_label, fault, failure) => {
     await start(true, { baidu: { timeoutMs: 250 } });
     h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
 
-    expect((await E5.send(h)).body).toEqual(applied(E5));
+    expect((await send(h, E5)).body).toEqual(applied(E5, [failure]));
     expect(requestsTo(E5)).toHaveLength(2);
     expect(clock.sleeps).toEqual([50]);
   });
 
-  it("retries a refused connection, which Baidu never saw, then answers BAIDU_UNAVAILABLE", async () => {
-    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${await closedPort()}` } });
+  it("retries a refused connection, which Baidu never saw, until the deadline, then ends FAILED", async () => {
+    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${await closedPort()}` }, delivery: SHORT_DEADLINE });
 
-    expect((await E4.send(h)).body).toEqual(unavailable(E4, "Connection to Baidu failed (ECONNREFUSED)", false));
-    expect(clock.sleeps).toEqual([50, 100, 200]);
-    // The token comes first, so it is the token request that meets the closed port.
-    expect(retryLines(h)).toEqual([50, 100, 200].map((delayMs, i) => ({ endpoint: "token", attempt: i + 1, delayMs, code: "ECONNREFUSED" })));
+    expect((await send(h, E4)).body).toEqual(unresolved(E4, "FAILED", repeat(REFUSED, 8), false));
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
+    // The token comes first, so it is the token request that meets the closed port, on every attempt.
+    expect(retryLines(h)).toEqual(retriesOf(E4, REFUSED, BACKOFFS_UNTIL_DEADLINE));
     expect(h.emulator.requests).toHaveLength(0);
   });
 
   it("replays appendAfterSaleOrders after a refused connection and applies it once", async () => {
     const port = await closedPort();
-    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${port}` } });
+    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${port}` } }, true);
     const relay = createRelay(port, h.emulator.url);
     cleanups.push(() => relay.shut());
     await relay.open();
-    expect((await E3.send(h)).body).toEqual(applied(E3)); // caches the token
+    expect((await send(h, E3)).body).toEqual(applied(E3)); // caches the token
     await relay.shut();
 
     const release = clock.hold();
     cleanups.push(release);
-    const answer = E4.send(h);
+    const answer = send(h, E4);
     await until(() => clock.sleeps.length === 1);
     await relay.open();
     release();
 
-    expect((await answer).body).toEqual(applied(E4));
+    expect((await answer).body).toEqual(applied(E4, [REFUSED], "2"));
     expect(requestsTo(E4)).toHaveLength(1);
-    expect(retryLines(h)).toEqual([{ endpoint: "appendSubInfo", attempt: 1, delayMs: 50, code: "ECONNREFUSED" }]);
+    expect(retryLines(h)).toEqual([{ level: "warn", deliveryId: 2, endpoint: "appendSubInfo", verdict: "UNAVAILABLE", error: REFUSED.message, retryInMs: 50 }]);
   });
 
-  const REJECTIONS: Array<[string, FaultAction, string, Record<string, unknown>]> = [
-    ["a business errno (40001)", { kind: "errno", errno: 40001 }, "errno 40001: parameter error", { errno: 40001, baiduMessage: "parameter error" }],
+  const REJECTIONS: Array<[string, FaultAction, Failure, string, Record<string, unknown>]> = [
+    [
+      "a business errno (40001)",
+      { kind: "errno", errno: 40001 },
+      { verdict: "REJECTED", message: "Baidu errno 40001: parameter error", errno: 40001, baiduMessage: "parameter error" },
+      "errno 40001: parameter error",
+      { errno: 40001, baiduMessage: "parameter error" },
+    ],
     [
       "a spent daily quota (error_code 17)",
       { kind: "errorCode", code: 17 },
+      {
+        verdict: "REJECTED",
+        message: "Baidu gateway error_code 17: Open api daily request limit reached",
+        errorCode: 17,
+        baiduMessage: "Open api daily request limit reached",
+      },
       "error_code 17: Open api daily request limit reached",
       { errorCode: 17, baiduMessage: "Open api daily request limit reached" },
     ],
+    ["an HTTP 404", { kind: "http", status: 404 }, { verdict: "REJECTED", message: "Baidu answered HTTP 404", httpStatus: 404 }, "HTTP 404", { httpStatus: 404 }],
   ];
 
-  it.each(REJECTIONS)("answers BAIDU_REJECTED with Baidu's reason for %s, without a replay", async (_label, fault, reason, details) => {
+  it.each(REJECTIONS)("answers BAIDU_REJECTED with Baidu's reason for %s, without a replay, and ends the delivery FAILED", async (_label, fault, failure, reason, details) => {
     await start(true);
     h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
 
-    expect((await E5.send(h)).body).toEqual(failed(E5, `Baidu rejected the request: ${reason}`, { code: "BAIDU_REJECTED", ...details }));
+    expect((await send(h, E5)).body).toEqual(failed(E5, `Baidu rejected the request: ${reason}`, { code: "BAIDU_REJECTED", deliveryId: "1", ...details }));
     expect(requestsTo(E5)).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
+    expect((await h.send(DeliveryQuery, { id: "1" })).body).toEqual({
+      data: { delivery: { id: "1", state: "FAILED", attemptCount: 1, outcomeUnknown: false, lastError: lastError(failure), attempts: attempts([failure], false) } },
+    });
   });
 
   it("holds a newer write to an order until the older one's retry has landed, and only that order", async () => {
-    await start(true);
+    await start(true, {}, true);
     h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 503 });
     const arrivals = (resourceId: string) =>
       h.emulator.requests
         .filter((request) => (request.body as { Data?: Array<{ ResourceID: string }> })?.Data?.[0]?.ResourceID === resourceId)
         .map((request) => request.path);
     const [e5, e6] = [ENDPOINTS.updateSubInfo.path, ENDPOINTS.updateSubStatus.path];
+    const accepted = async () => (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
 
     const release = clock.hold();
     cleanups.push(release);
-    const first = E5.send(h);
-    await until(() => clock.sleeps.length === 1); // the 503 came back; the retry waits in its backoff
-    const second = E6.send(h);
-    // A write to another order is not held up meanwhile; by the time it is answered, the second write waits in the gateway.
-    expect((await E3_SECOND.send(h)).body).toEqual(applied(E3_SECOND));
+    const first = send(h, E5);
+    await until(() => clock.sleeps.length === 1); // the 503 came back; the retry waits out its backoff
+    const second = send(h, E6);
+    await until(async () => (await accepted()) === 2); // the second write is in the ledger, behind the first
+    // A write to another order is not held up meanwhile.
+    expect((await send(h, E3_SECOND)).body).toEqual(applied(E3_SECOND, [], "3"));
     expect(arrivals(ORDER)).toEqual([e5]);
+    expect((await h.send(DeliveryQuery, { id: "2" })).body.data?.delivery).toMatchObject({ state: "PENDING", attemptCount: 0 });
 
     release();
-    expect((await first).body).toEqual(applied(E5));
-    expect((await second).body).toEqual(applied(E6));
+    expect((await first).body).toEqual(applied(E5, [HTTP_503]));
+    expect((await second).body).toEqual(applied(E6, [], "2"));
     expect(arrivals(ORDER)).toEqual([e5, e5, e6]);
     expect(clock.sleeps).toEqual([50]);
   });

@@ -1,6 +1,7 @@
 import type { AppConfig } from "../src/config";
-import { AppendAfterSaleOrdersDocument, UpdateOrderStatusDocument } from "./generated/graphql";
+import { UpdateOrderStatusDocument } from "./generated/graphql";
 import { appendAfterSaleOrdersInput } from "./support/examples";
+import { attempts, MISCONFIGURED, retryLines, trackedWrite } from "./support/delivery-helpers";
 import { OTHER, SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
 /** Token handling (spec §4, §3.3–§3.4), seen from outside: GraphQL in, requests counted at the emulator. */
@@ -27,12 +28,36 @@ function completed(resourceId: string, app: AppConfig = SHOP) {
   return { data: { updateOrderStatus: { dryRun: false, allApplied: true, results: [result], request: null } } };
 }
 
-const MASKED = {
-  data: null,
-  errors: [
-    { message: "Internal server error", locations: [{ line: 2, column: 3 }], path: ["updateOrderStatus"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
-  ],
-};
+/** The same write, reading its delivery too. */
+function completeTracked(h: Harness, resourceId: string) {
+  const order = { resourceId, category: "VIRTUAL_GOODS", status: "COMPLETED" } as const;
+  return h.send(trackedWrite("updateOrderStatus"), { input: { appKey: SHOP.appKey, openId: OPEN_ID, sceneId: "159259079195", orders: [order] } });
+}
+
+const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
+/** A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the last. */
+const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
+const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
+
+/** The payload of a write whose delivery ended FAILED as MISCONFIGURED after `count` attempts: no GraphQL error, details masked. */
+const misconfigured = (count: number) => ({
+  data: {
+    updateOrderStatus: {
+      dryRun: false,
+      allApplied: false,
+      results: [],
+      request: null,
+      delivery: {
+        id: "1",
+        state: "FAILED",
+        attemptCount: count,
+        outcomeUnknown: false,
+        lastError: { ...MISCONFIGURED, httpStatus: null, errorCode: null, errno: null, baiduMessage: null, requestId: null },
+        attempts: attempts(repeat(MISCONFIGURED, count), false),
+      },
+    },
+  },
+});
 
 const tokenRequests = (h: Harness) => h.emulator.requestsTo("token");
 /** The access token of each E3 request, in arrival order. */
@@ -115,7 +140,9 @@ describe("the access token", () => {
     await complete(h, "R1");
     reject(h);
 
-    expect((await complete(h, "R2")).body).toEqual(completed("R2"));
+    // Refetched and replayed inside one attempt: the delivery records a single DELIVERED attempt.
+    const { body } = await completeTracked(h, "R2");
+    expect(body.data?.updateOrderStatus).toMatchObject({ allApplied: true, delivery: { id: "2", state: "DELIVERED", attemptCount: 1, attempts: attempts([], true) } });
 
     expect(tokenRequests(h)).toHaveLength(2);
     const [first, rejected, replayed] = tokensUsed(h);
@@ -133,12 +160,14 @@ describe("the access token", () => {
     seed(h, SHOP, [appendAfterSaleOrdersInput.resourceId]);
     h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 111 });
 
-    const { body } = await h.send(AppendAfterSaleOrdersDocument, { input: appendAfterSaleOrdersInput });
+    const { body } = await h.send(trackedWrite("appendAfterSaleOrders"), { input: appendAfterSaleOrdersInput });
 
     const result = { resourceId: appendAfterSaleOrdersInput.resourceId, appKey: SHOP.appKey, categoryCode: 2, rowsAffected: 1, applied: true };
-    expect(body).toEqual({ data: { appendAfterSaleOrders: { dryRun: false, allApplied: true, results: [result], request: null } } });
+    const delivery = { id: "1", state: "DELIVERED", attemptCount: 1, outcomeUnknown: false, lastError: null, attempts: attempts([], true) };
+    expect(body).toEqual({ data: { appendAfterSaleOrders: { dryRun: false, allApplied: true, results: [result], request: null, delivery } } });
     expect(tokenRequests(h)).toHaveLength(2);
     expect(h.emulator.requestsTo("appendSubInfo")).toHaveLength(2);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("treats errno 44003 (token expired) like error_code 111 (spec §3.4)", async () => {
@@ -152,15 +181,40 @@ describe("the access token", () => {
     expect(new Set(tokensUsed(h)).size).toBe(2);
   });
 
-  it("answers a masked INTERNAL_SERVER_ERROR without looping when the refetched token is rejected too", async () => {
+  it("replays once, then backs off as MISCONFIGURED, when the refetched token is rejected too, and delivers on the next attempt", async () => {
     await start();
     h.emulator.faults.add({ route: "updateMainStatus", kind: "errorCode", code: 110, times: 2 });
 
-    expect((await complete(h, "R1")).body).toEqual(MASKED);
+    const { body } = await completeTracked(h, "R1");
 
+    expect(body).toEqual({
+      data: {
+        updateOrderStatus: {
+          ...completed("R1").data.updateOrderStatus,
+          delivery: { id: "1", state: "DELIVERED", attemptCount: 2, outcomeUnknown: false, lastError: null, attempts: attempts([MISCONFIGURED], true) },
+        },
+      },
+    });
+    // Attempt 1: token, write (110), token, replay (110): no loop inside the attempt. Attempt 2 reuses the fresh token.
     expect(tokenRequests(h)).toHaveLength(2);
-    expect(tokensUsed(h)).toHaveLength(2);
-    expect(clock.sleeps).toEqual([]);
+    const [first, fresh, next] = tokensUsed(h);
+    expect(tokensUsed(h)).toEqual([first, fresh, fresh]);
+    expect(fresh).not.toBe(first);
+    expect(next).toBe(fresh);
+    expect(clock.sleeps).toEqual([50]);
+    expect(retryLines(h)).toEqual([{ level: "error", deliveryId: 1, endpoint: "updateMainStatus", verdict: "MISCONFIGURED", error: MISCONFIGURED.message, retryInMs: 50 }]);
+  });
+
+  it("ends FAILED as MISCONFIGURED at the deadline when every fresh token is rejected, replaying once per attempt", async () => {
+    await start({ delivery: SHORT_DEADLINE });
+    h.emulator.faults.add({ route: "updateMainStatus", kind: "errorCode", code: 110, times: 16 });
+
+    expect((await completeTracked(h, "R1")).body).toEqual(misconfigured(8));
+
+    // Each of the 8 attempts: the write with the token it has, a rejection, one fresh token, one replay.
+    expect(tokensUsed(h)).toHaveLength(16);
+    expect(tokenRequests(h)).toHaveLength(9);
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
   });
 
   it("keeps a separate token for each app, and sends each call with its own app's token", async () => {
@@ -186,18 +240,34 @@ describe("the access token", () => {
     expect(tokensUsed(h)).toEqual([shop, other, other, shop]);
   });
 
-  it("answers a masked INTERNAL_SERVER_ERROR and asks only once when Baidu refuses the app secret", async () => {
+  it("asks once per attempt, backing off until the deadline, when Baidu refuses the app secret, and masks the cause", async () => {
     const reset = "secret-reset-in-the-console";
-    await start({ config: { apps: [{ ...SHOP, appSecret: reset }, OTHER] } });
+    await start({ config: { apps: [{ ...SHOP, appSecret: reset }, OTHER] }, delivery: SHORT_DEADLINE });
 
-    const answer = await complete(h, "R1");
+    const answer = await completeTracked(h, "R1");
 
-    expect(answer.body).toEqual(MASKED);
-    expect(tokenRequests(h)).toHaveLength(1);
+    expect(answer.body).toEqual(misconfigured(8));
+    expect(tokenRequests(h)).toHaveLength(8);
     expect(h.emulator.requestsTo("updateMainStatus")).toHaveLength(0);
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
     expect(answer.text).not.toContain(reset);
     expect(h.logs.join("\n")).not.toContain(reset);
-    expect(h.logs.some((line) => line.includes('"error":"invalid_client"'))).toBe(true);
+    expect(h.logs.filter((line) => line.includes('"error":"invalid_client"'))).toHaveLength(8);
+    expect(retryLines(h).map(({ level, verdict }) => ({ level, verdict }))).toEqual(repeat({ level: "error", verdict: "MISCONFIGURED" }, 7));
+  });
+
+  it("fetches one token for concurrent writes to many orders, and one per attempt while the token endpoint fails", async () => {
+    await start();
+    const ids = Array.from({ length: 20 }, (_, i) => `flight-${i}`);
+    seed(h, SHOP, ids);
+    h.emulator.faults.add({ route: "token", kind: "http", status: 503 });
+
+    const answers = await Promise.all(ids.map((id) => complete(h, id)));
+
+    expect(answers.map((answer) => answer.body)).toEqual(ids.map((id) => completed(id)));
+    // The first fetch failed for every write waiting on it; then one fetch served them all.
+    expect(tokenRequests(h)).toHaveLength(2);
+    expect(new Set(tokensUsed(h)).size).toBe(1);
+    expect(tokensUsed(h)).toHaveLength(20);
   });
 });

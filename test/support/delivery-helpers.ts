@@ -160,3 +160,8 @@ export function gatedClock(start = Date.UTC(2026, 0, 1)) {
     },
   };
 }
+
+/** A delivery's state and the per-order results the ledger kept from Baidu's answer. */
+export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
+  `query DeliveryResults($id: ID!) { delivery(id: $id) { state results { resourceId appKey categoryCode rowsAffected applied } } }`,
+) as AnyDocument<{ id: string }>;
