@@ -57,8 +57,16 @@ export async function embeddedRows(ctx: DurableContext): Promise<void> {
   try {
     const watched: Watched = { gateway: gateway.child.pid, emulator: ctx.emulator.child.pid };
     const row = (id: RowId, label: string, measurement: Measurement, note = NO_TARGET) => ctx.add({ id, label, connections: 50, measurement, note });
-    row("durable-embedded-one", "durable write, embedded store: WAIT, one order", await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50));
-    row("durable-embedded-many", "durable write, embedded store: WAIT, 1,000 orders", await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50));
+    row(
+      "durable-embedded-one",
+      "durable write, embedded store: WAIT, one order",
+      await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50),
+    );
+    row(
+      "durable-embedded-many",
+      "durable write, embedded store: WAIT, 1,000 orders",
+      await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50),
+    );
     const queue = writeLoad(gateway, ctx.apiKey, "QUEUE", "many");
     await hammer(queue, 50, { durationS: ctx.settings.warmupS });
     await drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS);
@@ -66,10 +74,12 @@ export async function embeddedRows(ctx: DurableContext): Promise<void> {
     const backlog = await drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS);
     const ended = await unfinished(gateway, ctx.apiKey);
     measurement.failures.body += ended.count;
-    const drained = backlog.drainedMs === undefined ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**` : `backlog drained ${ms(backlog.drainedMs)} after the window`;
+    const drained =
+      backlog.drainedMs === undefined ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**` : `backlog drained ${ms(backlog.drainedMs)} after the window`;
     row("durable-embedded-queue", "durable write, embedded store: QUEUE, 1,000 orders", measurement, `${NO_TARGET}; ${drained}${ended.text}`);
   } finally {
     await gateway.child.stop();
+    ctx.settings.progress(`embedded-store gateway log: ${logSummary(gateway.child.output())}`);
   }
 }
 
@@ -97,10 +107,19 @@ export async function postgresRows(ctx: DurableContext): Promise<void> {
       const watched: Watched = { gateway: gateway.child.pid, emulator: ctx.emulator.child.pid, postgres: true };
       const note = `${NO_TARGET}; database ${database.name} on ${redacted(server)}`;
       const row = (id: RowId, label: string, measurement: Measurement) => ctx.add({ id, label, connections: 50, measurement, note });
-      row("durable-postgres-one", "durable write, PostgreSQL: WAIT, one order", await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50));
-      row("durable-postgres-many", "durable write, PostgreSQL: WAIT, 1,000 orders", await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50));
+      row(
+        "durable-postgres-one",
+        "durable write, PostgreSQL: WAIT, one order",
+        await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50),
+      );
+      row(
+        "durable-postgres-many",
+        "durable write, PostgreSQL: WAIT, 1,000 orders",
+        await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50),
+      );
     } finally {
       await gateway.child.stop();
+      ctx.settings.progress(`PostgreSQL gateway log: ${logSummary(gateway.child.output())}`);
     }
   } finally {
     await database.drop();
@@ -151,7 +170,8 @@ export async function outageDrain(ctx: DurableContext): Promise<Row> {
     // An accepted write that did not end DELIVERED or SUPERSEDED is a failure of the row.
     const accepted = sample.requests - failureCount(sample.failures);
     measurement.failures.body += Math.max(0, accepted - ended);
-    const drained = backlog.drainedMs === undefined ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**` : `all ended ${ms(backlog.drainedMs)} after Baidu came back`;
+    const drained =
+      backlog.drainedMs === undefined ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**` : `all ended ${ms(backlog.drainedMs)} after Baidu came back`;
     const census_ = Object.entries(states)
       .map(([state, count]) => `${state} ${count}`)
       .join(", ");
@@ -169,6 +189,7 @@ export async function outageDrain(ctx: DurableContext): Promise<Row> {
   } finally {
     await control("faults", { method: "DELETE" }).catch(() => undefined);
     await gateway.child.stop();
+    ctx.settings.progress(`outage gateway log (last 64 KB): ${logSummary(gateway.child.output())}`);
   }
 }
 
@@ -210,7 +231,8 @@ async function graphql<T>(gateway: Server, apiKey: string, query: string, variab
     body: JSON.stringify({ query, variables }),
   });
   const answer = (await response.json()) as { data?: T; errors?: unknown };
-  if (!response.ok || answer.errors || !answer.data) throw new Error(`The gateway answered a ledger query with HTTP ${response.status}: ${JSON.stringify(answer)}`);
+  if (!response.ok || answer.errors || !answer.data)
+    throw new Error(`The gateway answered a ledger query with HTTP ${response.status}: ${JSON.stringify(answer)}`);
   return answer.data;
 }
 
@@ -262,6 +284,26 @@ async function census(gateway: Server, apiKey: string): Promise<Record<string, n
     if (!deliveries.pageInfo.hasNextPage) return states;
     after = deliveries.pageInfo.endCursor;
   }
+}
+
+/**
+ * The gateway's warn and error lines (JSON, `level` and `msg`) in the output kept of it, counted
+ * by message, for the progress lines: a durable row can be error-free yet have the gateway complain.
+ */
+export function logSummary(output: string): string {
+  const counts = new Map<string, number>();
+  for (const line of output.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      if (entry.level !== "warn" && entry.level !== "error") continue;
+      const key = `${entry.level}: ${entry.msg ?? "(no msg)"}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    } catch {
+      // A line cut at the start of the kept tail.
+    }
+  }
+  return counts.size === 0 ? "no warnings or errors logged" : [...counts].map(([key, count]) => `${count}× ${key}`).join("; ");
 }
 
 async function emulatorCall(emulator: Server, path: string, init?: RequestInit): Promise<Response> {

@@ -8,29 +8,14 @@ import { processUsage } from "./processes";
 import { checkSameRequest, DRY_RUN, MUTATION, startEmulator, startGateway, TYPENAME, type Server } from "./stack";
 import { createScratchDir, type ScratchDir } from "./store";
 import { AFTER_SALE_PATH, fetchToken, MANY_ORDER_IDS, seedOrder, seedOrders } from "./upstream";
-import { embeddedRows, outageDrain, postgresRows } from "./durable";
+import { embeddedRows, logSummary, outageDrain, postgresRows } from "./durable";
 
 export type RowId =
-  | "limit-5"
-  | "limit-50"
-  | "direct-5"
-  | "direct-50"
-  | "gateway-5"
-  | "gateway-50"
-  | "dryrun-50"
-  | "typename-50"
-  | "burst"
-  | "memory"
-  | DurableRowId;
+  "limit-5" | "limit-50" | "direct-5" | "direct-50" | "gateway-5" | "gateway-50" | "dryrun-50" | "typename-50" | "burst" | "memory" | DurableRowId;
 
 /** The durable ledger's rows: measured and shown, but without targets until a later issue sets them. */
 export type DurableRowId =
-  | "durable-embedded-one"
-  | "durable-embedded-many"
-  | "durable-embedded-queue"
-  | "durable-postgres-one"
-  | "durable-postgres-many"
-  | "outage-drain";
+  "durable-embedded-one" | "durable-embedded-many" | "durable-embedded-queue" | "durable-postgres-one" | "durable-postgres-many" | "outage-drain";
 
 export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
   "durable-embedded-one",
@@ -125,6 +110,7 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     add(await memoryRounds(mutation, gateway, watched, settings));
     // The measured gateway is done: stop it so that the durable rows' gateways have the cores to themselves.
     await gateway.child.stop();
+    settings.progress(`measured gateway log: ${logSummary(gateway.child.output())}`);
     const durable = { emulator, apiKey, scratch, settings, add };
     await embeddedRows(durable);
     await postgresRows(durable);

@@ -49,7 +49,13 @@ export interface GatewayStore {
  * The gateway (`npm start`) in production mode with one app and one API key, talking to the
  * emulator, its ledger in `store` (never the project's data/ledger, the default).
  */
-export async function startGateway(name: string, emulatorOrigin: string, apiKey: string, store: GatewayStore, nodeArgs: readonly string[] = []): Promise<Server> {
+export async function startGateway(
+  name: string,
+  emulatorOrigin: string,
+  apiKey: string,
+  store: GatewayStore,
+  nodeArgs: readonly string[] = [],
+): Promise<Server> {
   if (!store.dataDir && !store.databaseUrl) throw new Error(`${name}: give the gateway a store of its own (dataDir or databaseUrl)`);
   const port = await freePort();
   const env = childEnv({

@@ -14,6 +14,7 @@ import { eventually } from "./support/eventually";
 import * as ex from "./support/examples";
 import { OTHER, SHOP, SHOP_KEY, startHarness, testClock, type Harness } from "./support/harness";
 import { STORE_KINDS } from "./support/store";
+import { countStatements, type CountingSql } from "../src/store/sql";
 
 const ORDER = "2221554346520";
 
@@ -278,5 +279,26 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
       deliveryId: "2",
       state: "DELIVERED",
     });
+  });
+
+  it("reads a page of 50 deliveries with their orders and attempts in a fixed number of statements", async () => {
+    await h.close();
+    let counted!: CountingSql;
+    h = await startHarness({ store, clock: clock.clock, wrapSql: (sql) => (counted = countStatements(sql)) });
+    const resourceIds = Array.from({ length: 50 }, (_, i) => `page-${1000 + i}`);
+    ex.seedExampleOrders(h.emulator, { afterSale: false, resourceIds });
+    for (const resourceId of resourceIds) {
+      await h.send(UpdateOrderInfoTrackedDocument, { input: { ...ex.updateOrderInfoInput, order: { ...ex.updateOrderInfoInput.order, resourceId } } });
+    }
+    const statementsFor = async (first: number) => {
+      const before = counted.statements;
+      const { body } = await h.send(DeliveriesDocument, { first });
+      expect(body.data!.deliveries.edges).toHaveLength(first);
+      expect(body.data!.deliveries.edges.every(({ node }) => node.orders.length === 1 && node.attempts.length === 1)).toBe(true);
+      return counted.statements - before;
+    };
+    // The page, then one statement each for its orders and its attempts, however many rows.
+    expect(await statementsFor(5)).toBe(3);
+    expect(await statementsFor(50)).toBe(3);
   });
 });

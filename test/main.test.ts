@@ -6,7 +6,7 @@ import { DEV_API_KEY } from "../src/auth";
 const MAIN = join(__dirname, "..", "dist", "src", "main.js");
 
 function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env } });
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", GATEWAY_DATA_DIR: "memory://", ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));

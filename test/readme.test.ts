@@ -18,7 +18,7 @@ describe("README.md", () => {
   it("gets the answer it promises for its curl example from a development gateway with the embedded emulator", async () => {
     const heredoc = readme.match(/--data-binary @- <<'JSON'\n([\s\S]*?)\nJSON\n/);
     const promised = readme.match(/It answers `(\{.*\})`\./);
-    const dev = await withEmulator({ ...loadConfig({}), port: 0 });
+    const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
     const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }) });
     try {
       const response = await fetch(gateway.graphqlUrl, {

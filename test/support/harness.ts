@@ -58,6 +58,8 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Default pglite. */
   store?: StoreKind;
+  /** Wraps the store the gateway gets, e.g. to count statements. */
+  wrapSql?: (sql: Sql) => Sql;
 }
 
 /** Delivery settings of the tests: Baidu's answer is awaited for as long as a test may take. */
@@ -111,7 +113,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store: { databaseUrl: undefined, dataDir: "memory://" },
     delivery: { ...TEST_DELIVERY, ...options.delivery },
   };
-  const sql = await testStore(options.store);
+  const store = await testStore(options.store);
+  const sql = options.wrapSql ? options.wrapSql(store) : store;
   const gateway = await startGateway({
     config,
     logger: createLogger({ level: "debug", write: (line) => logs.push(line) }),

@@ -1,0 +1,102 @@
+import { ENDPOINT_NAMES, ENDPOINTS } from "../src/baidu/endpoints";
+import { purgeFinished } from "../src/store/ledger-admin";
+import { acceptDelivery, type NewDelivery } from "../src/store/ledger-accept";
+import { claimDeliveries, finishAttempt, INTERRUPTED, recoverLeases, type AttemptEnd } from "../src/store/ledger-queue";
+import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
+import type { Sql } from "../src/store/sql";
+import { testStore, STORE_KINDS } from "./support/store";
+
+const T0 = Date.UTC(2026, 0, 1);
+const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
+
+const write = (endpoint: NewDelivery["endpoint"], resourceIds: string[], at = T0): NewDelivery => ({
+  appKey: "app",
+  caller: "test",
+  endpoint,
+  resourceIds,
+  query: [["open_id", "u"]],
+  body: JSON.stringify({ Data: resourceIds.map((ResourceID) => ({ CateID: 1, BizAPPID: "app", ResourceID, Status: 200 })) }),
+  idempotencyKey: null,
+  acceptedAt: at,
+  deadlineAt: at + 86_400_000,
+});
+
+const delivered = (now: number): AttemptEnd => ({
+  startedAt: now,
+  finishedAt: now,
+  outcome: "DELIVERED",
+  failure: null,
+  state: "DELIVERED",
+  nextAttemptAt: null,
+  mayHaveExecuted: false,
+  results: [],
+  records: {},
+  requestId: "req-1",
+});
+
+describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
+  let sql: Sql;
+  beforeEach(async () => (sql = await testStore(kind)));
+
+  const accept = async (w: NewDelivery) => {
+    const accepted = await acceptDelivery(sql, w);
+    if (accepted.conflict) throw new Error("conflict");
+    return accepted.delivery.id;
+  };
+  const claim = async (owner: string, now = T0) => (await claimDeliveries(sql, { owner, now, until: now + 10_000 }, 50)).map((d) => d.id);
+
+  it("holds a write to any order of an earlier batch write until that one has ended", async () => {
+    const batch = await accept(write("updateMainStatus", ["a", "b"]));
+    const onA = await accept(write("updateMainInfo", ["a"]));
+    const onB = await accept(write("updateMainInfo", ["b"]));
+    const onC = await accept(write("updateMainInfo", ["c"]));
+    expect(await claim("p1")).toEqual([batch, onC]);
+    expect(await claim("p1")).toEqual([]);
+    expect(await finishAttempt(sql, batch, "p1", delivered(T0), true)).toBe(true);
+    expect(await claim("p1")).toEqual([onA, onB]);
+  });
+
+  it("never gives one delivery to two processes claiming at once", async () => {
+    for (let i = 0; i < 40; i++) await accept(write("updateMainInfo", [`order-${i}`]));
+    const [one, two] = await Promise.all([claim("p1"), claim("p2")]);
+    expect([...one!, ...two!].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(one!.filter((id) => two!.includes(id))).toEqual([]);
+  });
+
+  it("refuses to record an attempt for a process whose lease was taken over", async () => {
+    const id = await accept(write("updateMainInfo", ["a"]));
+    await claim("p1");
+    expect(await finishAttempt(sql, id, "p2", delivered(T0), true)).toBe(false);
+    expect((await getDeliveries(sql, [id]))[0]!.state).toBe("SENDING");
+  });
+
+  it("takes back an interrupted attempt: an overwrite is sent again, an append ends OUTCOME_UNKNOWN", async () => {
+    const overwrite = await accept(write("updateSubInfo", ["a"]));
+    const append = await accept(write("appendSubInfo", ["b"]));
+    await claim("p1");
+    expect(await recoverLeases(sql, T0 + 5_000, false, NOT_REPLAY_SAFE)).toEqual([]);
+    const recovered = await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
+    expect(recovered.sort((a, b) => a.id - b.id)).toEqual([
+      { id: overwrite, state: "PENDING" },
+      { id: append, state: "OUTCOME_UNKNOWN" },
+    ]);
+    const [o, a] = await getDeliveries(sql, [overwrite, append]).then((rows) => rows.sort((x, y) => x.id - y.id));
+    expect([o!.attemptCount, o!.mayHaveExecuted, a!.finishedAt]).toEqual([1, true, T0 + 20_000]);
+    expect((await getAttempts(sql, [append])).map((attempt) => [attempt.outcome, attempt.message])).toEqual([["OUTCOME_UNKNOWN", INTERRUPTED]]);
+    expect(await claim("p2", T0 + 20_000)).toEqual([overwrite]);
+  });
+
+  it("removes deliveries that ended before the retention cut-off, with their attempts, and keeps the orders", async () => {
+    const old = await accept(write("addMainInfo", ["a"]));
+    const recent = await accept(write("addMainInfo", ["b"]));
+    const pending = await accept(write("addMainInfo", ["c"]));
+    await claim("p1");
+    await finishAttempt(sql, old, "p1", { ...delivered(T0), records: { a: { CateID: 1, BizAPPID: "app", ResourceID: "a" } } }, true);
+    await finishAttempt(sql, recent, "p1", delivered(T0 + 86_400_000), true);
+    await sql.query("update deliveries set state = 'PENDING', lease_owner = null where id = $1", [pending]);
+    expect(await purgeFinished(sql, T0 + 3_600_000, 1)).toBe(1);
+    expect((await getDeliveries(sql, [old, recent, pending])).map((d) => d.id).sort()).toEqual([recent, pending]);
+    expect(await getAttempts(sql, [old])).toEqual([]);
+    expect((await getOrders(sql, [{ appKey: "app", resourceId: "a" }]))[0]!.record).toEqual({ CateID: 1, BizAPPID: "app", ResourceID: "a" });
+  });
+});
