@@ -7,6 +7,7 @@ import { exampleCurl } from "../src/example";
 import { GATEWAY_NODE_FLAGS } from "../src/runtime";
 import { createLogger } from "../src/log";
 import { startGateway } from "../src/server";
+import { testStore } from "./support/store";
 
 const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
@@ -19,7 +20,7 @@ describe("README.md", () => {
     const heredoc = readme.match(/--data-binary @- <<'JSON'\n([\s\S]*?)\nJSON\n/);
     const promised = readme.match(/It answers `(\{.*\})`\./);
     const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
-    const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }) });
+    const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }), sql: await testStore() });
     try {
       const response = await fetch(gateway.graphqlUrl, {
         method: "POST",
@@ -28,6 +29,30 @@ describe("README.md", () => {
       });
       expect(await response.json()).toEqual(JSON.parse(promised![1]!));
       expect(dev.emulator.store.get(dev.config.apps[0]!.appKey, "2221554346520")?.record.EXT?.SubsOrder?.Status).toBe(401);
+    } finally {
+      await gateway.close();
+      await dev.emulator.close();
+    }
+  });
+
+  it("runs its GraphQL examples of delivery and the ledger's queries without errors, in order", async () => {
+    const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(examples).toHaveLength(3);
+    const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
+    const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }), sql: await testStore() });
+    try {
+      const answers = [];
+      for (const query of examples) {
+        const response = await fetch(gateway.graphqlUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer dev-only-key-for-the-local-emulator" },
+          body: JSON.stringify({ query }),
+        });
+        answers.push(await response.json());
+      }
+      expect(answers.map((answer) => answer.errors)).toEqual([undefined, undefined, undefined]);
+      expect(answers[0].data.updateOrderStatus.delivery).toEqual({ id: "1", state: "PENDING" });
+      expect(answers[2].data.order.deliveries.edges[0].node).toEqual({ id: "1", operation: "updateOrderStatus", state: expect.stringMatching(/^(PENDING|SENDING|DELIVERED)$/) });
     } finally {
       await gateway.close();
       await dev.emulator.close();

@@ -85,7 +85,8 @@ describe("the access token", () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `burst-${i}`);
     seed(h, SHOP, ids);
 
-    const answers = await Promise.all(ids.map((id) => complete(h, id)));
+    const t0 = Date.now();
+    const answers = await Promise.all(ids.map((id) => complete(h, id).catch((e) => { console.log("DIAG", Date.now() - t0, String(e), String(e.cause), h.logs.filter((l) => !l.includes('"debug"')).slice(0, 5)); throw e; })));
 
     expect(answers.map((answer) => answer.body)).toEqual(ids.map((id) => completed(id)));
     expect(tokenRequests(h)).toHaveLength(1);
