@@ -58,7 +58,14 @@ describe("reporting a failed write's outcome", () => {
           allApplied: false,
           results: [],
           request: null,
-          delivery: { id: "2", state: "FAILED", attemptCount: 8, outcomeUnknown: false, lastError: lastError(TOKEN_502), attempts: attempts(repeat(TOKEN_502, 8), false) },
+          delivery: {
+            id: "2",
+            state: "FAILED",
+            attemptCount: 8,
+            outcomeUnknown: false,
+            lastError: lastError(TOKEN_502),
+            attempts: attempts(repeat(TOKEN_502, 8), false),
+          },
         },
       },
     });
@@ -99,7 +106,14 @@ describe("reporting a failed write's outcome", () => {
             { resourceId: "3221554346520", appKey: ex.updateOrderStatusInput.appKey, categoryCode: 2, rowsAffected: 0, applied: false },
           ],
           request: null,
-          delivery: { id: "1", state: "DELIVERED", attemptCount: 3, outcomeUnknown: false, lastError: null, attempts: attempts([MISCONFIGURED, MISCONFIGURED], true) },
+          delivery: {
+            id: "1",
+            state: "DELIVERED",
+            attemptCount: 3,
+            outcomeUnknown: false,
+            lastError: null,
+            attempts: attempts([MISCONFIGURED, MISCONFIGURED], true),
+          },
         },
       },
     });
@@ -107,7 +121,14 @@ describe("reporting a failed write's outcome", () => {
     expect(h.emulator.requestsTo("updateMainStatus")).toHaveLength(1);
     expect(clock.sleeps).toEqual([50, 100]);
     expect(retryLines(h)).toEqual(
-      [50, 100].map((retryInMs) => ({ level: "error", deliveryId: 1, endpoint: "updateMainStatus", verdict: "MISCONFIGURED", error: MISCONFIGURED.message, retryInMs })),
+      [50, 100].map((retryInMs) => ({
+        level: "error",
+        deliveryId: 1,
+        endpoint: "updateMainStatus",
+        verdict: "MISCONFIGURED",
+        error: MISCONFIGURED.message,
+        retryInMs,
+      })),
     );
   });
 
@@ -148,7 +169,14 @@ describe("reporting a failed write's outcome", () => {
       errno: 40001,
       baiduMessage: "bad url ?access_token=[REDACTED]&open_id=u",
     };
-    expect(await ledger("1")).toEqual({ id: "1", state: "FAILED", attemptCount: 1, outcomeUnknown: false, lastError: lastError(rejected), attempts: attempts([rejected], false) });
+    expect(await ledger("1")).toEqual({
+      id: "1",
+      state: "FAILED",
+      attemptCount: 1,
+      outcomeUnknown: false,
+      lastError: lastError(rejected),
+      attempts: attempts([rejected], false),
+    });
     expect([text, ...h.logs].filter((line) => line.includes("24.abc"))).toEqual([]);
   });
 

@@ -136,7 +136,14 @@ describe("Baidu's refusals", () => {
           allApplied: false,
           results: [],
           request: null,
-          delivery: { id: "1", state: "FAILED", attemptCount: 8, outcomeUnknown: true, lastError: lastError(http503), attempts: attempts(repeat(http503, 8), false) },
+          delivery: {
+            id: "1",
+            state: "FAILED",
+            attemptCount: 8,
+            outcomeUnknown: true,
+            lastError: lastError(http503),
+            attempts: attempts(repeat(http503, 8), false),
+          },
         },
       },
     });
@@ -176,7 +183,8 @@ describe("Baidu's refusals", () => {
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
     const causes = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error" && entry.error?.name !== undefined);
     expect(causes).toHaveLength(8);
-    for (const cause of causes) expect(cause).toMatchObject({ msg: "Baidu refused the gateway's credentials", error: { name: "BaiduCredentialsError", error: "invalid_client" } });
+    for (const cause of causes)
+      expect(cause).toMatchObject({ msg: "Baidu refused the gateway's credentials", error: { name: "BaiduCredentialsError", error: "invalid_client" } });
     expect([text, ...h.logs].filter((line) => line.includes(SHOP.appSecret))).toEqual([]);
   });
 });

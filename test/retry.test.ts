@@ -2,7 +2,18 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import type { FaultAction } from "../src/emulator/server";
 import * as ex from "./support/examples";
-import { attempts, DeliveryQuery, gatedClock, lastError, retryLines, settled, trackedWrite, until, type Failure, type WriteField } from "./support/delivery-helpers";
+import {
+  attempts,
+  DeliveryQuery,
+  gatedClock,
+  lastError,
+  retryLines,
+  settled,
+  trackedWrite,
+  until,
+  type Failure,
+  type WriteField,
+} from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
 /**
@@ -67,7 +78,14 @@ function applied(write: Write, failures: readonly Failure[] = [], id = "1") {
 
 /** The payload of a write whose delivery ended, or still waits, without Baidu's results: no GraphQL error. */
 function unresolved(write: Write, state: string, failures: readonly Failure[], outcomeUnknown: boolean) {
-  const delivery = { id: "1", state, attemptCount: failures.length, outcomeUnknown, lastError: lastError(failures.at(-1)!), attempts: attempts(failures, false) };
+  const delivery = {
+    id: "1",
+    state,
+    attemptCount: failures.length,
+    outcomeUnknown,
+    lastError: lastError(failures.at(-1)!),
+    attempts: attempts(failures, false),
+  };
   return { data: { [write.field]: { dryRun: false, allApplied: false, results: [], request: null, delivery } } };
 }
 
@@ -305,20 +323,31 @@ describe("retries", () => {
       "error_code 17: Open api daily request limit reached",
       { errorCode: 17, baiduMessage: "Open api daily request limit reached" },
     ],
-    ["an HTTP 404", { kind: "http", status: 404 }, { verdict: "REJECTED", message: "Baidu answered HTTP 404", httpStatus: 404 }, "HTTP 404", { httpStatus: 404 }],
+    [
+      "an HTTP 404",
+      { kind: "http", status: 404 },
+      { verdict: "REJECTED", message: "Baidu answered HTTP 404", httpStatus: 404 },
+      "HTTP 404",
+      { httpStatus: 404 },
+    ],
   ];
 
-  it.each(REJECTIONS)("answers BAIDU_REJECTED with Baidu's reason for %s, without a replay, and ends the delivery FAILED", async (_label, fault, failure, reason, details) => {
-    await start(true);
-    h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
+  it.each(REJECTIONS)(
+    "answers BAIDU_REJECTED with Baidu's reason for %s, without a replay, and ends the delivery FAILED",
+    async (_label, fault, failure, reason, details) => {
+      await start(true);
+      h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
 
-    expect((await send(h, E5)).body).toEqual(failed(E5, `Baidu rejected the request: ${reason}`, { code: "BAIDU_REJECTED", deliveryId: "1", ...details }));
-    expect(requestsTo(E5)).toHaveLength(1);
-    expect(clock.sleeps).toEqual([]);
-    expect((await h.send(DeliveryQuery, { id: "1" })).body).toEqual({
-      data: { delivery: { id: "1", state: "FAILED", attemptCount: 1, outcomeUnknown: false, lastError: lastError(failure), attempts: attempts([failure], false) } },
-    });
-  });
+      expect((await send(h, E5)).body).toEqual(failed(E5, `Baidu rejected the request: ${reason}`, { code: "BAIDU_REJECTED", deliveryId: "1", ...details }));
+      expect(requestsTo(E5)).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+      expect((await h.send(DeliveryQuery, { id: "1" })).body).toEqual({
+        data: {
+          delivery: { id: "1", state: "FAILED", attemptCount: 1, outcomeUnknown: false, lastError: lastError(failure), attempts: attempts([failure], false) },
+        },
+      });
+    },
+  );
 
   it("holds a newer write to an order until the older one's retry has landed, and only that order", async () => {
     await start(true, {}, true);

@@ -1,8 +1,11 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse } from "graphql";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GatewayConfig } from "../src/config";
 import { createLogger, redactUrl } from "../src/log";
-import { ImportOrderDocument, UpdateOrderLogisticsDocument } from "./generated/graphql";
+import { ImportOrderDocument } from "./generated/graphql";
+import { trackedWrite } from "./support/delivery-helpers";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
 import { ADMIN_KEY, OTHER, SHOP, SHOP_KEY, startHarness, type Harness } from "./support/harness";
 
@@ -38,55 +41,75 @@ async function startRecordingProxy() {
   };
 }
 
-/** Runs every kind of failure once and returns all the gateway logged and answered. */
+/** The deliveries as GraphQL lists them, with everything that could carry a secret. */
+const LedgerDump = parse(`query LedgerDump {
+  deliveries(first: 100) {
+    edges { node { id state caller request { method path query { name value } body } lastError { verdict message httpStatus errorCode errno baiduMessage requestId }
+      attempts { number outcome httpStatus errorCode errno message requestId } results { resourceId appKey } } }
+  }
+}`) as TypedDocumentNode<any, Record<string, never>>;
+
+/**
+ * Runs every kind of failure once and returns all the gateway logged, answered and kept in its
+ * ledger. The deadline is short, so that a write that keeps failing ends FAILED after 8 attempts.
+ */
 async function runFailingScenarios(mode: GatewayConfig["mode"]) {
   const proxy = await startRecordingProxy();
   const h: Harness = await startHarness({
     config: { mode },
     baidu: { baseUrl: proxy.url },
     emulator: { apps: [SHOP, { appKey: OTHER.appKey, appSecret: ROTATED_SECRET }] },
+    delivery: { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } },
   });
   proxy.forward(h.emulator.url);
   const bodies: string[] = [];
   const codes: unknown[] = [];
+  const ledger: string[] = [];
+  /** What became of each write: the error code, or the delivery's state (and verdict when it failed). */
   const send = async (input: typeof updateOrderLogisticsInput, key: string | null = ADMIN_KEY) => {
-    const { text, body } = await h.send(UpdateOrderLogisticsDocument, { input }, key);
+    const { text, body } = await h.send(trackedWrite("updateOrderLogistics"), { input }, key);
     bodies.push(text);
-    codes.push(body.errors?.[0]?.extensions?.code ?? "OK");
+    const delivery = body.data?.updateOrderLogistics?.delivery;
+    codes.push(body.errors?.[0]?.extensions?.code ?? [delivery?.state, delivery?.lastError?.verdict].filter(Boolean).join(" "));
   };
   const other = { ...updateOrderLogisticsInput, appKey: OTHER.appKey };
   try {
     bodies.push((await h.send(ImportOrderDocument, { input: importOrderInput })).text);
-    await send(other);
+    await send(other); // OTHER's secret was reset at Baidu: MISCONFIGURED until the deadline
     h.emulator.faults.add({ route: "addMainLogistics", kind: "errorCode", code: 110, times: 2 });
+    await send(updateOrderLogisticsInput); // the fresh token is rejected too; delivered on the next attempt
+    h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 500, times: 8 });
     await send(updateOrderLogisticsInput);
-    h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 500, times: 4 });
-    await send(updateOrderLogisticsInput);
-    h.emulator.faults.add({ route: "addMainLogistics", kind: "drop", times: 4 });
+    h.emulator.faults.add({ route: "addMainLogistics", kind: "drop", times: 8 });
     await send(updateOrderLogisticsInput);
     h.emulator.expireAllTokens();
     h.emulator.faults.add({ route: "token", kind: "http", status: 502, body: "bad gateway", times: 4 });
-    await send(updateOrderLogisticsInput);
+    await send(updateOrderLogisticsInput); // the refetch after the 111 and three more attempts meet the 502s
     h.emulator.faults.add({ route: "addMainLogistics", kind: "errno", errno: 40001 });
     await send(updateOrderLogisticsInput);
     await send(other, SHOP_KEY);
     await send(updateOrderLogisticsInput, `${SHOP_KEY}-but-wrong`);
     expect(h.emulator.faults.pending()).toEqual([]);
+    ledger.push((await h.send(LedgerDump, {})).text);
+    for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "delivery_queue", "ledger_orders"]) {
+      ledger.push(JSON.stringify(await h.sql.query(`select * from ${table}`)));
+    }
   } finally {
     await h.close();
     await proxy.close();
   }
   const issued = proxy.answers.flatMap((text) => text.match(/2[45]\.[0-9a-f]{32}\.[0-9.]+-\d+/g) ?? []);
   const used = h.emulator.requests.map((r) => r.query.access_token).filter((token): token is string => token !== undefined);
-  return { logs: h.logs, bodies, codes, tokens: [...new Set([...issued, ...used])], upstream: [h.emulator.url, proxy.url] };
+  const attempts = { token: h.emulator.requestsTo("token").length, addMainLogistics: h.emulator.requestsTo("addMainLogistics").length };
+  return { logs: h.logs, bodies, codes, ledger, attempts, tokens: [...new Set([...issued, ...used])], upstream: [h.emulator.url, proxy.url] };
 }
 
 const EXPECTED_CODES = [
-  "INTERNAL_SERVER_ERROR",
-  "INTERNAL_SERVER_ERROR",
-  "BAIDU_UNAVAILABLE",
-  "BAIDU_UNAVAILABLE",
-  "BAIDU_UNAVAILABLE",
+  "FAILED MISCONFIGURED",
+  "DELIVERED",
+  "FAILED OUTCOME_UNKNOWN",
+  "FAILED OUTCOME_UNKNOWN",
+  "DELIVERED",
   "BAIDU_REJECTED",
   "FORBIDDEN",
   "UNAUTHENTICATED",
@@ -105,22 +128,32 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
     expect(run.codes).toEqual(EXPECTED_CODES);
     // SHOP's first token, the one fetched after the 110, and one fetched after the forced expiry and the 502s.
     expect(run.tokens.filter((t) => t.startsWith("24."))).toHaveLength(3);
+    // Token requests: SHOP's first, OTHER's 8 refused, the refetch after the 110, the 4 failed ones and the good one after the expiry.
+    // Writes (OTHER's never went out): (110, 110, ok) + 8 × 500 + 8 drops + (111, ok) + 40001.
+    expect(run.attempts).toEqual({ token: 15, addMainLogistics: 3 + 8 + 8 + 2 + 1 });
+    // The import and the six writes the API keys allowed are in the ledger that is searched for leaks.
+    expect(JSON.parse(run.ledger[0]!).data.deliveries.edges).toHaveLength(7);
     expect(run.logs.length).toBeGreaterThan(5);
   });
 
-  it("never puts an app secret or an API key in a log line or a response", () => {
-    expect(leaks([...run.logs, ...run.bodies], SECRETS)).toEqual([]);
+  it("never puts an app secret or an API key in a log line, a response or the ledger", () => {
+    expect(leaks([...run.logs, ...run.bodies, ...run.ledger], SECRETS)).toEqual([]);
   });
 
-  it("never puts an access or refresh token the emulator issued in a log line or a response", () => {
+  it("never puts an access or refresh token the emulator issued in a log line, a response or the ledger", () => {
     const tokens = Object.fromEntries(run.tokens.map((token, i) => [`token ${i}`, token]));
-    expect(leaks([...run.logs, ...run.bodies], tokens)).toEqual([]);
+    expect(leaks([...run.logs, ...run.bodies, ...run.ledger], tokens)).toEqual([]);
   });
 
-  it("logs the cause of each masked error in full on the server", () => {
-    const errors = run.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error");
-    expect(errors.map((entry) => entry.error.name)).toEqual(["BaiduCredentialsError", "BaiduGatewayError"]);
-    expect(errors[0].error).toMatchObject({ error: "invalid_client", stack: expect.stringContaining("BaiduCredentialsError") });
+  it("logs the cause of each misconfiguration in full on the server, at error level", () => {
+    const causes = run.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error" && typeof entry.error === "object");
+    // OTHER's 8 attempts met the refused secret; SHOP's fresh token was rejected once.
+    expect(causes.map((entry) => [entry.msg, entry.error.name])).toEqual([
+      ...Array.from({ length: 8 }, () => ["Baidu refused the gateway's credentials", "BaiduCredentialsError"]),
+      ["Baidu refused the gateway's credentials", "BaiduGatewayError"],
+    ]);
+    expect(causes[0].error).toMatchObject({ error: "invalid_client", stack: expect.stringContaining("BaiduCredentialsError") });
+    expect(causes[8].error).toMatchObject({ errorCode: 110, stack: expect.stringContaining("BaiduGatewayError") });
   });
 
   if (mode === "production") {
