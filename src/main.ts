@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { DEV_API_KEY } from "./auth";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type GatewayConfig } from "./config";
 import { withEmulator } from "./dev-mode";
 import { exampleCurl } from "./example";
 import { createLogger } from "./log";
@@ -28,12 +28,14 @@ async function main(): Promise<void> {
     out(`  Emulator:  ${dev.emulator.url}  (stored orders: ${dev.emulator.url}/__emulator/orders)`);
     out(`  GraphQL:   ${gateway.graphqlUrl}  (open it in a browser for a playground)`);
     out(`  API key:   ${DEV_API_KEY}  (development only; accepted only with the emulator)`);
+    out(`  Ledger:    ${describeStore(config)}`);
     out("  Try it from a second terminal:");
     out();
     out(exampleCurl(gateway.graphqlUrl));
     out();
   } else {
     out(`Gateway for ${config.apps.length} Baidu app(s) at ${config.baidu.baseUrl}: ${gateway.graphqlUrl} (${config.mode} mode)`);
+    out(`Ledger: ${describeStore(config)}`);
   }
   const stop = async () => {
     await gateway.close();
@@ -42,6 +44,13 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** Where the ledger is; a DATABASE_URL may hold a password, so only its host is named. */
+function describeStore(config: GatewayConfig): string {
+  if (!config.store.databaseUrl) return `embedded PostgreSQL in ${config.store.dataDir}`;
+  const url = URL.parse(config.store.databaseUrl);
+  return `PostgreSQL at ${url ? `${url.hostname}:${url.port || 5432}${url.pathname}` : "DATABASE_URL"}`;
 }
 
 main().catch((error: unknown) => {
