@@ -1,7 +1,6 @@
-import type { EndpointName } from "../baidu/endpoints";
 import type { Clock } from "../clock";
 import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
-import { acceptDelivery } from "../store/ledger-accept";
+import { acceptDelivery, type NewDelivery } from "../store/ledger-accept";
 import { getDeliveries } from "../store/ledger-read";
 import { FINAL_STATES, type DeliveryRecord } from "../store/records";
 import type { Sql } from "../store/sql";
@@ -9,16 +8,8 @@ import { DeliveryStateError, IdempotencyConflictError } from "./errors";
 import type { DeliveryOptions } from "./options";
 import type { DeliveryWorker } from "./worker";
 
-/** A validated write, ready for the ledger. */
-export interface Write {
-  appKey: string;
-  caller: string;
-  endpoint: EndpointName;
-  resourceIds: readonly string[];
-  query: ReadonlyArray<readonly [string, string]>;
-  body: string;
-  idempotencyKey: string | null;
-}
+/** A validated write, ready for the ledger (which adds when it was accepted and its deadline). */
+export type Write = Omit<NewDelivery, "acceptedAt" | "deadlineAt" | "retryOf">;
 
 /** Where a write stands when its mutation answers. */
 export interface Submitted {
