@@ -122,6 +122,7 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve());
+    // A burst of new connections (a thousand clients at once) outgrows Node's default backlog of 511.
+    server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
 }

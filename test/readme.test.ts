@@ -41,14 +41,14 @@ describe("README.md", () => {
     const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
     const gateway = await startGateway({ config: dev.config, logger: createLogger({ level: "error", write: () => {} }), sql: await testStore() });
     try {
-      const answers = [];
+      const answers: Array<{ errors?: unknown; data: any }> = [];
       for (const query of examples) {
         const response = await fetch(gateway.graphqlUrl, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: "Bearer dev-only-key-for-the-local-emulator" },
           body: JSON.stringify({ query }),
         });
-        answers.push(await response.json());
+        answers.push((await response.json()) as { errors?: unknown; data: any });
       }
       expect(answers.map((answer) => answer.errors)).toEqual([undefined, undefined, undefined]);
       expect(answers[0].data.updateOrderStatus.delivery).toEqual({ id: "1", state: "PENDING" });

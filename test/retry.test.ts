@@ -5,7 +5,6 @@ import * as ex from "./support/examples";
 import {
   attempts,
   DeliveryQuery,
-  gatedClock,
   lastError,
   retryLines,
   settled,
@@ -152,8 +151,8 @@ describe("retries", () => {
   let h: Harness;
   let clock: { sleeps: number[]; hold(): () => void };
 
-  async function start(withAfterSale: boolean, options: HarnessOptions = {}, gated = false): Promise<void> {
-    const made = gated ? gatedClock() : testClock();
+  async function start(withAfterSale: boolean, options: HarnessOptions = {}): Promise<void> {
+    const made = testClock();
     clock = made;
     h = await startHarness({ clock: made.clock, ...options });
     seed(h, withAfterSale);
@@ -212,7 +211,7 @@ describe("retries", () => {
   });
 
   it("answers with the pending delivery when Baidu is still failing at the end of the wait budget, and delivers it later", async () => {
-    await start(true, { delivery: { waitMs: 500 } }, true);
+    await start(true, { delivery: { waitMs: 500 } });
     h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503 });
     const release = clock.hold(); // the backoff after the 503 lasts until the test releases it
     cleanups.push(release);
@@ -284,7 +283,7 @@ describe("retries", () => {
 
   it("replays appendAfterSaleOrders after a refused connection and applies it once", async () => {
     const port = await closedPort();
-    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${port}` } }, true);
+    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${port}` } });
     const relay = createRelay(port, h.emulator.url);
     cleanups.push(() => relay.shut());
     await relay.open();
@@ -350,7 +349,7 @@ describe("retries", () => {
   );
 
   it("holds a newer write to an order until the older one's retry has landed, and only that order", async () => {
-    await start(true, {}, true);
+    await start(true);
     h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 503 });
     const arrivals = (resourceId: string) =>
       h.emulator.requests

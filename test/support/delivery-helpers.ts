@@ -1,6 +1,5 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
-import type { Clock } from "../../src/clock";
 import type { Harness } from "./harness";
 
 /**
@@ -127,39 +126,6 @@ export async function settled(h: Harness, id: string): Promise<Record<string, un
   return delivery!;
 }
 
-/**
- * Like the harness's testClock, but a held sleep lets no time pass until it is released: while the
- * worker waits out a backoff, the retry is not yet due, whatever else wakes the worker. (testClock
- * moves `now` when a sleep starts, so a held backoff is already due for any other pass.)
- */
-export function gatedClock(start = Date.UTC(2026, 0, 1)) {
-  let now = start;
-  const sleeps: number[] = [];
-  let gate: Promise<void> | undefined;
-  const clock: Clock = {
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      const from = now;
-      if (gate) await gate;
-      now = Math.max(now, from + ms);
-    },
-    random: () => 0.5,
-  };
-  return {
-    clock,
-    sleeps,
-    /** Sleeps wait, and time stands still for them, until the returned function is called. */
-    hold(): () => void {
-      let release!: () => void;
-      gate = new Promise((resolve) => (release = resolve));
-      return () => {
-        gate = undefined;
-        release();
-      };
-    },
-  };
-}
 
 /** A delivery's state and the per-order results the ledger kept from Baidu's answer. */
 export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
