@@ -12,8 +12,13 @@ registerEnumType(DeliveryState, {
     SENDING: { description: "An attempt is in flight." },
     DELIVERED: { description: "Baidu answered errno 0; see `results` for what it applied per order." },
     FAILED: { description: "Baidu rejected it for good, or transient failures lasted past its deadline; `lastError` says which." },
-    OUTCOME_UNKNOWN: { description: "An append (appendAfterSaleOrders) whose attempt Baidu may have executed: never replayed by the gateway. Check the order in the Baidu App, then retryDelivery if it did not arrive." },
-    SUPERSEDED: { description: "A newer write of the same kind to the same order replaced it before it was sent (coalescing); `supersededBy` carried its content." },
+    OUTCOME_UNKNOWN: {
+      description:
+        "An append (appendAfterSaleOrders) whose attempt Baidu may have executed: never replayed by the gateway. Check the order in the Baidu App, then retryDelivery if it did not arrive.",
+    },
+    SUPERSEDED: {
+      description: "A newer write of the same kind to the same order replaced it before it was sent (coalescing); `supersededBy` carried its content.",
+    },
     CANCELLED: { description: "Cancelled by cancelDelivery before it was sent." },
   },
 });
@@ -46,8 +51,12 @@ registerEnumType(AttemptOutcome, {
   valuesConfig: {
     DELIVERED: { description: "Baidu answered errno 0." },
     REJECTED: { description: "Baidu answered and refused the write; not retried." },
-    UNAVAILABLE: { description: "The write did not reach Baidu's order center (refused connection, QPS or quota refusal, no access token): retried on every endpoint." },
+    UNAVAILABLE: {
+      description: "The write did not reach Baidu's order center (refused connection, QPS or quota refusal, no access token): retried on every endpoint.",
+    },
     OUTCOME_UNKNOWN: { description: "Baidu may have executed it (timeout, reset, 5xx, busy code): retried except for appends." },
-    MISCONFIGURED: { description: "The gateway's own setup is wrong (credentials refused, fresh tokens rejected); retried until the deadline, details in the server log." },
+    MISCONFIGURED: {
+      description: "The gateway's own setup is wrong (credentials refused, fresh tokens rejected); retried until the deadline, details in the server log.",
+    },
   },
 });

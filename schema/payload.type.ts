@@ -8,7 +8,8 @@ export abstract class OrderWritePayload {
   dryRun!: boolean;
 
   @Field(() => [OrderWriteResult], {
-    description: "Baidu's result per order, in Baidu's order, once the write was delivered (by its own delivery or the newer one that superseded it); empty while pending and on a dry run.",
+    description:
+      "Baidu's result per order, in Baidu's order, once the write was delivered (by its own delivery or the newer one that superseded it); empty while pending and on a dry run.",
   })
   results!: OrderWriteResult[];
 

@@ -55,7 +55,10 @@ export function TargetInput(endpoint: EndpointName) {
     @IsIdempotencyKey()
     idempotencyKey?: string | null;
 
-    @Field(() => DeliveryMode, { defaultValue: DeliveryMode.WAIT, description: "WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed." })
+    @Field(() => DeliveryMode, {
+      defaultValue: DeliveryMode.WAIT,
+      description: "WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed.",
+    })
     deliveryMode!: DeliveryMode;
   }
   return Target;

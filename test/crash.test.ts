@@ -77,7 +77,8 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
     // Such an append may have been claimed in the last instant before the kill and never sent: Baidu
     // has no read API, so the gateway cannot tell, and a person decides (see README, "Delivery").
     // That order's later after-sale writes then found no after-sale order at Baidu.
-    const appendsOf = (resourceId: string) => emulator.requestsTo("appendSubInfo").filter((r) => JSON.stringify(r.body).includes(`"ResourceID":"${resourceId}"`));
+    const appendsOf = (resourceId: string) =>
+      emulator.requestsTo("appendSubInfo").filter((r) => JSON.stringify(r.body).includes(`"ResourceID":"${resourceId}"`));
     const unsent = new Set(
       nodes.filter((node) => node.state === "OUTCOME_UNKNOWN" && appendsOf(node.resourceIds[0]!).length === 0).map((node) => node.resourceIds[0]!),
     );

@@ -231,7 +231,8 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
   });
 
   it("lists deliveries newest first in pages, filtered, and only the key's apps", async () => {
-    for (const status of ["AWAITING_SHIPMENT", "AWAITING_RECEIPT", "COMPLETED"] as const) await h.send(UpdateOrderInfoTrackedDocument, { input: infoWith(status) });
+    for (const status of ["AWAITING_SHIPMENT", "AWAITING_RECEIPT", "COMPLETED"] as const)
+      await h.send(UpdateOrderInfoTrackedDocument, { input: infoWith(status) });
     const page1 = (await h.send(DeliveriesDocument, { first: 2, filter: { resourceId: ORDER, state: "DELIVERED" } })).body.data!.deliveries;
     expect(page1.edges.map((edge) => edge.node.id)).toEqual(["3", "2"]);
     expect(page1.pageInfo.hasNextPage).toBe(true);

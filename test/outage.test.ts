@@ -57,7 +57,9 @@ describe.each(STORE_KINDS)("a Baidu outage on %s", (store) => {
     expect(deliveries.filter(({ node }) => node.state === "DELIVERED")).toHaveLength(ORDERS);
     // One call per order after the outage, carrying that order's newest write; nothing else arrived.
     const drained = h.emulator.requestsTo("updateMainInfo").slice(ORDERS);
-    const lastStatus = new Map(drained.map((r) => [(r.body as typeof ex.updateOrderInfoBody).Data[0]!.ResourceID, (r.body as typeof ex.updateOrderInfoBody).Data[0]!.Status]));
+    const lastStatus = new Map(
+      drained.map((r) => [(r.body as typeof ex.updateOrderInfoBody).Data[0]!.ResourceID, (r.body as typeof ex.updateOrderInfoBody).Data[0]!.Status]),
+    );
     expect(lastStatus.size).toBe(ORDERS);
     expect([...lastStatus.values()].every((status) => status === 100)).toBe(true);
     for (const resourceId of resourceIds) expect(h.emulator.store.get(SHOP.appKey, resourceId)!.record.Status).toBe(100);

@@ -52,7 +52,11 @@ describe("README.md", () => {
       }
       expect(answers.map((answer) => answer.errors)).toEqual([undefined, undefined, undefined]);
       expect(answers[0].data.updateOrderStatus.delivery).toEqual({ id: "1", state: "PENDING" });
-      expect(answers[2].data.order.deliveries.edges[0].node).toEqual({ id: "1", operation: "updateOrderStatus", state: expect.stringMatching(/^(PENDING|SENDING|DELIVERED)$/) });
+      expect(answers[2].data.order.deliveries.edges[0].node).toEqual({
+        id: "1",
+        operation: "updateOrderStatus",
+        state: expect.stringMatching(/^(PENDING|SENDING|DELIVERED)$/),
+      });
     } finally {
       await gateway.close();
       await dev.emulator.close();

@@ -2,17 +2,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import type { FaultAction } from "../src/emulator/server";
 import * as ex from "./support/examples";
-import {
-  attempts,
-  DeliveryQuery,
-  lastError,
-  retryLines,
-  settled,
-  trackedWrite,
-  until,
-  type Failure,
-  type WriteField,
-} from "./support/delivery-helpers";
+import { attempts, DeliveryQuery, lastError, retryLines, settled, trackedWrite, until, type Failure, type WriteField } from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
 /**

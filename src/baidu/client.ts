@@ -91,7 +91,10 @@ export class BaiduClient {
       const decoded = outcome.failure ? outcome : decodeEnvelope(outcome.response);
       if (!decoded.failure) return decoded;
       if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write");
-      this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", { endpoint: request.endpoint, appKey: request.appKey });
+      this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", {
+        endpoint: request.endpoint,
+        appKey: request.appKey,
+      });
       this.tokens.invalidate(request.appKey, token);
       token = await this.tokens.get(request.appKey);
     }

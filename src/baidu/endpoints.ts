@@ -27,17 +27,59 @@ export const ENDPOINTS = {
   /** E1 导入订单信息: create, or overwrite the whole record (main and after-sale info). `Data` holds exactly one item. */
   addMainInfo: { method: "POST", path: `${PREFIX}/add/main/info`, replaySafe: true, overwrites: true, sceneRequired: true, see: `${DOCS}/order_importinfo/` },
   /** E2 更新订单信息: overwrite the main-order info of an existing order. */
-  updateMainInfo: { method: "POST", path: `${PREFIX}/update/main/info`, replaySafe: true, overwrites: true, sceneRequired: false, see: `${DOCS}/order_updateinfo/` },
+  updateMainInfo: {
+    method: "POST",
+    path: `${PREFIX}/update/main/info`,
+    replaySafe: true,
+    overwrites: true,
+    sceneRequired: false,
+    see: `${DOCS}/order_updateinfo/`,
+  },
   /** E3 更新订单状态: set the status of one or more existing orders of one user. */
-  updateMainStatus: { method: "POST", path: `${PREFIX}/update/main/status`, replaySafe: true, overwrites: true, sceneRequired: true, see: `${DOCS}/order_updatestat/` },
+  updateMainStatus: {
+    method: "POST",
+    path: `${PREFIX}/update/main/status`,
+    replaySafe: true,
+    overwrites: true,
+    sceneRequired: true,
+    see: `${DOCS}/order_updatestat/`,
+  },
   /** E4 导入售后订单信息: append after-sale orders; a replay would append twice. */
-  appendSubInfo: { method: "POST", path: `${PREFIX}/append/sub/info`, replaySafe: false, overwrites: false, sceneRequired: true, see: `${DOCS}/order_importsubinfo/` },
+  appendSubInfo: {
+    method: "POST",
+    path: `${PREFIX}/append/sub/info`,
+    replaySafe: false,
+    overwrites: false,
+    sceneRequired: true,
+    see: `${DOCS}/order_importsubinfo/`,
+  },
   /** E5 更新售后订单信息: the request's after-sale info replaces all stored after-sale info. */
-  updateSubInfo: { method: "POST", path: `${PREFIX}/update/sub/info`, replaySafe: true, overwrites: true, sceneRequired: false, see: `${DOCS}/order_updatesubinfo/` },
+  updateSubInfo: {
+    method: "POST",
+    path: `${PREFIX}/update/sub/info`,
+    replaySafe: true,
+    overwrites: true,
+    sceneRequired: false,
+    see: `${DOCS}/order_updatesubinfo/`,
+  },
   /** E6 更新售后订单状态: set the status of the after-sale orders it names (a partial change: never coalesced). */
-  updateSubStatus: { method: "POST", path: `${PREFIX}/update/sub/status`, replaySafe: true, overwrites: false, sceneRequired: false, see: `${DOCS}/order_updatesubstat/` },
+  updateSubStatus: {
+    method: "POST",
+    path: `${PREFIX}/update/sub/status`,
+    replaySafe: true,
+    overwrites: false,
+    sceneRequired: false,
+    see: `${DOCS}/order_updatesubstat/`,
+  },
   /** E7 导入/更新订单物流信息: set the tracking numbers of an existing order (import and update alike). */
-  addMainLogistics: { method: "POST", path: `${PREFIX}/add/main/logistics`, replaySafe: true, overwrites: true, sceneRequired: true, see: `${DOCS}/order_importupdate/` },
+  addMainLogistics: {
+    method: "POST",
+    path: `${PREFIX}/add/main/logistics`,
+    replaySafe: true,
+    overwrites: true,
+    sceneRequired: true,
+    see: `${DOCS}/order_importupdate/`,
+  },
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -38,7 +38,12 @@ export async function attempt(delivery: ClaimedDelivery, baidu: BaiduClient, opt
     const failure = toFailureRecord(error, logger);
     const finishedAt = clock.now();
     const decision = decide(failure.verdict, ENDPOINTS[delivery.endpoint].replaySafe);
-    const base = { startedAt, finishedAt, outcome: failure.verdict, failure, mayHaveExecuted: failure.verdict === "OUTCOME_UNKNOWN",
+    const base = {
+      startedAt,
+      finishedAt,
+      outcome: failure.verdict,
+      failure,
+      mayHaveExecuted: failure.verdict === "OUTCOME_UNKNOWN",
       results: null,
       records: {},
       requestId: failure.requestId ?? null,
@@ -47,7 +52,13 @@ export async function attempt(delivery: ClaimedDelivery, baidu: BaiduClient, opt
       const next = finishedAt + backoffMs(delivery.attemptCount + 1, options.retry, clock.random());
       if (next <= delivery.deadlineAt) {
         const log = failure.verdict === "MISCONFIGURED" ? logger.error : logger.warn;
-        log("Delivery attempt failed; trying again later", { deliveryId: delivery.id, endpoint: delivery.endpoint, verdict: failure.verdict, error: failure.message, retryInMs: next - finishedAt });
+        log("Delivery attempt failed; trying again later", {
+          deliveryId: delivery.id,
+          endpoint: delivery.endpoint,
+          verdict: failure.verdict,
+          error: failure.message,
+          retryInMs: next - finishedAt,
+        });
         return { ...base, state: "PENDING", nextAttemptAt: next };
       }
       logger.error("Delivery failed: its deadline passed", { deliveryId: delivery.id, endpoint: delivery.endpoint, error: failure.message });

@@ -119,7 +119,10 @@ export class DeliveryWorker {
       if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
       this.notify(delivery.id);
     } catch (error) {
-      this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", { deliveryId: claimed.id, ...describeError(error) });
+      this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", {
+        deliveryId: claimed.id,
+        ...describeError(error),
+      });
     }
   }
 

@@ -76,5 +76,7 @@ export async function acceptDelivery(sql: Sql, write: NewDelivery): Promise<Acce
 
 /** Two writes are the same request when they would send the same bytes to the same endpoint. */
 function requestHash(write: NewDelivery): string {
-  return createHash("sha256").update(`${write.endpoint}\n${JSON.stringify(write.query)}\n${write.body}`).digest("hex");
+  return createHash("sha256")
+    .update(`${write.endpoint}\n${JSON.stringify(write.query)}\n${write.body}`)
+    .digest("hex");
 }

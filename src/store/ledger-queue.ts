@@ -1,6 +1,15 @@
 import type { ItemResult } from "../baidu/decode";
 import type { WireOrderItem } from "../baidu/wire";
-import { at, DELIVERY_COLUMNS, toDelivery, type AttemptOutcome, type DeliveryRecord, type DeliveryRow, type DeliveryState, type FailureRecord } from "./records";
+import {
+  at,
+  DELIVERY_COLUMNS,
+  toDelivery,
+  type AttemptOutcome,
+  type DeliveryRecord,
+  type DeliveryRow,
+  type DeliveryState,
+  type FailureRecord,
+} from "./records";
 import type { Sql } from "./sql";
 
 /** A delivery this process holds the lease of, with what the ledger knows of its orders. */
@@ -170,7 +179,12 @@ const RECOVER = `with old as (
 
 export const INTERRUPTED = "The gateway stopped while this attempt was in flight; Baidu may have executed it";
 
-export async function recoverLeases(sql: Sql, now: number, everyLease: boolean, notReplaySafe: readonly string[]): Promise<Array<{ id: number; state: DeliveryState }>> {
+export async function recoverLeases(
+  sql: Sql,
+  now: number,
+  everyLease: boolean,
+  notReplaySafe: readonly string[],
+): Promise<Array<{ id: number; state: DeliveryState }>> {
   const failure: FailureRecord = { verdict: "OUTCOME_UNKNOWN", message: INTERRUPTED };
   return sql.query(RECOVER, [at(now), everyLease, notReplaySafe, JSON.stringify(failure), INTERRUPTED]);
 }

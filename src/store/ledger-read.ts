@@ -18,7 +18,12 @@ export interface DeliveryFilter {
 }
 
 /** Newest first; `before` is the id of the last delivery of the previous page. */
-export async function listDeliveries(sql: Sql, filter: DeliveryFilter, first: number, before: number | null): Promise<{ deliveries: DeliveryRecord[]; hasMore: boolean }> {
+export async function listDeliveries(
+  sql: Sql,
+  filter: DeliveryFilter,
+  first: number,
+  before: number | null,
+): Promise<{ deliveries: DeliveryRecord[]; hasMore: boolean }> {
   const rows = await sql.query<DeliveryRow>(
     `select ${DELIVERY_COLUMNS} from deliveries d
       where ($1::text[] is null or d.app_key = any($1::text[]))
@@ -42,7 +47,13 @@ export async function listDeliveries(sql: Sql, filter: DeliveryFilter, first: nu
 }
 
 export async function getOrders(sql: Sql, keys: ReadonlyArray<{ appKey: string; resourceId: string }>): Promise<OrderRecord[]> {
-  const rows = await sql.query<{ app_key: string; resource_id: string; record: WireOrderItem | null; delivered_at: Date | null; last_delivery_id: number | null }>(
+  const rows = await sql.query<{
+    app_key: string;
+    resource_id: string;
+    record: WireOrderItem | null;
+    delivered_at: Date | null;
+    last_delivery_id: number | null;
+  }>(
     `select o.app_key, o.resource_id, o.record, o.delivered_at, o.last_delivery_id
       from ledger_orders o join unnest($1::text[], $2::text[]) as k (app_key, resource_id) on o.app_key = k.app_key and o.resource_id = k.resource_id`,
     [keys.map((key) => key.appKey), keys.map((key) => key.resourceId)],

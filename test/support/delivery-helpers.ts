@@ -126,7 +126,6 @@ export async function settled(h: Harness, id: string): Promise<Record<string, un
   return delivery!;
 }
 
-
 /** A delivery's state and the per-order results the ledger kept from Baidu's answer. */
 export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
   `query DeliveryResults($id: ID!) { delivery(id: $id) { state results { resourceId appKey categoryCode rowsAffected applied } } }`,

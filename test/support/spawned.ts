@@ -20,7 +20,11 @@ export interface SpawnedGateway {
 }
 
 /** Starts the built gateway as a process of its own for SHOP, against `baseUrl`, on the given store. */
-export async function spawnGateway(baseUrl: string, store: { databaseUrl?: string; dataDir?: string }, env: Record<string, string> = {}): Promise<SpawnedGateway> {
+export async function spawnGateway(
+  baseUrl: string,
+  store: { databaseUrl?: string; dataDir?: string },
+  env: Record<string, string> = {},
+): Promise<SpawnedGateway> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? "",
