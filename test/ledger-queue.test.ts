@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     const onC = await accept(write("updateMainInfo", ["c"]));
     expect(await claim("p1")).toEqual([batch, onC]);
     expect(await claim("p1")).toEqual([]);
-    expect(await finishAttempt(sql, batch, "p1", delivered(T0), true)).toBe(true);
+    expect(await finishAttempt(sql, batch, "p1", delivered(T0), true)).toMatchObject({ id: batch, state: "DELIVERED", attemptCount: 1 });
     expect(await claim("p1")).toEqual([onA, onB]);
   });
 
@@ -66,7 +66,7 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
   it("refuses to record an attempt for a process whose lease was taken over", async () => {
     const id = await accept(write("updateMainInfo", ["a"]));
     await claim("p1");
-    expect(await finishAttempt(sql, id, "p2", delivered(T0), true)).toBe(false);
+    expect(await finishAttempt(sql, id, "p2", delivered(T0), true)).toBeUndefined();
     expect((await getDeliveries(sql, [id]))[0]!.state).toBe("SENDING");
   });
 

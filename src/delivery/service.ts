@@ -78,8 +78,8 @@ export class DeliveryService {
         }
         const left = budgetEnds - Date.now();
         if (FINAL_STATES.has(carrier.state) || left <= 0) return { delivery: carrier.id === own.id ? carrier : delivery, carrier };
-        await watch.next(Math.min(left, this.options.pollMs));
-        carrier = await this.read(carrier.id);
+        const known = await watch.next(Math.min(left, this.options.pollMs));
+        carrier = known ?? (await this.read(carrier.id));
       }
     } finally {
       watch.stop();
@@ -88,29 +88,34 @@ export class DeliveryService {
 
   /**
    * Progress on one delivery recorded by this process; `next` returns at once if some came since the
-   * last call, else at the next or after `ms` (another process may be the one delivering it).
+   * last call, else at the next or after `ms` (another process may be the one delivering it), with
+   * the delivery as recorded when the worker had it at hand.
    */
-  private watch(id: number): { next(ms: number): Promise<void>; stop(): void } {
+  private watch(id: number): { next(ms: number): Promise<DeliveryRecord | undefined>; stop(): void } {
     let progressed = false;
+    let latest: DeliveryRecord | undefined;
     let wake = () => {};
-    const stop = this.worker.onProgress(id, () => {
+    const stop = this.worker.onProgress(id, (delivery) => {
       progressed = true;
+      latest = delivery;
       wake();
     });
+    const take = () => {
+      const seen = latest;
+      progressed = false;
+      latest = undefined;
+      return seen;
+    };
     return {
       stop,
       next: (ms) =>
-        new Promise<void>((resolve) => {
-          if (progressed) {
-            progressed = false;
-            return resolve();
-          }
+        new Promise<DeliveryRecord | undefined>((resolve) => {
+          if (progressed) return resolve(take());
           const timer = setTimeout(() => wake(), ms);
           wake = () => {
             clearTimeout(timer);
-            progressed = false;
             wake = () => {};
-            resolve();
+            resolve(take());
           };
         }),
     };

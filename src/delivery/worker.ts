@@ -5,7 +5,7 @@ import type { Clock } from "../clock";
 import { describeError, type Logger } from "../log";
 import { purgeFinished } from "../store/ledger-admin";
 import { claimDeliveries, coalesce, finishAttempt, nextWakeAt, recoverLeases, type ClaimedDelivery, type Lease } from "../store/ledger-queue";
-import { FINAL_STATES } from "../store/records";
+import { FINAL_STATES, type DeliveryRecord } from "../store/records";
 import type { Sql } from "../store/sql";
 import { attempt } from "./attempt";
 import type { DeliveryOptions } from "./options";
@@ -26,9 +26,9 @@ export class DeliveryWorker {
   private passing = false;
   private again = false;
   private stopped = false;
-  private wakeAt = Infinity;
+  private nextWake = Infinity;
   private timers: NodeJS.Timeout[] = [];
-  private readonly finished = new Map<number, Set<() => void>>();
+  private readonly finished = new Map<number, Set<(delivery?: DeliveryRecord) => void>>();
 
   constructor(
     private readonly sql: Sql,
@@ -43,9 +43,10 @@ export class DeliveryWorker {
     // The embedded store belongs to one process: whatever it shows in flight was this process's before a stop.
     await this.recover(this.sql.kind === "pglite");
     await this.purge();
-    this.timers.push(setInterval(() => void this.recover(false).then(() => this.kick()), this.options.pollMs).unref());
+    // The poll: work other processes queued, leases that ran out, backoffs set by other processes.
+    this.timers.push(setInterval(() => void this.poll(), this.options.pollMs).unref());
     this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());
-    this.kick();
+    await this.poll();
   }
 
   /** Looks for work soon; calls made while a pass runs are folded into one more pass. */
@@ -59,8 +60,8 @@ export class DeliveryWorker {
     setImmediate(() => void this.pass());
   }
 
-  /** Resolves once delivery `id` has had an attempt (or been superseded) in this process. */
-  onProgress(id: number, listener: () => void): () => void {
+  /** Calls `listener` whenever this process records progress on delivery `id`, with the delivery when it has it. */
+  onProgress(id: number, listener: (delivery?: DeliveryRecord) => void): () => void {
     const listeners = this.finished.get(id) ?? new Set();
     listeners.add(listener);
     this.finished.set(id, listeners);
@@ -92,7 +93,6 @@ export class DeliveryWorker {
         for (const delivery of claimed) this.track(this.run(delivery));
         if (claimed.length < free && !this.again) break;
       }
-      await this.scheduleWake();
     } catch (error) {
       this.logger.error("Delivery pass failed; trying again at the next poll", describeError(error));
     } finally {
@@ -117,7 +117,8 @@ export class DeliveryWorker {
       const end = await attempt(delivery, this.baidu, this.options, this.clock, this.logger);
       const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
       if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
-      this.notify(delivery.id);
+      if (recorded && end.nextAttemptAt !== null) this.wakeAt(end.nextAttemptAt);
+      this.notify(delivery.id, recorded);
     } catch (error) {
       this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", {
         deliveryId: claimed.id,
@@ -126,19 +127,28 @@ export class DeliveryWorker {
     }
   }
 
-  private notify(id: number): void {
-    for (const listener of this.finished.get(id) ?? []) listener();
+  private notify(id: number, delivery?: DeliveryRecord): void {
+    for (const listener of this.finished.get(id) ?? []) listener(delivery);
   }
 
-  /** One sleep on the injected clock for the earliest next attempt. */
-  private async scheduleWake(): Promise<void> {
-    const now = this.clock.now();
-    const due = await nextWakeAt(this.sql, now);
-    if (due === null || due >= this.wakeAt) return;
-    this.wakeAt = due;
-    void this.clock.sleep(Math.max(0, due - now)).then(() => {
-      if (this.wakeAt === due) this.wakeAt = Infinity;
-      void this.recover(false).then(() => this.kick());
+  private async poll(): Promise<void> {
+    await this.recover(false);
+    try {
+      const due = await nextWakeAt(this.sql, this.clock.now());
+      if (due !== null) this.wakeAt(due);
+    } catch (error) {
+      this.logger.error("Looking for the next attempt due failed", describeError(error));
+    }
+    this.kick();
+  }
+
+  /** One sleep on the injected clock until the earliest next attempt known to this process. */
+  private wakeAt(due: number): void {
+    if (this.stopped || due >= this.nextWake) return;
+    this.nextWake = due;
+    void this.clock.sleep(Math.max(0, due - this.clock.now())).then(() => {
+      if (this.nextWake === due) this.nextWake = Infinity;
+      this.kick();
     });
   }
 

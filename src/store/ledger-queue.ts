@@ -119,7 +119,7 @@ const FINISH = `with d as (
       may_have_executed = may_have_executed or $7::boolean, last_error = $8::jsonb, results = coalesce($9::jsonb, results),
       lease_owner = null, lease_until = null
     where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text
-    returning id, app_key, attempt_count
+    returning *
   ), a as (
     insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, error_code, errno, message, request_id)
     select id, attempt_count, $10::timestamptz, $4::timestamptz, $11::text, $12::integer, $13::integer, $14::integer, $15::text, $16::text from d
@@ -129,11 +129,12 @@ const FINISH = `with d as (
     update ledger_orders o set record = x.value, delivered_at = $4::timestamptz, last_delivery_id = $1::bigint
     from d, jsonb_each($17::jsonb) as x where o.app_key = d.app_key and o.resource_id = x.key
   )
-  select id from d`;
+  select ${DELIVERY_COLUMNS} from d`;
 
-export async function finishAttempt(sql: Sql, id: number, owner: string, end: AttemptEnd, final: boolean): Promise<boolean> {
+/** The delivery as the attempt left it; undefined if the lease was lost. */
+export async function finishAttempt(sql: Sql, id: number, owner: string, end: AttemptEnd, final: boolean): Promise<DeliveryRecord | undefined> {
   const failure = end.failure;
-  const rows = await sql.query(FINISH, [
+  const rows = await sql.query<DeliveryRow>(FINISH, [
     id,
     owner,
     end.state,
@@ -152,7 +153,7 @@ export async function finishAttempt(sql: Sql, id: number, owner: string, end: At
     end.requestId,
     JSON.stringify(end.records),
   ]);
-  return rows.length === 1;
+  return rows[0] && toDelivery(rows[0]);
 }
 
 /**
