@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import type { Sql } from "./sql";
 
@@ -9,8 +10,14 @@ const INT8 = { [types.INT8]: (value: string) => Number(value) };
  * (`memory://` keeps it in memory). One process at a time may open a data directory.
  */
 export async function openPglite(dataDir: string): Promise<Sql> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers: INT8 });
+  const unlock = dataDir.startsWith("memory://") ? () => {} : lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir, { parsers: INT8 });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   return {
     kind: "pglite",
     query: async (text, params) => {
@@ -21,8 +28,41 @@ export async function openPglite(dataDir: string): Promise<Sql> {
       await turn();
       return db.transaction((tx) => work(bind(tx)));
     },
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      unlock();
+    },
   };
+}
+
+/**
+ * PGlite does not guard its directory, and two processes writing one would corrupt it: the first
+ * takes it by writing its pid, a second one is refused while that process lives (after a crash,
+ * the dead process's mark is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const mark = join(dataDir, "gateway.pid");
+  try {
+    writeFileSync(mark, String(process.pid), { flag: "wx" });
+  } catch {
+    const holder = Number(readFileSync(mark, "utf8"));
+    if (isAlive(holder)) {
+      throw new Error(`The embedded store ${dataDir} is in use by process ${holder}; stop it, or give this one its own GATEWAY_DATA_DIR (or DATABASE_URL)`);
+    }
+    writeFileSync(mark, String(process.pid));
+  }
+  return () => rmSync(mark, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
