@@ -157,6 +157,31 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     expect(read.data!.delivery).toMatchObject({ state: "FAILED", attemptCount: 1, lastError: { verdict: "REJECTED", errno: 40001 } });
   });
 
+  it("keeps Baidu's request_id with the attempt and on the rejection", async () => {
+    const body = { error_code: 6, error_msg: "No permission to access data", request_id: "3215698432" };
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 200, body });
+    const { body: answer } = await h.send(UpdateOrderInfoTrackedDocument, { input: ex.updateOrderInfoInput });
+    expect(answer.errors?.[0]?.extensions).toEqual({
+      code: "BAIDU_REJECTED",
+      deliveryId: "1",
+      errorCode: 6,
+      baiduMessage: "No permission to access data",
+      requestId: "3215698432",
+    });
+    const { body: read } = await h.send(DeliveryDocument, { id: "1" });
+    expect(read.data!.delivery!.attempts).toEqual([
+      {
+        number: 1,
+        outcome: "REJECTED",
+        httpStatus: null,
+        errorCode: 6,
+        errno: null,
+        message: "Baidu gateway error_code 6: No permission to access data",
+        requestId: "3215698432",
+      },
+    ]);
+  });
+
   it("delivers the writes of one order in acceptance order across endpoints, one at a time", async () => {
     const release = clock.hold();
     h.emulator.faults.add({ route: "addMainInfo", kind: "http", status: 503 });
