@@ -63,7 +63,7 @@ export class DeliveryResolver {
   @Authorized()
   @Mutation(() => Delivery, {
     description:
-      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back.",
+      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery.",
   })
   async retryDelivery(@Arg("id", () => ID) id: string, @Ctx() context: GatewayContext): Promise<Delivery> {
     const delivery = await visibleDelivery(context, idOf(id));
@@ -72,7 +72,10 @@ export class DeliveryResolver {
   }
 
   @Authorized()
-  @Mutation(() => Delivery, { description: "Cancels a PENDING delivery: it will not be sent. Refused once an attempt has started or it has ended." })
+  @Mutation(() => Delivery, {
+    description:
+      "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended.",
+  })
   async cancelDelivery(@Arg("id", () => ID) id: string, @Ctx() context: GatewayContext): Promise<Delivery> {
     const delivery = await visibleDelivery(context, idOf(id));
     if (!delivery) throw notFound();

@@ -87,8 +87,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     delivery: {
       waitMs: reader.int(env.DELIVERY_WAIT_MS ?? delivery.waitMs ?? 5000, "delivery.waitMs", 0, 60_000),
       deadlineMs: reader.int(delivery.deadlineMs ?? DAY_MS, "delivery.deadlineMs", 1000, 30 * DAY_MS),
-      // An attempt is a token fetch and the write, each bounded by the timeout.
-      leaseMs: reader.int(env.DELIVERY_LEASE_MS ?? delivery.leaseMs ?? 2 * timeoutMs + 10_000, "delivery.leaseMs", 2 * timeoutMs + 100, DAY_MS),
+      // An attempt is at most four requests, each bounded by the timeout: a token, the write, and after
+      // a rejected token another token and the replay.
+      leaseMs: reader.int(env.DELIVERY_LEASE_MS ?? delivery.leaseMs ?? 4 * timeoutMs + 10_000, "delivery.leaseMs", 4 * timeoutMs + 100, DAY_MS),
       concurrency: reader.int(delivery.concurrency ?? 64, "delivery.concurrency", 1, 1024),
       pollMs: reader.int(env.DELIVERY_POLL_MS ?? delivery.pollMs ?? 1000, "delivery.pollMs", 10, 60_000),
       retentionMs: DAY_MS * reader.int(env.DELIVERY_RETENTION_DAYS ?? delivery.retentionDays ?? 30, "delivery.retentionDays", 1, 3650),
@@ -100,6 +101,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     apps,
     apiKeys,
   };
+  // A delivery and its idempotency key must outlive the writes that may still carry them.
+  if (config.delivery.retentionMs <= config.delivery.deadlineMs) problems.push("delivery.retentionDays: must be longer than delivery.deadlineMs");
   // Removed in 0.2: an attempt budget per call gave way to a delivery deadline.
   if (retry.maxAttempts !== undefined || env.BAIDU_MAX_ATTEMPTS !== undefined)
     problems.push("baidu.retry.maxAttempts (BAIDU_MAX_ATTEMPTS): no longer read; deliveries are retried until delivery.deadlineMs");

@@ -38,7 +38,7 @@ describe("loadConfig", () => {
       logLevel: "warn",
       baidu: { baseUrl: "https://openapi.baidu.com/", timeoutMs: 5000, retry: { baseDelayMs: 50, maxDelayMs: 1000 }, connections: 8 },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
-      delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 15_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
+      delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
     });
@@ -53,7 +53,7 @@ describe("loadConfig", () => {
       delivery: {
         waitMs: 2500,
         deadlineMs: 3_600_000,
-        leaseMs: 15_000,
+        leaseMs: 25_000,
         concurrency: 8,
         pollMs: 500,
         retentionMs: 7 * 86_400_000,
@@ -73,7 +73,7 @@ describe("loadConfig", () => {
       DATABASE_URL: "postgres://127.0.0.1/ledger",
       GATEWAY_DATA_DIR: "/tmp/ledger",
       DELIVERY_WAIT_MS: "1500",
-      DELIVERY_LEASE_MS: "9000",
+      DELIVERY_LEASE_MS: "15000",
       DELIVERY_POLL_MS: "250",
       DELIVERY_RETENTION_DAYS: "2",
       GATEWAY_API_KEY_SHA256: KEY_HASH,
@@ -83,7 +83,7 @@ describe("loadConfig", () => {
       port: 9090,
       host: "0.0.0.0",
       store: { databaseUrl: "postgres://127.0.0.1/ledger", dataDir: "/tmp/ledger" },
-      delivery: { waitMs: 1500, leaseMs: 9000, pollMs: 250, retentionMs: 2 * 86_400_000 },
+      delivery: { waitMs: 1500, leaseMs: 15_000, pollMs: 250, retentionMs: 2 * 86_400_000 },
       apiKeys: [{ name: "env", sha256: KEY_HASH, apps: ["*"] }],
     });
   });
@@ -122,7 +122,7 @@ describe("loadConfig", () => {
       delivery: {
         waitMs: 5000,
         deadlineMs: 86_400_000,
-        leaseMs: 16_000,
+        leaseMs: 22_000,
         concurrency: 64,
         pollMs: 1000,
         retentionMs: 30 * 86_400_000,
@@ -166,7 +166,7 @@ describe("loadConfig", () => {
       "logLevel: must be one of debug, info, warn, error",
       "baidu.baseUrl: must be an http(s) origin such as https://openapi.baidu.com",
       "delivery.waitMs: must be a whole number from 0 to 60000",
-      "delivery.leaseMs: must be a whole number from 6100 to 86400000",
+      "delivery.leaseMs: must be a whole number from 12100 to 86400000",
       "baidu.retry.maxAttempts (BAIDU_MAX_ATTEMPTS): no longer read; deliveries are retried until delivery.deadlineMs",
       "apps: two apps share one appKey",
       'apiKeys[1].apps[0]: no app is configured with appKey "unknown-app"',

@@ -232,6 +232,29 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     ]);
   });
 
+  it("does not coalesce an updateOrderInfo with tracking numbers into a newer one without them, which would keep the old ones", async () => {
+    const release = clock.hold();
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503 });
+    const queue = (input: UpdateOrderInfoInput) => h.send(UpdateOrderInfoTrackedDocument, { input: { ...input, deliveryMode: "QUEUE" } });
+    await queue(infoWith("AWAITING_SHIPMENT"));
+    await eventually(() => h.emulator.requestsTo("updateMainInfo").length === 1);
+    const express = ex.updateOrderLogisticsInput.express;
+    await queue({ ...infoWith("AWAITING_RECEIPT"), order: { ...infoWith("AWAITING_RECEIPT").order, express } });
+    await queue(infoWith("COMPLETED"));
+    release();
+    await eventually(() => h.emulator.requestsTo("updateMainInfo").length === 4);
+    const sent = h.emulator.requestsTo("updateMainInfo").map((r) => (r.body as typeof ex.updateOrderInfoBody).Data[0]!.Status);
+    expect(sent).toEqual([5, 5, 6, 200]);
+    expect(h.emulator.store.get(SHOP.appKey, ORDER)!.record.EXT?.MainOrder?.Express?.map((e) => e.ID)).toEqual(["SF1234567890"]);
+  });
+
+  it("records nothing of a write refused for a reused idempotency key", async () => {
+    await h.send(UpdateOrderInfoTrackedDocument, { input: { ...ex.updateOrderInfoInput, idempotencyKey: "k-1" } });
+    const other = { ...ex.updateOrderInfoInput, idempotencyKey: "k-1", order: { ...ex.updateOrderInfoInput.order, resourceId: "never-accepted" } };
+    expect((await h.send(UpdateOrderInfoTrackedDocument, { input: other })).body.errors?.[0]?.extensions?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect((await h.send(LedgerOrderDocument, { appKey: SHOP.appKey, resourceId: "never-accepted" })).body.data!.order).toBeNull();
+  });
+
   it("keeps the order as the delivered writes left it, with its history", async () => {
     await h.send(ImportOrderTrackedDocument, { input: ex.importOrderInput });
     await h.send(AppendAfterSaleOrdersTrackedDocument, { input: ex.appendAfterSaleOrdersInput });

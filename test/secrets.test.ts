@@ -91,7 +91,7 @@ async function runFailingScenarios(mode: GatewayConfig["mode"]) {
     await send(updateOrderLogisticsInput, `${SHOP_KEY}-but-wrong`);
     expect(h.emulator.faults.pending()).toEqual([]);
     ledger.push((await h.send(LedgerDump, {})).text);
-    for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "delivery_queue", "ledger_orders"]) {
+    for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "delivery_queue", "ledger_orders", "order_records"]) {
       ledger.push(JSON.stringify(await h.sql.query(`select * from ${table}`)));
     }
   } finally {

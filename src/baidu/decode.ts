@@ -40,7 +40,8 @@ export function decodeEnvelope(response: TransportResponse): Decoded {
   if (typeof envelope.errno === "number" && envelope.errno !== 0) {
     return { failure: { layer: "business", errno: envelope.errno, message: String(envelope.msg ?? envelope.errmsg ?? ""), requestId } };
   }
-  if (envelope.errno !== 0 || !Array.isArray(envelope.data)) return { failure: { layer: "malformed", requestId } };
+  // Baidu has answered, so the write may have run: anything unreadable from here on is "malformed".
+  if (envelope.errno !== 0 || !Array.isArray(envelope.data) || !envelope.data.every(isJsonObject)) return { failure: { layer: "malformed", requestId } };
   return { results: envelope.data.map(toItemResult), requestId };
 }
 

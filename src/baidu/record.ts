@@ -14,6 +14,17 @@ export function applyWrite(endpoint: EndpointName, record: WireOrderItem | undef
   return CHANGES[endpoint](record ?? { CateID: item.CateID, BizAPPID: item.BizAPPID, ResourceID: item.ResourceID }, item, strict);
 }
 
+/**
+ * Two writes of one endpoint to one order may be coalesced (the newer alone leaves the record the
+ * two would) only when their keys are equal. E2 keeps the after-sale info and the tracking numbers
+ * it leaves out, so an E2 with them and one without are not interchangeable.
+ */
+export function coalescingKey(endpoint: string, body: string): string {
+  if (endpoint !== "updateMainInfo") return "";
+  const item = (JSON.parse(body) as { Data: WireOrderItem[] }).Data[0];
+  return `${item?.EXT?.SubsOrder !== undefined}/${item?.EXT?.MainOrder?.Express !== undefined}`;
+}
+
 type Change = (record: WireOrderItem, item: WireOrderItem, strict: boolean) => WireOrderItem | undefined;
 
 const CHANGES: Record<Exclude<EndpointName, "addMainInfo">, Change> = {

@@ -1,4 +1,4 @@
-import type { BaiduClient } from "../baidu/client";
+import type { BaiduClient, Delivered } from "../baidu/client";
 import { ENDPOINTS } from "../baidu/endpoints";
 import { BaiduBusinessError, BaiduError, BaiduGatewayError, BaiduHttpError } from "../baidu/errors";
 import { applyWrite } from "../baidu/record";
@@ -13,64 +13,78 @@ import type { DeliveryOptions } from "./options";
 /** Makes one attempt of a leased delivery and says how it ended and what comes next. */
 export async function attempt(delivery: ClaimedDelivery, baidu: BaiduClient, options: DeliveryOptions, clock: Clock, logger: Logger): Promise<AttemptEnd> {
   const startedAt = clock.now();
+  let delivered: Delivered;
   try {
-    const { results, requestId } = await baidu.send({ endpoint: delivery.endpoint, appKey: delivery.appKey, query: delivery.query, body: delivery.body });
+    delivered = await baidu.send({ endpoint: delivery.endpoint, appKey: delivery.appKey, query: delivery.query, body: delivery.body });
+  } catch (error) {
+    return failed(delivery, toFailureRecord(error, logger), startedAt, options, clock, logger);
+  }
+  return {
+    startedAt,
+    finishedAt: clock.now(),
+    outcome: "DELIVERED",
+    failure: null,
+    state: "DELIVERED",
+    nextAttemptAt: null,
+    mayHaveExecuted: false,
+    results: delivered.results,
+    records: foldRecords(delivery, delivered, logger),
+    requestId: delivered.requestId ?? null,
+  };
+}
+
+/** The orders' new records; Baidu has applied the write whatever happens here, so nothing here may fail it. */
+function foldRecords(delivery: ClaimedDelivery, { results }: Delivered, logger: Logger): Record<string, WireOrderItem> {
+  const records: Record<string, WireOrderItem> = {};
+  try {
     const applied = new Set(results.filter((result) => result.applied).map((result) => result.resourceId));
-    const records: Record<string, WireOrderItem> = {};
     for (const item of (JSON.parse(delivery.body) as WireBody).Data) {
       if (!applied.has(item.ResourceID)) continue;
       const record = applyWrite(delivery.endpoint, records[item.ResourceID] ?? delivery.records[item.ResourceID], item, false);
       if (record) records[item.ResourceID] = record;
     }
-    return {
-      startedAt,
-      finishedAt: clock.now(),
-      outcome: "DELIVERED",
-      failure: null,
-      state: "DELIVERED",
-      nextAttemptAt: null,
-      mayHaveExecuted: false,
-      results,
-      records,
-      requestId: requestId ?? null,
-    };
   } catch (error) {
-    const failure = toFailureRecord(error, logger);
-    const finishedAt = clock.now();
-    const decision = decide(failure.verdict, ENDPOINTS[delivery.endpoint].replaySafe);
-    const base = {
-      startedAt,
-      finishedAt,
-      outcome: failure.verdict,
-      failure,
-      mayHaveExecuted: failure.verdict === "OUTCOME_UNKNOWN",
-      results: null,
-      records: {},
-      requestId: failure.requestId ?? null,
-    };
-    if (decision === "retry") {
-      const next = finishedAt + backoffMs(delivery.attemptCount + 1, options.retry, clock.random());
-      if (next <= delivery.deadlineAt) {
-        const log = failure.verdict === "MISCONFIGURED" ? logger.error : logger.warn;
-        log("Delivery attempt failed; trying again later", {
-          deliveryId: delivery.id,
-          endpoint: delivery.endpoint,
-          verdict: failure.verdict,
-          error: failure.message,
-          retryInMs: next - finishedAt,
-        });
-        return { ...base, state: "PENDING", nextAttemptAt: next };
-      }
-      logger.error("Delivery failed: its deadline passed", { deliveryId: delivery.id, endpoint: delivery.endpoint, error: failure.message });
-      return { ...base, state: "FAILED", nextAttemptAt: null };
-    }
-    logger.warn(decision === "unknown" ? "Delivery outcome unknown; not replayed" : "Baidu rejected a delivery", {
-      deliveryId: delivery.id,
-      endpoint: delivery.endpoint,
-      error: failure.message,
-    });
-    return { ...base, state: decision === "unknown" ? "OUTCOME_UNKNOWN" : "FAILED", nextAttemptAt: null };
+    logger.error("Keeping the delivered orders' records failed; the delivery itself succeeded", { deliveryId: delivery.id, ...describeError(error) });
   }
+  return records;
+}
+
+/** After a failed attempt: the retry policy's decision, within the deadline. */
+function failed(delivery: ClaimedDelivery, failure: FailureRecord, startedAt: number, options: DeliveryOptions, clock: Clock, logger: Logger): AttemptEnd {
+  const finishedAt = clock.now();
+  const decision = decide(failure.verdict, ENDPOINTS[delivery.endpoint].replaySafe);
+  const base = {
+    startedAt,
+    finishedAt,
+    outcome: failure.verdict,
+    failure,
+    mayHaveExecuted: failure.verdict === "OUTCOME_UNKNOWN",
+    results: null,
+    records: {},
+    requestId: failure.requestId ?? null,
+  };
+  if (decision === "retry") {
+    const next = finishedAt + backoffMs(delivery.attemptCount + 1, options.retry, clock.random());
+    if (next <= delivery.deadlineAt) {
+      const log = failure.verdict === "MISCONFIGURED" ? logger.error : logger.warn;
+      log("Delivery attempt failed; trying again later", {
+        deliveryId: delivery.id,
+        endpoint: delivery.endpoint,
+        verdict: failure.verdict,
+        error: failure.message,
+        retryInMs: next - finishedAt,
+      });
+      return { ...base, state: "PENDING", nextAttemptAt: next };
+    }
+    logger.error("Delivery failed: its deadline passed", { deliveryId: delivery.id, endpoint: delivery.endpoint, error: failure.message });
+    return { ...base, state: "FAILED", nextAttemptAt: null };
+  }
+  logger.warn(decision === "unknown" ? "Delivery outcome unknown; not replayed" : "Baidu rejected a delivery", {
+    deliveryId: delivery.id,
+    endpoint: delivery.endpoint,
+    error: failure.message,
+  });
+  return { ...base, state: decision === "unknown" ? "OUTCOME_UNKNOWN" : "FAILED", nextAttemptAt: null };
 }
 
 /** What the ledger keeps of a failure. Anything that is not a Baidu error is our own fault. */

@@ -43,9 +43,11 @@ export class DeliveryService {
     const now = this.clock.now();
     if (delivery.state === "PENDING") return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
     if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state)) throw new DeliveryStateError(delivery.id, delivery.state, "retried");
-    const write = { ...delivery, idempotencyKey: null, retryOf: delivery.id, acceptedAt: now, deadlineAt: now + this.options.deadlineMs };
+    // Retrying one delivery twice (a double click) gives the same new delivery, not a second write.
+    const idempotencyKey = `retry-of:${delivery.id}`;
+    const write = { ...delivery, idempotencyKey, retryOf: delivery.id, acceptedAt: now, deadlineAt: now + this.options.deadlineMs };
     const accepted = await acceptDelivery(this.sql, write);
-    if (accepted.conflict) throw new Error("A retry without an idempotency key conflicted");
+    if (accepted.conflict) throw new IdempotencyConflictError(accepted.conflict.id);
     this.worker.kick();
     return accepted.delivery;
   }
@@ -67,6 +69,7 @@ export class DeliveryService {
     let delivery = own;
     let carrier = own;
     let watch = this.watch(own.id);
+    // The write is committed: from here on, a failure to read its progress answers with what is known.
     try {
       for (;;) {
         if (carrier.state === "SUPERSEDED" && carrier.supersededBy !== null) {
@@ -81,6 +84,8 @@ export class DeliveryService {
         const known = await watch.next(Math.min(left, this.options.pollMs));
         carrier = known ?? (await this.read(carrier.id));
       }
+    } catch {
+      return { delivery, carrier: carrier.id === own.id ? delivery : carrier };
     } finally {
       watch.stop();
     }

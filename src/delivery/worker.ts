@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BaiduClient } from "../baidu/client";
 import { ENDPOINT_NAMES, ENDPOINTS } from "../baidu/endpoints";
+import { coalescingKey } from "../baidu/record";
 import type { Clock } from "../clock";
 import { describeError, type Logger } from "../log";
 import { purgeFinished } from "../store/ledger-admin";
@@ -112,8 +113,8 @@ export class DeliveryWorker {
   private async run(claimed: ClaimedDelivery): Promise<void> {
     try {
       const coalescible = claimed.hasFollowers && ENDPOINTS[claimed.endpoint].overwrites && claimed.resourceIds.length === 1;
-      const delivery = coalescible ? await coalesce(this.sql, claimed, this.lease()) : claimed;
-      if (delivery.id !== claimed.id) this.notify(claimed.id);
+      const { delivery, superseded } = coalescible ? await coalesce(this.sql, claimed, this.lease(), coalescingKey) : { delivery: claimed, superseded: [] };
+      for (const id of superseded) this.notify(id);
       const end = await attempt(delivery, this.baidu, this.options, this.clock, this.logger);
       const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
       if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });

@@ -26,18 +26,18 @@ export type Accepted = { delivery: DeliveryRecord; created: boolean; conflict?: 
  * concurrent accepts of one order take turns, so numbers follow commit order), records it, and
  * queues it behind the order's earlier writes. Orders are locked in sorted order: no deadlocks.
  */
-const ACCEPT = `with seqs as (
-    insert into ledger_orders as o (app_key, resource_id, last_seq)
-    select $1::text, r, 1 from unnest($2::text[]) as r
-    on conflict (app_key, resource_id) do update set last_seq = o.last_seq + 1
-    returning resource_id, last_seq
-  ), d as (
+const ACCEPT = `with d as (
     insert into deliveries (app_key, caller, endpoint, resource_ids, query, body, idempotency_key, request_hash, state,
       accepted_at, updated_at, next_attempt_at, deadline_at, retry_of)
     values ($1::text, $3::text, $4::text, $5::text[], $6::jsonb, $7::text, $8::text, $9::text, 'PENDING',
       $10::timestamptz, $10::timestamptz, $10::timestamptz, $11::timestamptz, $12::bigint)
     on conflict (app_key, idempotency_key) where idempotency_key is not null do nothing
     returning *
+  ), seqs as (
+    insert into ledger_orders as o (app_key, resource_id, last_seq)
+    select $1::text, r, 1 from unnest($2::text[]) as r where exists (select 1 from d)
+    on conflict (app_key, resource_id) do update set last_seq = o.last_seq + 1
+    returning resource_id, last_seq
   ), q as (
     insert into delivery_queue (app_key, resource_id, seq, delivery_id) select $1::text, s.resource_id, s.last_seq, d.id from seqs s, d
   ), m as (

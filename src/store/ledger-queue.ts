@@ -26,8 +26,8 @@ const toClaimed = (row: ClaimedRow): ClaimedDelivery => ({ ...toDelivery(row), h
 
 const CLAIMED_EXTRAS = `exists (select 1 from delivery_queue a join delivery_queue b on b.app_key = a.app_key and b.resource_id = a.resource_id and b.seq > a.seq
       where a.delivery_id = d.id) as has_followers,
-    (select jsonb_object_agg(o.resource_id, o.record) from ledger_orders o
-      where o.app_key = d.app_key and o.resource_id = any(d.resource_ids) and o.record is not null) as records`;
+    (select jsonb_object_agg(o.resource_id, o.record) from order_records o
+      where o.app_key = d.app_key and o.resource_id = any(d.resource_ids)) as records`;
 
 /**
  * Leases up to `limit` due deliveries that are first in every one of their orders' queues: no
@@ -57,22 +57,34 @@ export async function claimDeliveries(sql: Sql, lease: Lease, limit: number): Pr
 
 /**
  * Coalescing: when the claimed delivery is a whole-record overwrite of one order, the pending
- * deliveries right behind it in that order's queue with the same endpoint (and one order each) are
- * collapsed into the newest of them. The claimed one and those in between end SUPERSEDED, pointing
- * at the newest, which takes over the lease. Returns the delivery to send.
+ * deliveries right behind it in that order's queue with the same endpoint, one order each and the
+ * same `coalescingKey` are collapsed into the newest of them. The claimed one and those in between
+ * end SUPERSEDED, pointing at the newest, which takes over the lease. The run's rows are locked
+ * first, so a concurrent cancel either lands before (and ends the run) or waits.
  */
-export async function coalesce(sql: Sql, head: ClaimedDelivery, lease: Lease): Promise<ClaimedDelivery> {
+export async function coalesce(
+  sql: Sql,
+  head: ClaimedDelivery,
+  lease: Lease,
+  keyOf: (endpoint: string, body: string) => string,
+): Promise<{ delivery: ClaimedDelivery; superseded: number[] }> {
   return sql.transaction(async (tx) => {
-    const queue = await tx.query<{ delivery_id: number; endpoint: string; state: DeliveryState; orders: number }>(
-      `select q.delivery_id, d.endpoint, d.state, cardinality(d.resource_ids) as orders
+    const queue = await tx.query<{ delivery_id: number; endpoint: string; state: DeliveryState; orders: number; body: string; lease_owner: string | null }>(
+      `select q.delivery_id, d.endpoint, d.state, cardinality(d.resource_ids) as orders, d.body, d.lease_owner
         from delivery_queue q join deliveries d on d.id = q.delivery_id
-        where q.app_key = $1::text and q.resource_id = $2::text order by q.seq limit 1000`,
+        where q.app_key = $1::text and q.resource_id = $2::text order by q.seq limit 1000
+        for update of d`,
       [head.appKey, head.resourceIds[0]],
     );
-    if (queue[0]?.delivery_id !== head.id) return head;
+    const unchanged = { delivery: head, superseded: [] };
+    if (queue[0]?.delivery_id !== head.id || queue[0].state !== "SENDING" || queue[0].lease_owner !== lease.owner) return unchanged;
+    const key = keyOf(head.endpoint, head.body);
     let end = 1;
-    while (end < queue.length && queue[end]!.endpoint === head.endpoint && queue[end]!.orders === 1 && queue[end]!.state === "PENDING") end++;
-    if (end === 1) return head;
+    for (; end < queue.length; end++) {
+      const next = queue[end]!;
+      if (next.endpoint !== head.endpoint || next.orders !== 1 || next.state !== "PENDING" || keyOf(next.endpoint, next.body) !== key) break;
+    }
+    if (end === 1) return unchanged;
     const superseded = queue.slice(0, end - 1).map((entry) => entry.delivery_id);
     const newest = queue[end - 1]!.delivery_id;
     await tx.query(
@@ -87,7 +99,7 @@ export async function coalesce(sql: Sql, head: ClaimedDelivery, lease: Lease): P
         returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
       [newest, lease.owner, at(lease.until), at(lease.now)],
     );
-    return toClaimed(row!);
+    return { delivery: toClaimed(row!), superseded };
   });
 }
 
@@ -126,8 +138,10 @@ const FINISH = `with d as (
   ), q as (
     delete from delivery_queue where $5::boolean and delivery_id in (select id from d)
   ), o as (
-    update ledger_orders o set record = x.value, delivered_at = $4::timestamptz, last_delivery_id = $1::bigint
-    from d, jsonb_each($17::jsonb) as x where o.app_key = d.app_key and o.resource_id = x.key
+    insert into order_records (app_key, resource_id, record, delivered_at, last_delivery_id)
+    select d.app_key, x.key, x.value, $4::timestamptz, $1::bigint from d, jsonb_each($17::jsonb) as x
+    on conflict (app_key, resource_id) do update set record = excluded.record, delivered_at = excluded.delivered_at,
+      last_delivery_id = excluded.last_delivery_id
   )
   select ${DELIVERY_COLUMNS} from d`;
 

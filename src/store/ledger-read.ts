@@ -54,8 +54,9 @@ export async function getOrders(sql: Sql, keys: ReadonlyArray<{ appKey: string; 
     delivered_at: Date | null;
     last_delivery_id: number | null;
   }>(
-    `select o.app_key, o.resource_id, o.record, o.delivered_at, o.last_delivery_id
-      from ledger_orders o join unnest($1::text[], $2::text[]) as k (app_key, resource_id) on o.app_key = k.app_key and o.resource_id = k.resource_id`,
+    `select o.app_key, o.resource_id, r.record, r.delivered_at, r.last_delivery_id
+      from ledger_orders o join unnest($1::text[], $2::text[]) as k (app_key, resource_id) on o.app_key = k.app_key and o.resource_id = k.resource_id
+      left join order_records r on r.app_key = o.app_key and r.resource_id = o.resource_id`,
     [keys.map((key) => key.appKey), keys.map((key) => key.resourceId)],
   );
   return rows.map((row) => ({

@@ -10,15 +10,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: "ledger",
     statements: [
       // One row per order the gateway has accepted a write for. `last_seq` numbers the order's writes in
-      // acceptance order (the upsert's row lock serialises concurrent accepts of one order); `record` is
-      // Baidu's record (wire names) as the delivered writes left it.
+      // acceptance order (the upsert's row lock serialises concurrent accepts of one order).
       `create table ledger_orders (
         app_key text not null,
         resource_id text not null,
         last_seq bigint not null,
-        record jsonb,
-        delivered_at timestamptz,
-        last_delivery_id bigint,
+        primary key (app_key, resource_id)
+      )`,
+      // Baidu's record of each order (wire names) as the delivered writes left it. A table of its own:
+      // only finishing deliveries write it, and never two of one order at once, so they cannot
+      // deadlock with accepts.
+      `create table order_records (
+        app_key text not null,
+        resource_id text not null,
+        record jsonb not null,
+        delivered_at timestamptz not null,
+        last_delivery_id bigint not null,
         primary key (app_key, resource_id)
       )`,
       `create table deliveries (

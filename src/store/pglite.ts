@@ -18,15 +18,24 @@ export async function openPglite(dataDir: string): Promise<Sql> {
     unlock();
     throw error;
   }
+  const turn = createTurns();
   return {
     kind: "pglite",
     query: async (text, params) => {
-      await turn();
-      return (await db.query(text, params as unknown[])).rows as never;
+      const done = await turn();
+      try {
+        return (await db.query(text, params as unknown[])).rows as never;
+      } finally {
+        done();
+      }
     },
     transaction: async (work) => {
-      await turn();
-      return db.transaction((tx) => work(bind(tx)));
+      const done = await turn();
+      try {
+        return await db.transaction((tx) => work(bind(tx)));
+      } finally {
+        done();
+      }
     },
     close: async () => {
       await db.close();
@@ -67,11 +76,22 @@ function isAlive(pid: number): boolean {
 
 /**
  * PGlite runs each statement on this thread, and starts the next queued one as soon as the last
- * ends: under load a chain of statements would starve the event loop, so Baidu's answers would
- * wait behind them (and time out) although they had arrived. Each statement waits for its own turn
- * of the event loop instead, so I/O is served between statements.
+ * ends: under load a chain of statements would starve the event loop, so Baidu's answers and the
+ * gateway's own requests would wait behind them (and time out) although the network was ready.
+ * Statements here go one at a time, each after a turn of the event loop, so I/O is served between
+ * any two of them.
  */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+function createTurns(): () => Promise<() => void> {
+  let tail: Promise<void> = Promise.resolve();
+  return async () => {
+    let done!: () => void;
+    const previous = tail;
+    tail = new Promise((resolve) => (done = resolve));
+    await previous;
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  };
+}
 
 function bind(tx: Transaction): Sql {
   return {

@@ -15,7 +15,7 @@ const shared = new Map<StoreKind, Promise<Sql>>();
 const cleanups: Array<() => Promise<void>> = [];
 
 /** Tables emptied between tests, so a test file opens each store once. */
-const TABLES = "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders";
+const TABLES = "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders, order_records";
 
 /** An empty, migrated store of this kind, shared by the tests of one file (closed after them). */
 export async function testStore(kind: StoreKind = "pglite"): Promise<Sql> {
