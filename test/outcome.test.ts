@@ -1,6 +1,16 @@
 import { UpdateAfterSaleOrderDocument, UpdateOrderStatusDocument } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { attempts, DeliveryQuery, lastError, MISCONFIGURED, retryLines, trackedWrite, type Failure } from "./support/delivery-helpers";
+import {
+  attempts,
+  DeliveryQuery,
+  lastError,
+  MISCONFIGURED,
+  misconfiguredPayload,
+  repeat,
+  retryLines,
+  trackedWrite,
+  type Failure,
+} from "./support/delivery-helpers";
 import { startHarness, testClock, type Harness } from "./support/harness";
 
 /**
@@ -24,7 +34,6 @@ describe("reporting a failed write's outcome", () => {
   });
 
   const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
-  const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 
   const errorOf = (body: { errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }) => ({
     message: body.errors?.[0]?.message,
@@ -135,24 +144,7 @@ describe("reporting a failed write's outcome", () => {
   it("answers with the misconfigured delivery, masked, when the token request is refused until the deadline", async () => {
     h.emulator.faults.add({ route: "token", kind: "http", status: 400, body: "bad request", times: 8 });
     const { body } = await h.send(trackedWrite("updateOrderStatus"), { input: ex.updateOrderStatusInput });
-    expect(body).toEqual({
-      data: {
-        updateOrderStatus: {
-          dryRun: false,
-          allApplied: false,
-          results: [],
-          request: null,
-          delivery: {
-            id: "1",
-            state: "FAILED",
-            attemptCount: 8,
-            outcomeUnknown: false,
-            lastError: lastError(MISCONFIGURED),
-            attempts: attempts(repeat(MISCONFIGURED, 8), false),
-          },
-        },
-      },
-    });
+    expect(body).toEqual(misconfiguredPayload("updateOrderStatus", 8));
     expect(h.emulator.requestsTo("updateMainStatus")).toHaveLength(0);
   });
 

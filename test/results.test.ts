@@ -9,11 +9,10 @@ import {
   UpdateOrderStatusDocument,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { attempts, DeliveryResultsQuery, lastError, MISCONFIGURED, trackedWrite, type Failure } from "./support/delivery-helpers";
+import { attempts, DeliveryResultsQuery, lastError, misconfiguredPayload, repeat, trackedWrite, type Failure } from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
 
 /** `print()` puts every mutation's field on line 2, column 3. */
-const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 /** A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the last. */
 const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
 const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
@@ -160,24 +159,7 @@ describe("Baidu's refusals", () => {
       emulator: { apps: [{ appKey: SHOP.appKey, appSecret: "the-secret-baidu-holds-now" }] },
     });
     const { body, text } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
-    expect(body).toEqual({
-      data: {
-        updateOrderLogistics: {
-          dryRun: false,
-          allApplied: false,
-          results: [],
-          request: null,
-          delivery: {
-            id: "1",
-            state: "FAILED",
-            attemptCount: 8,
-            outcomeUnknown: false,
-            lastError: lastError(MISCONFIGURED),
-            attempts: attempts(repeat(MISCONFIGURED, 8), false),
-          },
-        },
-      },
-    });
+    expect(body).toEqual(misconfiguredPayload("updateOrderLogistics", 8));
     // One token request per attempt; the write itself never goes out.
     expect(h.emulator.requests.map((r) => r.path)).toEqual(repeat(TOKEN_PATH, 8));
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);

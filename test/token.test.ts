@@ -1,7 +1,7 @@
 import type { AppConfig } from "../src/config";
 import { UpdateOrderStatusDocument } from "./generated/graphql";
 import { appendAfterSaleOrdersInput } from "./support/examples";
-import { attempts, MISCONFIGURED, retryLines, trackedWrite } from "./support/delivery-helpers";
+import { attempts, MISCONFIGURED, misconfiguredPayload, repeat, retryLines, trackedWrite } from "./support/delivery-helpers";
 import { OTHER, SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
 /** Token handling (spec §4, §3.3–§3.4), seen from outside: GraphQL in, requests counted at the emulator. */
@@ -34,30 +34,11 @@ function completeTracked(h: Harness, resourceId: string) {
   return h.send(trackedWrite("updateOrderStatus"), { input: { appKey: SHOP.appKey, openId: OPEN_ID, sceneId: "159259079195", orders: [order] } });
 }
 
-const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 /** A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the last. */
 const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
 const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
 
-/** The payload of a write whose delivery ended FAILED as MISCONFIGURED after `count` attempts: no GraphQL error, details masked. */
-const misconfigured = (count: number) => ({
-  data: {
-    updateOrderStatus: {
-      dryRun: false,
-      allApplied: false,
-      results: [],
-      request: null,
-      delivery: {
-        id: "1",
-        state: "FAILED",
-        attemptCount: count,
-        outcomeUnknown: false,
-        lastError: { ...MISCONFIGURED, httpStatus: null, errorCode: null, errno: null, baiduMessage: null, requestId: null },
-        attempts: attempts(repeat(MISCONFIGURED, count), false),
-      },
-    },
-  },
-});
+const misconfigured = (count: number) => misconfiguredPayload("updateOrderStatus", count);
 
 const tokenRequests = (h: Harness) => h.emulator.requestsTo("token");
 /** The access token of each E3 request, in arrival order. */

@@ -130,3 +130,27 @@ export async function settled(h: Harness, id: string): Promise<Record<string, un
 export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
   `query DeliveryResults($id: ID!) { delivery(id: $id) { state results { resourceId appKey categoryCode rowsAffected applied } } }`,
 ) as AnyDocument<{ id: string }>;
+
+export const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
+
+/** The payload of a write whose delivery ended FAILED as MISCONFIGURED after `count` attempts: no GraphQL error, details masked. */
+export function misconfiguredPayload(field: WriteField, count: number) {
+  return {
+    data: {
+      [field]: {
+        dryRun: false,
+        allApplied: false,
+        results: [],
+        request: null,
+        delivery: {
+          id: "1",
+          state: "FAILED",
+          attemptCount: count,
+          outcomeUnknown: false,
+          lastError: lastError(MISCONFIGURED),
+          attempts: attempts(repeat(MISCONFIGURED, count), false),
+        },
+      },
+    },
+  };
+}
