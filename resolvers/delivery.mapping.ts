@@ -1,10 +1,9 @@
 import type { EndpointName } from "../src/baidu/endpoints";
-import type { WireBody, WireOrderItem } from "../src/baidu/wire";
+import type { WireOrderItem } from "../src/baidu/wire";
 import type { AttemptRecord, DeliveryRecord, FailureRecord, OrderRecord } from "../src/store/records";
 import type { AttemptOutcome } from "../schema/delivery.enums";
 import type { Delivery, DeliveryAttempt, DeliveryFailure } from "../schema/delivery.type";
 import type { Order } from "../schema/ledger-order.type";
-import { ENDPOINTS } from "../src/baidu/endpoints";
 
 /** The mutation that writes to each endpoint. */
 export const OPERATION_OF: Record<EndpointName, string> = {
@@ -29,12 +28,7 @@ export function toDeliveryView(record: DeliveryRecord): Delivery {
     caller: record.caller,
     idempotencyKey: record.idempotencyKey,
     resourceIds: record.resourceIds,
-    request: {
-      method: "POST",
-      path: ENDPOINTS[record.endpoint].path,
-      query: record.query.map(([name, value]) => ({ name, value })),
-      body: JSON.parse(record.body) as WireBody as unknown as Record<string, unknown>,
-    },
+    wire: { endpoint: record.endpoint, query: record.query, body: record.body },
     acceptedAt: new Date(record.acceptedAt),
     updatedAt: new Date(record.updatedAt),
     finishedAt: date(record.finishedAt),

@@ -1,10 +1,12 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Max, Min } from "class-validator";
+import { ENDPOINTS } from "../src/baidu/endpoints";
 import type { GatewayContext } from "../src/context";
 import { listDeliveries } from "../src/store/ledger-read";
 import { DeliveryFilterInput } from "../schema/delivery.input";
 import { Delivery, DeliveryAttempt, DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
+import { BaiduRequest } from "../schema/request.type";
 import { fromCursor, toAttemptView, toCursor, toDeliveryView, toOrderView } from "./delivery.mapping";
 import { ledgerLoaders, orderKey, visibleDelivery } from "./ledger-loaders";
 import { badInput, notFound } from "./ledger-errors";
@@ -80,6 +82,17 @@ export class DeliveryResolver {
     const delivery = await visibleDelivery(context, idOf(id));
     if (!delivery) throw notFound();
     return toDeliveryView(await context.deliveries.cancel(delivery));
+  }
+
+  @FieldResolver(() => BaiduRequest, { description: "The request, exactly as sent (minus the access token, added when sending)." })
+  request(@Root() delivery: Delivery): BaiduRequest {
+    const { endpoint, query, body } = delivery.wire;
+    return {
+      method: "POST",
+      path: ENDPOINTS[endpoint].path,
+      query: query.map(([name, value]) => ({ name, value })),
+      body: JSON.parse(body) as Record<string, unknown>,
+    };
   }
 
   @FieldResolver(() => [DeliveryAttempt], { description: "Every attempt, oldest first." })

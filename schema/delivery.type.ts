@@ -1,6 +1,7 @@
 import { GraphQLISODateTime, Field, ID, Int, ObjectType } from "type-graphql";
 import { AttemptOutcome, DeliveryState } from "./delivery.enums";
-import { BaiduRequest, OrderWriteResult } from "./request.type";
+import type { EndpointName } from "../src/baidu/endpoints";
+import { OrderWriteResult } from "./request.type";
 
 @ObjectType({ description: "Why an attempt failed. Baidu's texts are redacted of secrets." })
 export class DeliveryFailure {
@@ -79,8 +80,8 @@ export class Delivery {
   @Field(() => [String], { description: "The orders the write touches (`ResourceID`s)." })
   resourceIds!: string[];
 
-  @Field(() => BaiduRequest, { description: "The request, exactly as sent (minus the access token, added when sending)." })
-  request!: BaiduRequest;
+  /** What `request` is resolved from (delivery.resolver.ts), so a payload that does not ask for it never parses the body. */
+  wire!: { endpoint: EndpointName; query: Array<[string, string]>; body: string };
 
   @Field(() => GraphQLISODateTime, { description: "When the gateway committed the write." })
   acceptedAt!: Date;

@@ -15,7 +15,7 @@ import {
 import * as ex from "./support/examples";
 import { startHarness, type Harness } from "./support/harness";
 
-/** Baidu's own example body for update/sub/info, verbatim from its doc page (copied from ../shared/fixtures so CI has it). */
+/** Baidu's own example body for update/sub/info, verbatim from its doc page (`ENDPOINTS.updateSubInfo.see`), kept in the repository. */
 const fixture = JSON.parse(readFileSync(join(__dirname, "fixtures/update-sub-info.doc-example.json"), "utf8"));
 
 describe("the mapping to Baidu's wire format", () => {

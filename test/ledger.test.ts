@@ -351,4 +351,14 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     expect(await statementsFor(5)).toBe(3);
     expect(await statementsFor(50)).toBe(3);
   });
+
+  it("removes deliveries past their retention when it starts, and keeps what it knows of the orders", async () => {
+    await h.send(ImportOrderTrackedDocument, { input: ex.importOrderInput });
+    await h.close();
+    clock.advance(31 * 86_400_000);
+    h = await startHarness({ store, clock: clock.clock, keepStore: true });
+    expect((await h.send(DeliveryDocument, { id: "1" })).body).toEqual({ data: { delivery: null } });
+    const { body } = await h.send(LedgerOrderDocument, { appKey: SHOP.appKey, resourceId: ORDER });
+    expect(body.data!.order).toMatchObject({ statusCode: 200, title: "test", deliveries: { edges: [] } });
+  });
 });

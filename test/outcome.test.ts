@@ -5,6 +5,7 @@ import {
   DeliveryQuery,
   lastError,
   MISCONFIGURED,
+  QPS,
   misconfiguredPayload,
   repeat,
   retryLines,
@@ -47,12 +48,6 @@ describe("reporting a failed write's outcome", () => {
   const TIMEOUT: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu did not answer within 250 ms" };
   const TOKEN_502: Failure = { verdict: "UNAVAILABLE", message: "Baidu answered HTTP 502", httpStatus: 502 };
   const TOKEN_503: Failure = { verdict: "UNAVAILABLE", message: "Baidu answered HTTP 503", httpStatus: 503 };
-  const QPS: Failure = {
-    verdict: "UNAVAILABLE",
-    message: "Baidu gateway error_code 18: Open api qps request limit reached",
-    errorCode: 18,
-    baiduMessage: "Open api qps request limit reached",
-  };
 
   it("says the outcome is known when the token fetch kept failing and the append was never sent", async () => {
     await h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput }); // caches a token first

@@ -9,7 +9,7 @@ import {
   UpdateOrderStatusDocument,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { attempts, DeliveryResultsQuery, lastError, misconfiguredPayload, repeat, trackedWrite, type Failure } from "./support/delivery-helpers";
+import { DeliveryResultsQuery, failedPayload, HTTP_503, misconfiguredPayload, repeat, trackedWrite } from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
 
 /** `print()` puts every mutation's field on line 2, column 3. */
@@ -127,25 +127,7 @@ describe("Baidu's refusals", () => {
   it("keeps retrying a 5xx until the deadline, then answers with the FAILED delivery and its last error", async () => {
     h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 503, times: 8 });
     const { body } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
-    const http503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
-    expect(body).toEqual({
-      data: {
-        updateOrderLogistics: {
-          dryRun: false,
-          allApplied: false,
-          results: [],
-          request: null,
-          delivery: {
-            id: "1",
-            state: "FAILED",
-            attemptCount: 8,
-            outcomeUnknown: true,
-            lastError: lastError(http503),
-            attempts: attempts(repeat(http503, 8), false),
-          },
-        },
-      },
-    });
+    expect(body).toEqual(failedPayload("updateOrderLogistics", HTTP_503, 8));
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(8);
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
   });

@@ -2,7 +2,19 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import type { FaultAction } from "../src/emulator/server";
 import * as ex from "./support/examples";
-import { attempts, DeliveryQuery, lastError, retryLines, settled, trackedWrite, until, type Failure, type WriteField } from "./support/delivery-helpers";
+import {
+  attempts,
+  DeliveryQuery,
+  HTTP_503,
+  lastError,
+  QPS,
+  retryLines,
+  settled,
+  trackedWrite,
+  until,
+  type Failure,
+  type WriteField,
+} from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
 /**
@@ -82,14 +94,7 @@ function failed(write: Write, message: string, extensions: Record<string, unknow
   return { data: null, errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }] };
 }
 
-const HTTP_503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
 const HTTP_502: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 502", httpStatus: 502 };
-const QPS: Failure = {
-  verdict: "UNAVAILABLE",
-  message: "Baidu gateway error_code 18: Open api qps request limit reached",
-  errorCode: 18,
-  baiduMessage: "Open api qps request limit reached",
-};
 const REFUSED: Failure = { verdict: "UNAVAILABLE", message: "Connection to Baidu failed (ECONNREFUSED)" };
 
 /**

@@ -97,6 +97,17 @@ export const MISCONFIGURED: Failure = {
   message: "Baidu refused the gateway's credentials for this app; see the gateway's log",
 };
 
+/** Baidu's 503 on the write: it may have run. */
+export const HTTP_503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
+
+/** Baidu's QPS refusal: it did not run. */
+export const QPS: Failure = {
+  verdict: "UNAVAILABLE",
+  message: "Baidu gateway error_code 18: Open api qps request limit reached",
+  errorCode: 18,
+  baiduMessage: "Open api qps request limit reached",
+};
+
 /** The "trying again later" lines the worker logged, in order. */
 export function retryLines(h: Harness): Array<{ level: string; deliveryId: number; endpoint: string; verdict: string; error: string; retryInMs: number }> {
   return h.logs
@@ -133,8 +144,8 @@ export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
 
 export const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 
-/** The payload of a write whose delivery ended FAILED as MISCONFIGURED after `count` attempts: no GraphQL error, details masked. */
-export function misconfiguredPayload(field: WriteField, count: number) {
+/** The payload of a write whose delivery ended FAILED after `count` attempts that all failed alike: no GraphQL error. */
+export function failedPayload(field: WriteField, failure: Failure, count: number) {
   return {
     data: {
       [field]: {
@@ -146,11 +157,14 @@ export function misconfiguredPayload(field: WriteField, count: number) {
           id: "1",
           state: "FAILED",
           attemptCount: count,
-          outcomeUnknown: false,
-          lastError: lastError(MISCONFIGURED),
-          attempts: attempts(repeat(MISCONFIGURED, count), false),
+          outcomeUnknown: failure.verdict === "OUTCOME_UNKNOWN",
+          lastError: lastError(failure),
+          attempts: attempts(repeat(failure, count), false),
         },
       },
     },
   };
 }
+
+/** The same for credentials Baidu refused: the details are masked. */
+export const misconfiguredPayload = (field: WriteField, count: number) => failedPayload(field, MISCONFIGURED, count);

@@ -60,6 +60,8 @@ export interface HarnessOptions {
   store?: StoreKind;
   /** Wraps the store the gateway gets, e.g. to count statements. */
   wrapSql?: (sql: Sql) => Sql;
+  /** Start on the store as the previous harness of this file left it (a restart). */
+  keepStore?: boolean;
 }
 
 /** Delivery settings of the tests: Baidu's answer is awaited for as long as a test may take. */
@@ -113,7 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store: { databaseUrl: undefined, dataDir: "memory://" },
     delivery: { ...TEST_DELIVERY, ...options.delivery },
   };
-  const store = await testStore(options.store);
+  const store = await testStore(options.store, options.keepStore);
   const sql = options.wrapSql ? options.wrapSql(store) : store;
   const gateway = await startGateway({
     config,

@@ -17,15 +17,15 @@ const cleanups: Array<() => Promise<void>> = [];
 /** Tables emptied between tests, so a test file opens each store once. */
 const TABLES = "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders, order_records";
 
-/** An empty, migrated store of this kind, shared by the tests of one file (closed after them). */
-export async function testStore(kind: StoreKind = "pglite"): Promise<Sql> {
+/** A migrated store of this kind, shared by the tests of one file (closed after them), emptied unless `keep`. */
+export async function testStore(kind: StoreKind = "pglite", keep = false): Promise<Sql> {
   let opening = shared.get(kind);
   if (!opening) {
     opening = kind === "pglite" ? openPgliteCopy() : openFreshDatabase();
     shared.set(kind, opening);
   }
   const sql = await opening;
-  await sql.query(`truncate ${TABLES} restart identity`);
+  if (!keep) await sql.query(`truncate ${TABLES} restart identity`);
   return sql;
 }
 
