@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { BudgetOptions } from "./baidu/budget";
 import type { BaiduApp } from "./baidu/client";
 import { BAIDU_BASE_URL } from "./baidu/endpoints";
 import { readFile, Reader, type Raw } from "./config-reader";
@@ -30,6 +31,7 @@ export interface GatewayConfig {
     baseUrl: string;
     timeoutMs: number;
     connections: number;
+    budget: BudgetOptions;
   };
   store: StoreConfig;
   delivery: DeliveryOptions;
@@ -60,6 +62,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const reader = new Reader(problems);
   const baidu = (file.baidu ?? {}) as Raw;
   const retry = (baidu.retry ?? {}) as Raw;
+  const budget = (baidu.budget ?? {}) as Raw;
+  const callsPerSecond = env.BAIDU_CALLS_PER_SECOND ?? budget.callsPerSecond;
   const store = (file.store ?? {}) as Raw;
   const delivery = (file.delivery ?? {}) as Raw;
   const timeoutMs = reader.int(env.BAIDU_TIMEOUT_MS ?? baidu.timeoutMs ?? 3000, "baidu.timeoutMs", 1, 120_000);
@@ -79,6 +83,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       baseUrl: reader.url(env.BAIDU_BASE_URL ?? baidu.baseUrl ?? BAIDU_BASE_URL, "baidu.baseUrl"),
       timeoutMs,
       connections: reader.int(baidu.connections ?? 128, "baidu.connections", 1, 4096),
+      budget: {
+        callsPerSecond: callsPerSecond === undefined ? null : reader.int(callsPerSecond, "baidu.budget.callsPerSecond", 1, 100_000),
+        recoverMs: reader.int(budget.recoverMs ?? 10_000, "baidu.budget.recoverMs", 100, 3_600_000),
+        pauseMs: reader.int(budget.pauseMs ?? 1000, "baidu.budget.pauseMs", 0, 30_000),
+      },
     },
     store: {
       databaseUrl: env.DATABASE_URL ?? (store.databaseUrl === undefined ? undefined : reader.text(store.databaseUrl, "store.databaseUrl")),

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { startGateway } = await import("./server.js");
   const logger = createLogger({ level: config.logLevel });
   const dev = config.emulator ? await withEmulator(config) : undefined;
-  const gateway = await startGateway({ config: dev?.config ?? config, logger });
+  const gateway = await startGateway({ config: dev?.config ?? config, logger, processMetrics: true });
   const out = (line = "") => process.stdout.write(line + "\n");
   if (dev) {
     out("RUNNING AGAINST THE BUILT-IN BAIDU EMULATOR: no Baidu credentials are configured, nothing is sent to Baidu.");

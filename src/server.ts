@@ -4,16 +4,14 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApiKeys } from "./auth";
-import { BaiduClient } from "./baidu/client";
 import { systemClock, type Clock } from "./clock";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
-import { DeliveryService } from "./delivery/service";
-import { DeliveryWorker } from "./delivery/worker";
 import { createFormatError, unauthenticated } from "./errors";
 import { createGraphQLHandler, send } from "./http";
-import type { Logger } from "./log";
+import { describeError, type Logger } from "./log";
 import { createSchema } from "./schema";
+import { createServices } from "./services";
 import { openStore } from "./store/open";
 import type { Sql } from "./store/sql";
 
@@ -30,21 +28,19 @@ export interface GatewayOptions {
   clock?: Clock;
   /** An open, migrated store to use instead of the configured one; the caller closes it. */
   sql?: Sql;
+  /** Node's process figures in /metrics (`npm start`; off for the many gateways of one test process). */
+  processMetrics?: boolean;
 }
 
-/** Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development), `GET /healthz`. */
-export async function startGateway({ config, logger, clock = systemClock, sql: given }: GatewayOptions): Promise<Gateway> {
+/**
+ * Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development),
+ * `GET /healthz` (alive), `GET /readyz` (the store answers and deliveries run), `GET /metrics`.
+ */
+export async function startGateway({ config, logger, clock = systemClock, sql: given, processMetrics = false }: GatewayOptions): Promise<Gateway> {
   const development = config.mode === "development";
-  const sql = given ?? (await openStore(config.store));
-  const baidu = new BaiduClient({
-    baseUrl: config.baidu.baseUrl,
-    apps: config.apps,
-    transport: { timeoutMs: config.baidu.timeoutMs, connections: config.baidu.connections },
-    clock,
-    logger,
-  });
-  const worker = new DeliveryWorker(sql, baidu, config.delivery, clock, logger);
-  const deliveries = new DeliveryService(sql, worker, config.delivery, clock);
+  const store = given ?? (await openStore(config.store));
+  const { sql, baidu, deliveries, metrics, ...services } = createServices(config, store, clock, logger, processMetrics);
+  if (clock === systemClock) await checkClock(sql, logger);
   const apiKeys = new ApiKeys(config.apiKeys);
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
   const apollo = new ApolloServer<GatewayContext>({
@@ -66,7 +62,7 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  await worker.start();
+  await services.start();
   // Set by close(): answers still being computed then ask for their connections to close after them.
   let closing = false;
   const graphql = createGraphQLHandler(
@@ -83,6 +79,17 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
+    if (path === "/readyz") return void ready(sql, () => closing).then(({ status, body }) => send(response, status, "application/json", body));
+    if (path === "/metrics") {
+      metrics.scrape().then(
+        ({ contentType, body }) => send(response, 200, contentType, body),
+        (error: unknown) => {
+          logger.error("Collecting metrics failed", describeError(error));
+          send(response, 503, "text/plain", "Metrics are unavailable: see the gateway's log");
+        },
+      );
+      return;
+    }
     if (path === "/graphql") {
       graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt)).catch((error: unknown) => {
         logger.error("HTTP handler failed", { error: String(error) });
@@ -111,10 +118,9 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
       const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
       await closed;
       clearTimeout(cutOff);
-      await worker.stop();
+      await services.stop();
       await apollo.stop();
-      await baidu.close();
-      if (!given) await sql.close();
+      if (!given) await store.close();
     },
   };
 }
@@ -125,4 +131,27 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     // A burst of new connections (a thousand clients at once) outgrows Node's default backlog of 511.
     server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
+}
+
+/** Ready: not shutting down, and the store answers within a second. */
+async function ready(sql: Sql, closing: () => boolean): Promise<{ status: number; body: string }> {
+  if (closing()) return { status: 503, body: '{"status":"stopping"}' };
+  const answered = sql.query("select 1").then(
+    () => true,
+    () => false,
+  );
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+  return (await Promise.race([answered, timeout])) ? { status: 200, body: '{"status":"ready"}' } : { status: 503, body: '{"status":"store unavailable"}' };
+}
+
+/** Leases and token expiry are compared across replicas by their own clocks: say so when this one is off. */
+async function checkClock(sql: Sql, logger: Logger): Promise<void> {
+  if (sql.kind !== "postgres") return;
+  const before = Date.now();
+  const [row] = await sql.query<{ now: Date }>("select clock_timestamp() as now");
+  const skewMs = row ? Math.abs(row.now.getTime() - (before + Date.now()) / 2) : 0;
+  if (skewMs > 1000)
+    logger.warn("This machine's clock differs from the database server's; replicas compare leases by their clocks, keep them in sync (NTP)", {
+      skewMs: Math.round(skewMs),
+    });
 }

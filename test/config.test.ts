@@ -36,7 +36,13 @@ describe("loadConfig", () => {
       mode: "production",
       port: 8080,
       logLevel: "warn",
-      baidu: { baseUrl: "https://openapi.baidu.com/", timeoutMs: 5000, retry: { baseDelayMs: 50, maxDelayMs: 1000 }, connections: 8 },
+      baidu: {
+        baseUrl: "https://openapi.baidu.com/",
+        timeoutMs: 5000,
+        retry: { baseDelayMs: 50, maxDelayMs: 1000 },
+        connections: 8,
+        budget: { callsPerSecond: 20, recoverMs: 5000, pauseMs: 500 },
+      },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
       apps: [APP],
@@ -48,7 +54,12 @@ describe("loadConfig", () => {
       port: 8080,
       logLevel: "warn",
       emulator: false,
-      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 5000, connections: 8 },
+      baidu: {
+        baseUrl: "https://openapi.baidu.com",
+        timeoutMs: 5000,
+        connections: 8,
+        budget: { callsPerSecond: 20, recoverMs: 5000, pauseMs: 500 },
+      },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: {
         waitMs: 2500,
@@ -117,7 +128,7 @@ describe("loadConfig", () => {
       port: 4000,
       logLevel: "info",
       emulator: true,
-      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, connections: 128 },
+      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, connections: 128, budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 } },
       store: { databaseUrl: undefined, dataDir: join(process.cwd(), "data/ledger") },
       delivery: {
         waitMs: 5000,

@@ -1,7 +1,7 @@
 import { ENDPOINT_NAMES, ENDPOINTS } from "../src/baidu/endpoints";
 import { purgeFinished } from "../src/store/ledger-admin";
 import { acceptDelivery, type NewDelivery } from "../src/store/ledger-accept";
-import { claimDeliveries, finishAttempt, INTERRUPTED, recoverLeases, type AttemptEnd } from "../src/store/ledger-queue";
+import { claimDeliveries, finishAttempt, INTERRUPTED, markSending, recoverLeases, type AttemptEnd } from "../src/store/ledger-queue";
 import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
 import type { Sql } from "../src/store/sql";
 import { testStore, STORE_KINDS } from "./support/store";
@@ -70,20 +70,34 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     expect((await getDeliveries(sql, [id]))[0]!.state).toBe("SENDING");
   });
 
-  it("takes back an interrupted attempt: an overwrite is sent again, an append ends OUTCOME_UNKNOWN", async () => {
+  it("takes back an interrupted attempt: an overwrite is sent again, an append that began to send ends OUTCOME_UNKNOWN", async () => {
     const overwrite = await accept(write("updateSubInfo", ["a"]));
     const append = await accept(write("appendSubInfo", ["b"]));
     await claim("p1");
+    expect(await markSending(sql, append, "p1", T0)).toBe(true);
     expect(await recoverLeases(sql, T0 + 5_000, false, NOT_REPLAY_SAFE)).toEqual([]);
     const recovered = await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
     expect(recovered.sort((a, b) => a.id - b.id)).toEqual([
-      { id: overwrite, state: "PENDING" },
-      { id: append, state: "OUTCOME_UNKNOWN" },
+      { id: overwrite, state: "PENDING", unsent: false },
+      { id: append, state: "OUTCOME_UNKNOWN", unsent: false },
     ]);
     const [o, a] = await getDeliveries(sql, [overwrite, append]).then((rows) => rows.sort((x, y) => x.id - y.id));
     expect([o!.attemptCount, o!.mayHaveExecuted, a!.finishedAt]).toEqual([1, true, T0 + 20_000]);
     expect((await getAttempts(sql, [append])).map((attempt) => [attempt.outcome, attempt.message])).toEqual([["OUTCOME_UNKNOWN", INTERRUPTED]]);
     expect(await claim("p2", T0 + 20_000)).toEqual([overwrite]);
+  });
+
+  it("puts an interrupted append that never began to send back in line, with no attempt counted", async () => {
+    const append = await accept(write("appendSubInfo", ["b"]));
+    await claim("p1");
+    const [recovered] = await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
+    expect(recovered).toEqual({ id: append, state: "PENDING", unsent: true });
+    const [a] = await getDeliveries(sql, [append]);
+    expect([a!.state, a!.attemptCount, a!.mayHaveExecuted, a!.lastError]).toEqual(["PENDING", 0, false, null]);
+    expect(await getAttempts(sql, [append])).toEqual([]);
+    // The process that lost the lease can no longer mark it as sending: it sends nothing.
+    expect(await markSending(sql, append, "p1", T0 + 20_000)).toBe(false);
+    expect(await claim("p2", T0 + 20_000)).toEqual([append]);
   });
 
   it("removes deliveries that ended before the retention cut-off, with their attempts, and keeps the orders", async () => {

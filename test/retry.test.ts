@@ -102,6 +102,8 @@ const REFUSED: Failure = { verdict: "UNAVAILABLE", message: "Connection to Baidu
  * backoffs are 50, 100, 150, 150, …; after the 8th attempt (at 900 ms) the next would be at 1050 ms.
  */
 const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
+/** Load refusals without the pause every process takes after them, for tests of the delivery's own backoff. */
+const NO_PAUSE = { budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 0 } };
 const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
 const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 
@@ -229,11 +231,13 @@ describe("retries", () => {
 
     expect((await send(h, write)).body).toEqual(applied(write, [QPS]));
     expect(requestsTo(write)).toHaveLength(2);
-    expect(clock.sleeps).toEqual([50]);
+    // The backoff, then the rest of the app's one-second pause after a load refusal.
+    expect(clock.sleeps).toEqual([50, 950]);
   });
 
   it("keeps sending appendAfterSaleOrders that Baidu refuses for QPS until the deadline, and says it did not run", async () => {
-    await start(false, { delivery: SHORT_DEADLINE });
+    // No pause after a load refusal: only the delivery's own backoff spaces the attempts.
+    await start(false, { delivery: SHORT_DEADLINE, baidu: NO_PAUSE });
     h.emulator.faults.add({ route: "appendSubInfo", kind: "errorCode", code: 18, times: 8 });
 
     expect((await send(h, E4)).body).toEqual(unresolved(E4, "FAILED", repeat(QPS, 8), false));

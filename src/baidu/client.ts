@@ -1,9 +1,11 @@
 import type { Clock } from "../clock";
-import type { Logger } from "../log";
+import { describeError, type Logger } from "../log";
 import { decodeEnvelope, decodeToken, type IssuedToken, type ItemResult } from "./decode";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE, type EndpointName } from "./endpoints";
-import { isTokenRejected, toBaiduError } from "./errors";
-import { TokenCache } from "./token";
+import type { Budget } from "./budget";
+import { isLoadRejected, isTokenRejected, toBaiduError } from "./errors";
+import { TokenCache, type TokenStore } from "./token";
+import { secretSeal } from "./token-seal";
 import { createTransport, type Transport, type TransportOptions } from "./transport";
 import type { WireBody } from "./wire";
 
@@ -52,6 +54,20 @@ export interface BaiduClientOptions {
   transport: TransportOptions;
   clock: Clock;
   logger: Logger;
+  /** Where the processes of the deployment share each app's token (default: this process only). */
+  tokens?: TokenStore;
+  /** The calls-per-second budget and the slow-down after load refusals; none: no limit. */
+  budget?: Budget;
+  /** Counts what this process asks of Baidu. */
+  onTokenFetch?: (appKey: string) => void;
+}
+
+/** What the caller of `send` wants done around the requests. */
+export interface SendOptions {
+  /** No budget room before this time (ms): throw BudgetExhausted instead of sending. */
+  admitBy?: number;
+  /** Called once, right before the write's first request leaves. */
+  beforeSending?: () => Promise<void>;
 }
 
 /** The one call path to Baidu: token, query string, JSON body, decoding. Retries are the delivery worker's. */
@@ -63,7 +79,12 @@ export class BaiduClient {
   constructor(private readonly options: BaiduClientOptions) {
     this.apps = new Map(options.apps.map((app) => [app.appKey, app]));
     this.transport = createTransport(options.transport);
-    this.tokens = new TokenCache((appKey) => this.fetchToken(appKey), options.clock);
+    this.tokens = new TokenCache((appKey) => this.fetchToken(appKey), options.clock, options.tokens, secretSeal(options.apps));
+  }
+
+  /** The longest one `send` can take once admitted: four requests (token, write, token again, replay). */
+  get attemptBoundMs(): number {
+    return 4 * this.options.transport.timeoutMs;
   }
 
   /** The request a write becomes: the query string in the order Baidu's SDKs build it. */
@@ -80,16 +101,20 @@ export class BaiduClient {
 
   /**
    * One attempt of a write. A rejected access token is replaced and the write replayed once, inside
-   * the attempt. Throws a `BaiduError` whose `verdict` says what the failure means.
+   * the attempt. Throws a `BaiduError` whose `verdict` says what the failure means, or
+   * `BudgetExhausted` when nothing was sent for want of budget.
    */
-  async send(request: WireRequest): Promise<Delivered> {
+  async send(request: WireRequest, options: SendOptions = {}): Promise<Delivered> {
     const url = this.options.baseUrl + ENDPOINTS[request.endpoint].path;
     let token = await this.tokens.get(request.appKey);
     for (let replayed = false; ; replayed = true) {
+      await this.options.budget?.acquire(request.appKey, options.admitBy ?? Infinity);
+      if (!replayed) await options.beforeSending?.();
       const searchParams = new URLSearchParams([["access_token", token], ...(request.query as Array<[string, string]>)]);
       const outcome = await this.transport.send({ method: "POST", url, searchParams, payload: request.body });
       const decoded = outcome.failure ? outcome : decodeEnvelope(outcome.response);
       if (!decoded.failure) return decoded;
+      if (isLoadRejected(decoded.failure)) this.slowDown(request.appKey);
       if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write");
       this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", {
         endpoint: request.endpoint,
@@ -100,12 +125,20 @@ export class BaiduClient {
     }
   }
 
+  /** Every process slows down for the app; a failure to tell them is logged, and the write goes on as it would. */
+  private slowDown(appKey: string): void {
+    this.options.budget?.signal(appKey).catch((error: unknown) => {
+      this.options.logger.error("Recording Baidu's load refusal for the other processes failed", { appKey, ...describeError(error) });
+    });
+  }
+
   close(): Promise<void> {
     return this.transport.close();
   }
 
   private async fetchToken(appKey: string): Promise<IssuedToken> {
     const app = this.app(appKey);
+    this.options.onTokenFetch?.(appKey);
     const searchParams = new URLSearchParams([
       ["grant_type", TOKEN_GRANT_TYPE],
       ["client_id", app.appKey],

@@ -178,7 +178,7 @@ export function isTokenRejected(raw: RawFailure): boolean {
  * Baidu refused the call for load before running it: gateway 4 (cluster quota), 18 (QPS), errno
  * 50029, HTTP 429. Daily (17) and total (19) quotas are final: waiting cannot help.
  */
-function isLoadRejected(raw: RawFailure): boolean {
+export function isLoadRejected(raw: RawFailure): boolean {
   return (
     (raw.layer === "gateway" && QUOTA_GATEWAY_CODES.includes(raw.errorCode)) ||
     (raw.layer === "business" && raw.errno === ERRNO.callLimit) ||

@@ -1,4 +1,5 @@
-import type { BaiduClient, Delivered } from "../baidu/client";
+import { BudgetExhausted } from "../baidu/budget";
+import type { BaiduClient, Delivered, SendOptions } from "../baidu/client";
 import { ENDPOINTS } from "../baidu/endpoints";
 import { BaiduBusinessError, BaiduError, BaiduGatewayError, BaiduHttpError } from "../baidu/errors";
 import { applyWrite } from "../baidu/record";
@@ -10,13 +11,35 @@ import type { AttemptEnd, ClaimedDelivery } from "../store/ledger-queue";
 import type { FailureRecord } from "../store/records";
 import type { DeliveryOptions } from "./options";
 
+/** Nothing was sent: the budget had no room before the lease would run out, or the lease was lost. */
+export interface NotSent {
+  retryAt: number;
+}
+
+/** The lease ran out before a write that must not be replayed left: it is another process's now, and nothing was sent. */
+export class LeaseLost extends Error {
+  readonly name = "LeaseLost";
+  constructor(id: number) {
+    super(`The lease on delivery ${id} ran out before it was sent`);
+  }
+}
+
 /** Makes one attempt of a leased delivery and says how it ended and what comes next. */
-export async function attempt(delivery: ClaimedDelivery, baidu: BaiduClient, options: DeliveryOptions, clock: Clock, logger: Logger): Promise<AttemptEnd> {
+export async function attempt(
+  delivery: ClaimedDelivery,
+  baidu: BaiduClient,
+  send: SendOptions,
+  options: DeliveryOptions,
+  clock: Clock,
+  logger: Logger,
+): Promise<AttemptEnd | NotSent> {
   const startedAt = clock.now();
   let delivered: Delivered;
   try {
-    delivered = await baidu.send({ endpoint: delivery.endpoint, appKey: delivery.appKey, query: delivery.query, body: delivery.body });
+    delivered = await baidu.send({ endpoint: delivery.endpoint, appKey: delivery.appKey, query: delivery.query, body: delivery.body }, send);
   } catch (error) {
+    if (error instanceof BudgetExhausted) return { retryAt: error.retryAt };
+    if (error instanceof LeaseLost) return { retryAt: clock.now() };
     return failed(delivery, toFailureRecord(error, logger), startedAt, options, clock, logger);
   }
   return {

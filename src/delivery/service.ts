@@ -1,3 +1,4 @@
+import type { EndpointName } from "../baidu/endpoints";
 import type { Clock } from "../clock";
 import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
 import { acceptDelivery, type NewDelivery } from "../store/ledger-accept";
@@ -9,7 +10,7 @@ import type { DeliveryOptions } from "./options";
 import type { DeliveryWorker } from "./worker";
 
 /** A validated write, ready for the ledger (which adds when it was accepted and its deadline). */
-export type Write = Omit<NewDelivery, "acceptedAt" | "deadlineAt" | "retryOf">;
+export type Write = Omit<NewDelivery, "acceptedAt" | "deadlineAt" | "retryOf" | "waiter">;
 
 /** Where a write stands when its mutation answers. */
 export interface Submitted {
@@ -26,13 +27,20 @@ export class DeliveryService {
     private readonly worker: DeliveryWorker,
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
+    private readonly onAccepted: (endpoint: EndpointName) => void = () => {},
   ) {}
 
   /** Commits the write, then (in WAIT mode) waits up to `waitMs` for its delivery to end. */
   async submit(write: Write, wait: boolean): Promise<Submitted> {
     const now = this.clock.now();
-    const accepted = await acceptDelivery(this.sql, { ...write, acceptedAt: now, deadlineAt: now + this.options.deadlineMs });
+    const accepted = await acceptDelivery(this.sql, {
+      ...write,
+      acceptedAt: now,
+      deadlineAt: now + this.options.deadlineMs,
+      waiter: wait ? this.worker.owner : null,
+    });
     if (accepted.conflict) throw new IdempotencyConflictError(accepted.conflict.id);
+    if (accepted.created) this.onAccepted(write.endpoint);
     this.worker.kick();
     if (!wait) return { delivery: accepted.delivery, carrier: accepted.delivery };
     return this.waitFor(accepted.delivery);

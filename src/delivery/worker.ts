@@ -1,14 +1,27 @@
 import { randomUUID } from "node:crypto";
-import type { BaiduClient } from "../baidu/client";
+import type { BaiduClient, SendOptions } from "../baidu/client";
 import { ENDPOINT_NAMES, ENDPOINTS } from "../baidu/endpoints";
 import { coalescingKey } from "../baidu/record";
 import type { Clock } from "../clock";
 import { describeError, type Logger } from "../log";
 import { purgeFinished } from "../store/ledger-admin";
-import { claimDeliveries, coalesce, finishAttempt, nextWakeAt, recoverLeases, type ClaimedDelivery, type Lease } from "../store/ledger-queue";
+import {
+  claimDeliveries,
+  coalesce,
+  finishAttempt,
+  markSending,
+  nextWakeAt,
+  recoverLeases,
+  releaseDelivery,
+  waiterChannel,
+  type ClaimedDelivery,
+  type Lease,
+} from "../store/ledger-queue";
 import { FINAL_STATES, type DeliveryRecord } from "../store/records";
 import type { Sql } from "../store/sql";
-import { attempt } from "./attempt";
+import type { EndpointName } from "../baidu/endpoints";
+import type { AttemptOutcome } from "../store/records";
+import { attempt, LeaseLost } from "./attempt";
 import type { DeliveryOptions } from "./options";
 
 const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
@@ -21,14 +34,15 @@ const HOUR_MS = 3_600_000;
  * see docs/decisions/queue.md.
  */
 export class DeliveryWorker {
-  /** This process's name on the leases it holds. */
-  readonly owner = randomUUID();
+  /** This process's name on the leases it holds and on the deliveries its mutations wait for. */
+  readonly owner = randomUUID().replaceAll("-", "");
   private inFlight = new Set<Promise<void>>();
   private passing = false;
   private again = false;
   private stopped = false;
   private nextWake = Infinity;
   private timers: NodeJS.Timeout[] = [];
+  private unlisten: (() => Promise<void>) | undefined;
   private readonly finished = new Map<number, Set<(delivery?: DeliveryRecord) => void>>();
 
   constructor(
@@ -37,13 +51,21 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly observe: { attempt(endpoint: EndpointName, outcome: AttemptOutcome): void } = { attempt: () => {} },
   ) {}
+
+  /** Attempts this process has in flight. */
+  get attemptsInFlight(): number {
+    return this.inFlight.size;
+  }
 
   /** Takes back what a stopped process left in flight, then starts delivering. */
   async start(): Promise<void> {
     // The embedded store belongs to one process: whatever it shows in flight was this process's before a stop.
     await this.recover(this.sql.kind === "pglite");
     await this.purge();
+    // Another process that ends a delivery a mutation here waits for says so (PostgreSQL only; the poll covers a lost notice).
+    this.unlisten = await this.sql.listen?.(waiterChannel(this.owner), (payload) => this.notify(Number(payload)));
     // The poll: work other processes queued, leases that ran out, backoffs set by other processes.
     this.timers.push(setInterval(() => void this.poll(), this.options.pollMs).unref());
     this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());
@@ -76,6 +98,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+    await this.unlisten?.();
     while (this.passing || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
   }
 
@@ -90,8 +113,9 @@ export class DeliveryWorker {
         this.again = false;
         const free = this.options.concurrency - this.inFlight.size;
         if (this.stopped || free <= 0) break;
-        const claimed = await claimDeliveries(this.sql, this.lease(), free);
-        for (const delivery of claimed) this.track(this.run(delivery));
+        const lease = this.lease();
+        const claimed = await claimDeliveries(this.sql, lease, free);
+        for (const delivery of claimed) this.track(this.run(delivery, lease));
         if (claimed.length < free && !this.again) break;
       }
     } catch (error) {
@@ -110,12 +134,19 @@ export class DeliveryWorker {
     this.inFlight.add(tracked);
   }
 
-  private async run(claimed: ClaimedDelivery): Promise<void> {
+  private async run(claimed: ClaimedDelivery, claimLease: Lease): Promise<void> {
     try {
       const coalescible = claimed.hasFollowers && ENDPOINTS[claimed.endpoint].overwrites && claimed.resourceIds.length === 1;
-      const { delivery, superseded } = coalescible ? await coalesce(this.sql, claimed, this.lease(), coalescingKey) : { delivery: claimed, superseded: [] };
+      const lease = coalescible ? this.lease() : claimLease;
+      const { delivery, superseded } = coalescible ? await coalesce(this.sql, claimed, lease, coalescingKey) : { delivery: claimed, superseded: [] };
       for (const id of superseded) this.notify(id);
-      const end = await attempt(delivery, this.baidu, this.options, this.clock, this.logger);
+      const end = await attempt(delivery, this.baidu, this.sendOptions(delivery, lease), this.options, this.clock, this.logger);
+      if ("retryAt" in end) {
+        await releaseDelivery(this.sql, delivery.id, this.owner, this.clock.now(), end.retryAt);
+        this.wakeAt(end.retryAt);
+        return;
+      }
+      this.observe.attempt(delivery.endpoint, end.outcome);
       const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
       if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
       if (recorded && end.nextAttemptAt !== null) this.wakeAt(end.nextAttemptAt);
@@ -126,6 +157,22 @@ export class DeliveryWorker {
         ...describeError(error),
       });
     }
+  }
+
+  /**
+   * Budget room is waited for only while the lease leaves time for the attempt itself; a write that
+   * must not be replayed is marked just before it leaves, so that a lease lost before then is known
+   * never to have been sent.
+   */
+  private sendOptions(delivery: ClaimedDelivery, lease: Lease): SendOptions {
+    const admitBy = lease.until - this.baidu.attemptBoundMs;
+    if (ENDPOINTS[delivery.endpoint].replaySafe) return { admitBy };
+    return {
+      admitBy,
+      beforeSending: async () => {
+        if (!(await markSending(this.sql, delivery.id, this.owner, this.clock.now()))) throw new LeaseLost(delivery.id);
+      },
+    };
   }
 
   private notify(id: number, delivery?: DeliveryRecord): void {
@@ -156,8 +203,11 @@ export class DeliveryWorker {
   private async recover(everyLease: boolean): Promise<void> {
     try {
       const recovered = await recoverLeases(this.sql, this.clock.now(), everyLease, NOT_REPLAY_SAFE);
-      for (const { id, state } of recovered) {
-        this.logger.warn("Took over a delivery whose attempt was interrupted", { deliveryId: id, state });
+      for (const { id, state, unsent } of recovered) {
+        this.logger.warn(unsent ? "Took over a delivery whose attempt stopped before sending" : "Took over a delivery whose attempt was interrupted", {
+          deliveryId: id,
+          state,
+        });
         this.notify(id);
       }
     } catch (error) {

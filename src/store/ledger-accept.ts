@@ -16,6 +16,8 @@ export interface NewDelivery {
   deadlineAt: number;
   /** The delivery this one sends again (`retryDelivery`). */
   retryOf?: number | null;
+  /** The process whose mutation waits for the delivery to end (WAIT mode), to be told when another process ends it. */
+  waiter?: string | null;
 }
 
 /** A new delivery; the earlier one with this idempotency key and the same request; or a conflict. */
@@ -28,9 +30,9 @@ export type Accepted = { delivery: DeliveryRecord; created: boolean; conflict?: 
  */
 const ACCEPT = `with d as (
     insert into deliveries (app_key, caller, endpoint, resource_ids, query, body, idempotency_key, request_hash, state,
-      accepted_at, updated_at, next_attempt_at, deadline_at, retry_of)
+      accepted_at, updated_at, next_attempt_at, deadline_at, retry_of, waiter)
     values ($1::text, $3::text, $4::text, $5::text[], $6::jsonb, $7::text, $8::text, $9::text, 'PENDING',
-      $10::timestamptz, $10::timestamptz, $10::timestamptz, $11::timestamptz, $12::bigint)
+      $10::timestamptz, $10::timestamptz, $10::timestamptz, $11::timestamptz, $12::bigint, $13::text)
     on conflict (app_key, idempotency_key) where idempotency_key is not null do nothing
     returning *
   ), seqs as (
@@ -62,6 +64,7 @@ export async function acceptDelivery(sql: Sql, write: NewDelivery): Promise<Acce
     at(write.acceptedAt),
     at(write.deadlineAt),
     write.retryOf ?? null,
+    write.waiter ?? null,
   ];
   const [row] = await sql.query<DeliveryRow>(ACCEPT, params);
   if (row) return { delivery: toDelivery(row), created: true };

@@ -29,12 +29,24 @@ const CLAIMED_EXTRAS = `exists (select 1 from delivery_queue a join delivery_que
     (select jsonb_object_agg(o.resource_id, o.record) from order_records o
       where o.app_key = d.app_key and o.resource_id = any(d.resource_ids)) as records`;
 
+/** The channel a process listens on for news of the deliveries its mutations wait for. */
+const WAITER_PREFIX = "baidu_gateway_";
+export const waiterChannel = (owner: string): string => WAITER_PREFIX + owner;
+
+/**
+ * A select-list item that NOTIFYs, for each row of `rows` (a CTE returning id and waiter), the
+ * process whose mutation waits for it, unless that is the process writing (`owner`, a parameter).
+ */
+const tellWaiters = (rows: string, owner: string): string =>
+  `(select count(pg_notify('${WAITER_PREFIX}' || w.waiter, w.id::text)) from ${rows} w where w.waiter is not null and w.waiter <> ${owner}) as told`;
+
 /**
  * Leases up to `limit` due deliveries that are first in every one of their orders' queues: no
  * earlier write to any of their orders is still to be made. `skip locked` lets several processes
  * claim at once without taking the same delivery.
  */
-const CLAIM = `update deliveries d set state = 'SENDING', lease_owner = $1::text, lease_until = $2::timestamptz, updated_at = $3::timestamptz
+const CLAIM = `update deliveries d set state = 'SENDING', lease_owner = $1::text, lease_until = $2::timestamptz, updated_at = $3::timestamptz,
+    sending_since = null
   where d.id in (
     select c.id from deliveries c
     where c.state = 'PENDING' and c.next_attempt_at <= $3::timestamptz
@@ -88,10 +100,14 @@ export async function coalesce(
     const superseded = queue.slice(0, end - 1).map((entry) => entry.delivery_id);
     const newest = queue[end - 1]!.delivery_id;
     await tx.query(
-      `update deliveries set state = 'SUPERSEDED', superseded_by = $2::bigint, finished_at = $3::timestamptz, updated_at = $3::timestamptz,
-        lease_owner = null, lease_until = null
-        where id = any($1::bigint[])`,
-      [superseded, newest, at(lease.now)],
+      `with s as (
+          update deliveries set state = 'SUPERSEDED', superseded_by = $2::bigint, finished_at = $3::timestamptz, updated_at = $3::timestamptz,
+            lease_owner = null, lease_until = null
+          where id = any($1::bigint[])
+          returning id, waiter
+        )
+        select ${tellWaiters("s", "$4::text")}`,
+      [superseded, newest, at(lease.now), lease.owner],
     );
     await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [superseded]);
     const [row] = await tx.query<ClaimedRow>(
@@ -129,7 +145,7 @@ const FINISH = `with d as (
     update deliveries set state = $3::text, updated_at = $4::timestamptz, finished_at = case when $5::boolean then $4::timestamptz end,
       next_attempt_at = coalesce($6::timestamptz, next_attempt_at), attempt_count = attempt_count + 1,
       may_have_executed = may_have_executed or $7::boolean, last_error = $8::jsonb, results = coalesce($9::jsonb, results),
-      lease_owner = null, lease_until = null
+      lease_owner = null, lease_until = null, sending_since = null
     where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text
     returning *
   ), a as (
@@ -143,7 +159,7 @@ const FINISH = `with d as (
     on conflict (app_key, resource_id) do update set record = excluded.record, delivered_at = excluded.delivered_at,
       last_delivery_id = excluded.last_delivery_id
   )
-  select ${DELIVERY_COLUMNS} from d`;
+  select ${DELIVERY_COLUMNS}, ${tellWaiters("d", "$2::text")} from d`;
 
 /** The delivery as the attempt left it; undefined if the lease was lost. */
 export async function finishAttempt(sql: Sql, id: number, owner: string, end: AttemptEnd, final: boolean): Promise<DeliveryRecord | undefined> {
@@ -172,25 +188,29 @@ export async function finishAttempt(sql: Sql, id: number, owner: string, end: At
 
 /**
  * Deliveries whose process stopped during an attempt (lease run out, or, for the embedded store at
- * start, any lease at all): the attempt counts as OUTCOME_UNKNOWN. Replay-safe ones go back to
- * PENDING; the others end OUTCOME_UNKNOWN, since Baidu may have executed them.
+ * start, any lease at all). A write that must not be replayed and had begun to send ends
+ * OUTCOME_UNKNOWN, since Baidu may have executed it; one that had not begun goes back to PENDING as
+ * it was. Replay-safe ones go back to PENDING, the attempt counted as OUTCOME_UNKNOWN.
  */
 const RECOVER = `with old as (
-    select id, updated_at as claimed_at from deliveries where state = 'SENDING' and (lease_until < $1::timestamptz or $2::boolean)
+    select id, updated_at as claimed_at, endpoint = any($3::text[]) and sending_since is not null as unsafe,
+        endpoint = any($3::text[]) and sending_since is null as unsent
+      from deliveries where state = 'SENDING' and (lease_until < $1::timestamptz or $2::boolean)
       for update skip locked
-  ), x as (
-    update deliveries d set state = case when d.endpoint = any($3::text[]) then 'OUTCOME_UNKNOWN' else 'PENDING' end,
-      finished_at = case when d.endpoint = any($3::text[]) then $1::timestamptz end, updated_at = $1::timestamptz, next_attempt_at = $1::timestamptz,
-      attempt_count = d.attempt_count + 1, may_have_executed = true, last_error = $4::jsonb, lease_owner = null, lease_until = null
+  ), s as (
+    update deliveries d set state = case when old.unsafe then 'OUTCOME_UNKNOWN' else 'PENDING' end,
+      finished_at = case when old.unsafe then $1::timestamptz end, updated_at = $1::timestamptz, next_attempt_at = $1::timestamptz,
+      attempt_count = d.attempt_count + case when old.unsent then 0 else 1 end, may_have_executed = d.may_have_executed or not old.unsent,
+      last_error = case when old.unsent then d.last_error else $4::jsonb end, lease_owner = null, lease_until = null, sending_since = null
     from old where d.id = old.id
-    returning d.id, d.attempt_count, d.state, old.claimed_at
+    returning d.id, d.attempt_count, d.state, d.waiter, old.claimed_at, old.unsent
   ), a as (
     insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, message)
-    select id, attempt_count, claimed_at, $1::timestamptz, 'OUTCOME_UNKNOWN', $5::text from x
+    select id, attempt_count, claimed_at, $1::timestamptz, 'OUTCOME_UNKNOWN', $5::text from s where not unsent
   ), q as (
-    delete from delivery_queue where delivery_id in (select id from x where state = 'OUTCOME_UNKNOWN')
+    delete from delivery_queue where delivery_id in (select id from s where state = 'OUTCOME_UNKNOWN')
   )
-  select id, state from x`;
+  select id, state, unsent, ${tellWaiters("s", "''")} from s`;
 
 export const INTERRUPTED = "The gateway stopped while this attempt was in flight; Baidu may have executed it";
 
@@ -199,9 +219,41 @@ export async function recoverLeases(
   now: number,
   everyLease: boolean,
   notReplaySafe: readonly string[],
-): Promise<Array<{ id: number; state: DeliveryState }>> {
+): Promise<Array<{ id: number; state: DeliveryState; unsent: boolean }>> {
   const failure: FailureRecord = { verdict: "OUTCOME_UNKNOWN", message: INTERRUPTED };
-  return sql.query(RECOVER, [at(now), everyLease, notReplaySafe, JSON.stringify(failure), INTERRUPTED]);
+  const rows = await sql.query<{ id: number; state: DeliveryState; unsent: boolean }>(RECOVER, [
+    at(now),
+    everyLease,
+    notReplaySafe,
+    JSON.stringify(failure),
+    INTERRUPTED,
+  ]);
+  return rows.map(({ id, state, unsent }) => ({ id, state, unsent }));
+}
+
+/**
+ * Before the first byte of a write that must not be replayed: from here on, losing the lease means
+ * Baidu may have executed it. False if the lease was lost already.
+ */
+export async function markSending(sql: Sql, id: number, owner: string, now: number): Promise<boolean> {
+  const rows = await sql.query(
+    "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text returning id",
+    [id, owner, at(now)],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Gives a leased delivery back untouched, to be claimed again from `nextAttemptAt`: the budget had
+ * no room for it, and nothing Baidu may have executed was sent (at most a write refused for its token).
+ */
+export async function releaseDelivery(sql: Sql, id: number, owner: string, now: number, nextAttemptAt: number): Promise<void> {
+  await sql.query(
+    `update deliveries set state = 'PENDING', next_attempt_at = $4::timestamptz, updated_at = $3::timestamptz, lease_owner = null,
+        lease_until = null, sending_since = null
+      where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text`,
+    [id, owner, at(now), at(nextAttemptAt)],
+  );
 }
 
 /** When the worker should look again for attempts in backoff (leases that run out are found by the poll). */

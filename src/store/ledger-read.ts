@@ -94,3 +94,18 @@ export async function getAttempts(sql: Sql, deliveryIds: readonly number[]): Pro
     requestId: row.request_id,
   }));
 }
+
+/** The ledger's figures every replica shares: deliveries not yet ended, and the oldest one waiting. */
+export async function openDeliveryFigures(sql: Sql, now: number): Promise<{ pending: number; sending: number; oldestPendingSeconds: number }> {
+  const [row] = await sql.query<{ pending: string | number; sending: string | number; oldest: Date | null }>(
+    `select count(*) filter (where state = 'PENDING') as pending, count(*) filter (where state = 'SENDING') as sending,
+        min(accepted_at) filter (where state = 'PENDING') as oldest
+      from deliveries where state in ('PENDING', 'SENDING')`,
+  );
+  const oldest = row?.oldest?.getTime();
+  return {
+    pending: Number(row?.pending ?? 0),
+    sending: Number(row?.sending ?? 0),
+    oldestPendingSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000),
+  };
+}

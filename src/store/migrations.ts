@@ -90,6 +90,38 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "replicas",
+    statements: [
+      // The access token of record per app, shared by every process. `sealed` is the token encrypted
+      // with a key derived from the app secret: a copy of the database alone does not hand it out.
+      `create table baidu_tokens (
+        app_key text primary key,
+        sealed text,
+        refresh_at timestamptz,
+        expires_at timestamptz,
+        fetched_at timestamptz,
+        fetched_by text
+      )`,
+      // How far every process has slowed down for an app after Baidu refused calls for load.
+      `create table app_throttle (
+        app_key text primary key,
+        level integer not null,
+        signalled_at timestamptz not null
+      )`,
+      // rate-limiter-flexible's table for the shared QPS budget (its own layout; expire in ms).
+      `create table baidu_rate_limits (
+        key varchar(255) primary key,
+        points integer not null default 0,
+        expire bigint
+      )`,
+      // The process whose mutation waits for this delivery (WAIT mode), told by NOTIFY when another
+      // process moves it on; and, for writes that must not be replayed, when the attempt holding it
+      // began to send (a lease that runs out before that was never sent, and is safe to try again).
+      `alter table deliveries add column waiter text, add column sending_since timestamptz`,
+    ],
+  },
 ];
 
 /** An arbitrary constant: the advisory lock that keeps two starting processes from migrating at once. */

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { PgListener } from "./listen";
 import type { Sql } from "./sql";
 
 const INT8 = 20;
@@ -13,6 +14,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Sql> {
   // An idle client's error (a server restart) must not end the process; the next query reconnects.
   pool.on("error", () => {});
   await pool.query("select 1");
+  const listener = new PgListener(url);
   return {
     kind: "postgres",
     query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
@@ -30,7 +32,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Sql> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    listen: (channel, handler) => listener.listen(channel, handler),
+    close: async () => {
+      await listener.close();
+      await pool.end();
+    },
   };
 }
 

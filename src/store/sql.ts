@@ -8,6 +8,11 @@ export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs `work` in one transaction; the `Sql` it receives is bound to that transaction. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: calls `handler` with the payload of every NOTIFY on `channel`. Best effort (a
+   * lost connection loses notifications), so nothing may rely on it alone.
+   */
+  listen?(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -26,6 +31,7 @@ export function countStatements(inner: Sql): CountingSql {
       return sql.query(text, params);
     },
     transaction: (work) => sql.transaction((tx) => work(wrap(tx))),
+    ...(sql.listen ? { listen: sql.listen.bind(sql) } : {}),
     close: () => sql.close(),
   });
   const counted = wrap(inner);

@@ -110,6 +110,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       baseUrl: emulator.url,
       timeoutMs: 2000,
       connections: 16,
+      budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 },
       ...options.baidu,
     },
     store: { databaseUrl: undefined, dataDir: "memory://" },

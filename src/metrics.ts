@@ -1,0 +1,122 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+
+/** What every replica sees alike, read from the ledger when scraped. */
+export interface SharedFigures {
+  /** Deliveries by state, for the states that are not final. */
+  open: Record<"PENDING" | "SENDING", number>;
+  /** Age of the oldest PENDING delivery, in seconds (0 if none). */
+  oldestPendingSeconds: number;
+  /** Slow-down level per app, where one is in force. */
+  throttleLevels: Map<string, number>;
+}
+
+export interface MetricsSources {
+  /** This process's name on leases, waits and logs. */
+  replica: string;
+  shared(): Promise<SharedFigures>;
+  inFlight(): number;
+  statements(): number;
+  /** Node's process metrics too (`npm start`; not for the many gateways of one test process). */
+  process: boolean;
+}
+
+const PREFIX = "baidu_gateway_";
+const SHARED = "Shared by every replica (read from the ledger): the same on each, aggregate with max, not sum.";
+const PER_REPLICA = "This replica's own: aggregate with sum.";
+
+/**
+ * The gateway's Prometheus metrics (prom-client), one registry per gateway. Counters and in-flight
+ * figures are this process's own; ledger figures are shared, and labelled as such in their help.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly attempts: Counter<"endpoint" | "outcome">;
+  readonly tokenFetches: Counter<"app">;
+  readonly accepted: Counter<"endpoint">;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    new Gauge({ name: `${PREFIX}replica_info`, help: `This replica's name. ${PER_REPLICA}`, labelNames: ["replica"], registers }).set(
+      { replica: sources.replica },
+      1,
+    );
+    this.attempts = new Counter({
+      name: `${PREFIX}baidu_attempts_total`,
+      help: `Attempts this replica made to deliver a write to Baidu, by endpoint and outcome. ${PER_REPLICA}`,
+      labelNames: ["endpoint", "outcome"],
+      registers,
+    });
+    this.tokenFetches = new Counter({
+      name: `${PREFIX}baidu_token_requests_total`,
+      help: `Access token requests this replica sent to Baidu. ${PER_REPLICA}`,
+      labelNames: ["app"],
+      registers,
+    });
+    this.accepted = new Counter({
+      name: `${PREFIX}writes_accepted_total`,
+      help: `Writes this replica accepted into the ledger, by endpoint. ${PER_REPLICA}`,
+      labelNames: ["endpoint"],
+      registers,
+    });
+    new Gauge({
+      name: `${PREFIX}deliveries_in_flight`,
+      help: `Attempts this replica has in flight. ${PER_REPLICA}`,
+      registers,
+      collect() {
+        this.set(sources.inFlight());
+      },
+    });
+    let counted = 0;
+    new Counter({
+      name: `${PREFIX}store_statements_total`,
+      help: `SQL statements this replica sent to the store. ${PER_REPLICA}`,
+      registers,
+      collect() {
+        const now = sources.statements();
+        this.inc(now - counted);
+        counted = now;
+      },
+    });
+    this.shared(sources, registers);
+    if (sources.process) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+  }
+
+  /** The text a scrape gets. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private shared(sources: MetricsSources, registers: Registry[]): void {
+    // One read of the ledger per scrape, however many gauges show it.
+    let reading: Promise<SharedFigures> | undefined;
+    const read = () => (reading ??= sources.shared().finally(() => setImmediate(() => (reading = undefined))));
+    new Gauge({
+      name: `${PREFIX}ledger_deliveries`,
+      help: `Deliveries not yet ended, by state. ${SHARED}`,
+      labelNames: ["state"],
+      registers,
+      async collect() {
+        const { open } = await read();
+        for (const [state, count] of Object.entries(open)) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}ledger_oldest_pending_seconds`,
+      help: `How long the oldest PENDING delivery has waited. ${SHARED}`,
+      registers,
+      async collect() {
+        this.set((await read()).oldestPendingSeconds);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}baidu_throttle_level`,
+      help: `Steps of slow-down in force for an app after Baidu refused calls for load (each halves the budget). ${SHARED}`,
+      labelNames: ["app"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [app, level] of (await read()).throttleLevels) this.set({ app }, level);
+      },
+    });
+  }
+}
