@@ -22,7 +22,8 @@ declare module "autocannon" {
     }
 
     interface Options {
-      url: string;
+      /** Several: connection i talks to `url[i % length]`. */
+      url: string | string[];
       connections?: number;
       /** Seconds; ignored when `amount` is set. */
       duration?: number;

@@ -18,7 +18,7 @@ export interface DurableContext {
   add: (row: Row) => void;
 }
 
-type Mode = "WAIT" | "QUEUE";
+export type Mode = "WAIT" | "QUEUE";
 
 /** The example's order (seeded by `seedOrder`): every request writes the same order. */
 const ONE_ORDER = EXAMPLE_REQUEST.variables.input.resourceId;
@@ -33,9 +33,12 @@ export function writeBody(resourceId: string, mode: Mode): string {
 /** A WAIT answer is good once Baidu applied it; a QUEUE answer once the write is committed (its delivery has an id). */
 const EXPECT: Record<Mode, string> = { WAIT: '"allApplied":true', QUEUE: '"delivery":{"id":' };
 
-function writeLoad(gateway: Server, apiKey: string, mode: Mode, orders: "one" | "many"): GraphQLLoad {
+/** The durable rows' load; given several gateways (replicas), the connections are spread over them round-robin. */
+export function writeLoad(gateways: Server | readonly Server[], apiKey: string, mode: Mode, orders: "one" | "many"): GraphQLLoad {
+  const all = Array.isArray(gateways) ? gateways : [gateways as Server];
   const bodies = orders === "one" ? undefined : MANY_ORDER_IDS.map((id) => writeBody(id, mode));
-  return { origin: gateway.origin, apiKey, body: writeBody(ONE_ORDER, mode), ...(bodies && { bodies }), expect: EXPECT[mode] };
+  const origins = all.length > 1 ? { origins: all.map((gateway) => gateway.origin) } : {};
+  return { origin: all[0]!.origin, apiKey, body: writeBody(ONE_ORDER, mode), ...origins, ...(bodies && { bodies }), expect: EXPECT[mode] };
 }
 
 const NO_TARGET = "no target yet (set by a later issue)";
@@ -244,7 +247,7 @@ const IN_FLIGHT = `{
 type Edges = { edges: unknown[] };
 
 /** Polls every 100 ms until no delivery is PENDING or SENDING; undefined if that takes longer than `limitMs`. */
-async function drain(gateway: Server, apiKey: string, limitMs: number): Promise<{ drainedMs: number | undefined }> {
+export async function drain(gateway: Server, apiKey: string, limitMs: number): Promise<{ drainedMs: number | undefined }> {
   const start = performance.now();
   for (;;) {
     const { pending, sending } = await graphql<{ pending: Edges; sending: Edges }>(gateway, apiKey, IN_FLIGHT);
@@ -312,10 +315,10 @@ async function emulatorCall(emulator: Server, path: string, init?: RequestInit):
   return response;
 }
 
-function emptyMeasurement(): Measurement {
+export function emptyMeasurement(): Measurement {
   return { requests: 0, rps: NaN, p50Ms: NaN, p99Ms: NaN, failures: noFailures(), cpuUs: { client: NaN } };
 }
 
-function ms(value: number): string {
+export function ms(value: number): string {
   return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
 }

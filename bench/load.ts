@@ -5,6 +5,11 @@ import { noFailures, type Sample } from "./measure";
 export interface GraphQLLoad {
   /** The gateway's origin, e.g. http://127.0.0.1:40123 */
   origin: string;
+  /**
+   * Several gateways (replicas) to spread the connections over instead, round-robin: connection i
+   * talks to `origins[i % length]` for the whole run, as a load balancer with keep-alive would.
+   */
+  origins?: readonly string[];
   apiKey: string;
   /** The JSON request body: `{ query, variables }`. */
   body: string;
@@ -33,7 +38,7 @@ export async function hammer(load: GraphQLLoad, connections: number, amount: Amo
   // autocannon rebuilds a request before each send when it has setupRequest; `sent` is shared by every connection.
   const rotate = bodies && bodies.length > 0 ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[sent++ % bodies.length]! }) } : {};
   const instance = autocannon({
-    url: load.origin,
+    url: load.origins && load.origins.length > 0 ? [...load.origins] : load.origin,
     connections,
     ...("amount" in amount ? { amount: amount.amount } : { duration: amount.durationS }),
     requests: [

@@ -32,6 +32,7 @@ export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): strin
     `- Outcome: ${failed === 0 ? "every target passes" : `${failed} target(s) fail`}` +
       (untargetedWithErrors === 0 ? "" : `; ${untargetedWithErrors} row(s) without a target had errors`),
     "- Durable ledger rows (`durable write`, `outage drain`): measured without targets; targets for them are set by a later issue (no pass/fail, and `--check` ignores them).",
+    "- `replicas` rows: no target either (no pass/fail, `--check` ignores them): on two cores more replicas cannot add throughput, so they show the cost per write.",
   ];
   runs.forEach((run, i) => {
     lines.push("", `## Run ${i + 1}`, "", row(HEADER), row(HEADER.map(() => "---")));
@@ -92,6 +93,15 @@ const NOTES = [
   "  orders. QUEUE answers once the write is committed; its backlog is drained (and timed) before the next scenario. The",
   "  `postgres` CPU figure is user + system time of every process named `postgres` (the server's backends and background",
   "  workers, whatever database they serve) over the window, per request.",
+  "- Replicas: for 1, 2 and 3 replicas, a fresh database (dropped after), that many gateways on it (production mode, DATABASE_URL),",
+  "  and the load of the `PostgreSQL: WAIT, 1,000 orders` row, its 50 connections spread round-robin over the replicas (connection i",
+  "  talks to replica i mod N). The gateway CPU figure is the sum over the replicas of `baidu_gateway_process_cpu_seconds_total`",
+  "  deltas from their own `GET /metrics` (scraped just before and after the window), per completed write; /proc's figure is in",
+  "  the note to check it. PostgreSQL round trips per write: the sum of `baidu_gateway_store_statements_total` deltas, which also",
+  "  holds each replica's background work in the window (polling, budget refresh, one scrape's ledger read). Token requests are",
+  "  the replicas' `baidu_gateway_baidu_token_requests_total` summed over their whole life, warm-up included: 1 per app is right.",
+  "  The load generator (this process) and the emulator run on the same two cores: their CPU is in the emulator and client",
+  "  figures, and more replicas mostly add contention, so req/s here says nothing about scaling; CPU per write does.",
   "- Outage drain: a gateway with `baidu.retry.maxDelayMs` 1000 (config file); the emulator answers update/sub/info with HTTP 503",
   "  while 10 QUEUE writes to each of 100 orders are sent (50 at a time); req/s, p50 and p99 are of that acceptance. Then the",
   "  fault is cleared and the ledger polled every 100 ms until nothing is PENDING or SENDING (at most 120 s); the update/sub/info",

@@ -9,13 +9,20 @@ import { checkSameRequest, DRY_RUN, MUTATION, startEmulator, startGateway, TYPEN
 import { createScratchDir, type ScratchDir } from "./store";
 import { AFTER_SALE_PATH, fetchToken, MANY_ORDER_IDS, seedOrder, seedOrders } from "./upstream";
 import { embeddedRows, logSummary, outageDrain, postgresRows } from "./durable";
+import { REPLICA_COUNTS, replicaRows, type ReplicaFigures, type ReplicaRowId } from "./replicas";
 
 export type RowId =
   "limit-5" | "limit-50" | "direct-5" | "direct-50" | "gateway-5" | "gateway-50" | "dryrun-50" | "typename-50" | "burst" | "memory" | DurableRowId;
 
-/** The durable ledger's rows: measured and shown, but without targets until a later issue sets them. */
+/** The durable ledger's rows: measured and shown, but without targets (the replicas' ones for good: two cores cannot show scaling). */
 export type DurableRowId =
-  "durable-embedded-one" | "durable-embedded-many" | "durable-embedded-queue" | "durable-postgres-one" | "durable-postgres-many" | "outage-drain";
+  | "durable-embedded-one"
+  | "durable-embedded-many"
+  | "durable-embedded-queue"
+  | "durable-postgres-one"
+  | "durable-postgres-many"
+  | "outage-drain"
+  | ReplicaRowId;
 
 export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
   "durable-embedded-one",
@@ -24,6 +31,7 @@ export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
   "durable-postgres-one",
   "durable-postgres-many",
   "outage-drain",
+  ...REPLICA_COUNTS.map((count): ReplicaRowId => `replicas-${count}`),
 ]);
 
 export interface Row {
@@ -38,6 +46,7 @@ export interface Row {
   note?: string;
   /** Why the row was not measured (e.g. no PostgreSQL server); its numbers are empty. */
   skipped?: string;
+  replicas?: ReplicaFigures;
   outage?: { acceptedMs: number; drainedMs: number | undefined; callsDuringOutage: number; drainCalls: number; states: Record<string, number> };
 }
 
@@ -114,6 +123,7 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     const durable = { emulator, apiKey, scratch, settings, add };
     await embeddedRows(durable);
     await postgresRows(durable);
+    await replicaRows(durable);
     add(await outageDrain(durable));
     return rows;
   } finally {

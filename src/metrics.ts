@@ -33,6 +33,7 @@ export class GatewayMetrics {
   readonly attempts: Counter<"endpoint" | "outcome">;
   readonly tokenFetches: Counter<"app">;
   readonly accepted: Counter<"endpoint">;
+  readonly notices: Counter;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -56,6 +57,11 @@ export class GatewayMetrics {
       name: `${PREFIX}writes_accepted_total`,
       help: `Writes this replica accepted into the ledger, by endpoint. ${PER_REPLICA}`,
       labelNames: ["endpoint"],
+      registers,
+    });
+    this.notices = new Counter({
+      name: `${PREFIX}waiter_notices_total`,
+      help: `Notices from other replicas that a delivery a mutation here waits for has moved on. ${PER_REPLICA}`,
       registers,
     });
     new Gauge({

@@ -45,6 +45,7 @@ export function createServices(config: GatewayConfig, store: Sql, clock: Clock, 
   });
   const worker = new DeliveryWorker(sql, baidu, config.delivery, clock, logger, {
     attempt: (endpoint, outcome) => metrics?.attempts.inc({ endpoint, outcome }),
+    notice: () => metrics?.notices.inc(),
   });
   metrics = new GatewayMetrics({
     replica: worker.owner,

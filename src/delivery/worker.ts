@@ -27,6 +27,13 @@ import type { DeliveryOptions } from "./options";
 const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
 const HOUR_MS = 3_600_000;
 
+/** What the worker reports as it goes, for metrics. */
+export interface WorkerObserver {
+  attempt(endpoint: EndpointName, outcome: AttemptOutcome): void;
+  /** Another process ended (or moved on) a delivery a mutation here waits for, and said so. */
+  notice(): void;
+}
+
 /**
  * Delivers from the ledger. A pass claims what is due (each order's oldest write only), sends it,
  * and records the attempt; it runs when a write is accepted, when an attempt ends, at the next
@@ -51,7 +58,7 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly observe: { attempt(endpoint: EndpointName, outcome: AttemptOutcome): void } = { attempt: () => {} },
+    private readonly observe: WorkerObserver = { attempt: () => {}, notice: () => {} },
   ) {}
 
   /** Attempts this process has in flight. */
@@ -65,7 +72,10 @@ export class DeliveryWorker {
     await this.recover(this.sql.kind === "pglite");
     await this.purge();
     // Another process that ends a delivery a mutation here waits for says so (PostgreSQL only; the poll covers a lost notice).
-    this.unlisten = await this.sql.listen?.(waiterChannel(this.owner), (payload) => this.notify(Number(payload)));
+    this.unlisten = await this.sql.listen?.(waiterChannel(this.owner), (payload) => {
+      this.observe.notice();
+      this.notify(Number(payload));
+    });
     // The poll: work other processes queued, leases that ran out, backoffs set by other processes.
     this.timers.push(setInterval(() => void this.poll(), this.options.pollMs).unref());
     this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());

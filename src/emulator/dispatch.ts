@@ -47,7 +47,7 @@ export function createRequestListener(state: EmulatorState): (req: IncomingMessa
 function onRequest(incoming: Incoming, req: IncomingMessage, res: ServerResponse, state: EmulatorState): void {
   const { method, path, query, body } = incoming;
   if (path.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(method, path, body, state));
-  state.log.push({ method, path, query, body });
+  state.log.push({ method, path, query, body, receivedAt: Date.now() });
   const route = routeOf(path);
   if (!route) return writeReply(res, { ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
   const answer = (): void => writeReply(res, baiduReply(route, incoming, state));

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Parsed JSON, or the raw text if it is not JSON, or undefined when the body is empty. */
   body: unknown;
+  /** When the whole request had arrived, in ms since the epoch (the machine's clock, for rate checks). */
+  receivedAt: number;
 }
 
 /** A ring buffer: a benchmark sends millions of requests, so only the newest `limit` are kept. */

@@ -11,9 +11,14 @@ describe("emulator request log and control routes", () => {
   const control = (path: string, init?: RequestInit) => send(`${emulator.url}/__emulator/${path}`, init);
 
   it("records every Baidu request in arrival order, token requests included", async () => {
+    const before = Date.now();
     const token = await getToken(emulator);
     await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
     await call(emulator, "updateMainStatus", token, "not json");
+    const after = Date.now();
+    const times = emulator.requests.map((request) => request.receivedAt);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]! >= before && times[2]! <= after).toBe(true);
     expect(emulator.requests.map((request) => request.path)).toEqual([
       "/oauth/2.0/token",
       "/rest/2.0/smartapp/ordercenter/app/add/main/info",
@@ -25,6 +30,7 @@ describe("emulator request log and control routes", () => {
         path: "/rest/2.0/smartapp/ordercenter/app/add/main/info",
         query: { access_token: token, ...USER_QUERY },
         body: { Data: [mainItem("r1")] },
+        receivedAt: times[1],
       },
     ]);
     expect(emulator.requestsTo("updateMainStatus")[0]!.body).toBe("not json");

@@ -12,6 +12,8 @@ export interface SpawnedGateway {
   readonly child: ChildProcess;
   readonly url: string;
   send<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<FormattedExecutionResult<R>>;
+  /** The sum of a metric's samples in `/metrics` whose labels include `labels` (0 if there are none). */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** kill -9: no shutdown of any kind. */
   kill(): Promise<void>;
   /** SIGTERM, as an operator stops it. */
@@ -64,6 +66,10 @@ export async function spawnGateway(
       });
       return (await response.json()) as never;
     },
+    async metric(name, labels = {}) {
+      const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
+      return sumSamples(text, name, labels);
+    },
     async kill() {
       child.kill("SIGKILL");
       await exited;
@@ -74,4 +80,16 @@ export async function spawnGateway(
     },
     output: () => output,
   };
+}
+
+/** Adds up the samples of `name` in Prometheus text whose labels include every one of `labels`. */
+export function sumSamples(text: string, name: string, labels: Record<string, string>): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_:][a-z0-9_:]*)(?:\{(.*)\})? (\S+)$/i.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = new Map([...(match[2] ?? "").matchAll(/([a-z_][a-z0-9_]*)="((?:[^"\\]|\\.)*)"/gi)].map((m) => [m[1]!, m[2]!]));
+    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) sum += Number(match[3]);
+  }
+  return sum;
 }
