@@ -2,7 +2,7 @@ import { hammer } from "./load";
 import { withCpu, type Measurement } from "./measure";
 import { processUsage } from "./processes";
 import type { DurableContext } from "./durable";
-import { emptyMeasurement, logSummary, writeLoad } from "./durable";
+import { drain, emptyMeasurement, logSummary, ms, writeLoad } from "./durable";
 import type { RowId } from "./scenarios";
 import { startGateway, type Server } from "./stack";
 import { benchServerUrl, createBenchDatabase, redacted } from "./store";
@@ -18,12 +18,21 @@ const CONNECTIONS = 50;
 /** What a `replicas` row adds to the usual measurement, from the replicas' own /metrics. */
 export interface ReplicaFigures {
   replicas: number;
+  /** Writes the replicas accepted in the window: what the per-write figures divide by. */
+  writes: number;
+  /** How long after the window the last delivery it started took to end; undefined: not within DRAIN_LIMIT_MS. */
+  drainedMs: number | undefined;
   /** Writes each replica accepted in the window (`writes_accepted_total` deltas), in start order. */
   acceptedPerReplica: number[];
   /** `store_statements_total` deltas summed over the replicas, per completed write: round trips to PostgreSQL. */
   statementsPerWrite: number;
   /** `baidu_attempts_total` deltas summed over the replicas, per completed write. */
   attemptsPerWrite: number;
+  /**
+   * `waiter_notices_total` deltas summed, per write: a waiting mutation told by another replica that
+   * its write moved on (it then reads the delivery: one more statement). Undefined if the gateway has no such counter.
+   */
+  noticesPerWrite: number | undefined;
   /** Attempts in the window whose outcome was not DELIVERED, by outcome. */
   failedAttempts: Record<string, number>;
   /** `baidu_token_requests_total` over the replicas' whole life (warm-up included), summed, by app: 1 each is right. */
@@ -47,6 +56,8 @@ interface Counters {
   attempts: Map<string, number>;
   tokens: Map<string, number>;
   procCpuMs: number;
+  /** Undefined when a replica's /metrics has no such counter. */
+  notices: number | undefined;
 }
 
 const METRIC = {
@@ -55,6 +66,7 @@ const METRIC = {
   attempts: "baidu_gateway_baidu_attempts_total",
   tokens: "baidu_gateway_baidu_token_requests_total",
   accepted: "baidu_gateway_writes_accepted_total",
+  notices: "baidu_gateway_waiter_notices_total",
 } as const;
 
 /**
@@ -105,18 +117,38 @@ export async function replicaRows(ctx: DurableContext): Promise<void> {
   }
 }
 
+/** How long the deliveries left in flight by a load may take to end before the row says so. */
+const DRAIN_LIMIT_MS = 30_000;
+
+/**
+ * Warm-up, then the measured window. Per-write figures are over the writes the replicas accepted
+ * between two scrapes, each taken once nothing is PENDING or SENDING: autocannon drops the requests
+ * in flight when its time is up, and their writes, accepted and delivered all the same, are in the
+ * counters. So the deliveries the window started are all ended (and charged) by the second scrape.
+ */
 async function measureReplicas(ctx: DurableContext, gateways: readonly Server[]): Promise<{ measurement: Measurement; figures: ReplicaFigures }> {
   const load = writeLoad(gateways, ctx.apiKey, "WAIT", "many");
+  const settle = () => drain(gateways[0]!, ctx.apiKey, DRAIN_LIMIT_MS);
   // The warm-up also fetches the app's token (one replica asks Baidu, the others read it from the store).
   await hammer(load, CONNECTIONS, { durationS: ctx.settings.warmupS });
+  await settle();
   const before = await readCounters(gateways);
+  let drainedMs: number | undefined;
   // The replicas' CPU comes from their /metrics (below); withCpu charges the emulator, this process and the PostgreSQL server.
-  const { sample, measurement } = await withCpu({ emulator: ctx.emulator.child.pid, postgres: true }, () =>
-    hammer(load, CONNECTIONS, { durationS: ctx.settings.durationS }),
-  );
+  const { sample, measurement } = await withCpu({ emulator: ctx.emulator.child.pid, postgres: true }, async () => {
+    const window = await hammer(load, CONNECTIONS, { durationS: ctx.settings.durationS });
+    drainedMs = (await settle()).drainedMs;
+    return window;
+  });
   const after = await readCounters(gateways);
-  const writes = sample.requests;
+  const acceptedPerReplica = after.accepted.map((total, i) => total - before.accepted[i]!);
+  const writes = acceptedPerReplica.reduce((sum, n) => sum + n, 0);
   const perWrite = (delta: number) => (writes === 0 ? NaN : delta / writes);
+  // withCpu divides by the requests completed in the window; these figures are per accepted write.
+  const rescale = (us: number | undefined) => (us === undefined || writes === 0 ? us : (us * sample.requests) / writes);
+  measurement.cpuUs.emulator = rescale(measurement.cpuUs.emulator);
+  measurement.cpuUs.client = rescale(measurement.cpuUs.client) ?? NaN;
+  measurement.cpuUs.postgres = rescale(measurement.cpuUs.postgres);
   measurement.cpuUs.gateway = perWrite((after.cpuS - before.cpuS) * 1e6);
   const failedAttempts: Record<string, number> = {};
   let attempts = 0;
@@ -129,9 +161,12 @@ async function measureReplicas(ctx: DurableContext, gateways: readonly Server[])
     measurement,
     figures: {
       replicas: gateways.length,
-      acceptedPerReplica: after.accepted.map((total, i) => total - before.accepted[i]!),
+      writes,
+      acceptedPerReplica,
+      drainedMs,
       statementsPerWrite: perWrite(after.statements - before.statements),
       attemptsPerWrite: perWrite(attempts),
+      noticesPerWrite: after.notices === undefined || before.notices === undefined ? undefined : perWrite(after.notices - before.notices),
       failedAttempts,
       tokenRequests: Object.fromEntries(after.tokens),
       procCpuUs: perWrite((after.procCpuMs - before.procCpuMs) * 1000),
@@ -142,7 +177,7 @@ async function measureReplicas(ctx: DurableContext, gateways: readonly Server[])
 /** Scrapes every replica at once and sums its per-replica counters (attempts by outcome, tokens by app). */
 async function readCounters(gateways: readonly Server[]): Promise<Counters> {
   const scrapes = await Promise.all(gateways.map(scrape));
-  const counters: Counters = { cpuS: 0, statements: 0, accepted: [], attempts: new Map(), tokens: new Map(), procCpuMs: 0 };
+  const counters: Counters = { cpuS: 0, statements: 0, accepted: [], attempts: new Map(), tokens: new Map(), procCpuMs: 0, notices: 0 };
   const add = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value);
   scrapes.forEach((series, i) => {
     const sum = (name: string) => series.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
@@ -150,6 +185,7 @@ async function readCounters(gateways: readonly Server[]): Promise<Counters> {
     counters.cpuS += sum(METRIC.cpu);
     counters.statements += sum(METRIC.statements);
     counters.accepted.push(sum(METRIC.accepted));
+    if (counters.notices !== undefined) counters.notices = series.some((s) => s.name === METRIC.notices) ? counters.notices + sum(METRIC.notices) : undefined;
     for (const s of series) {
       if (s.name === METRIC.attempts) add(counters.attempts, s.labels.outcome ?? "?", s.value);
       if (s.name === METRIC.tokens) add(counters.tokens, s.labels.app ?? "?", s.value);
@@ -185,9 +221,13 @@ function describe(figures: ReplicaFigures, measurement: Measurement): string {
   const tokenText = tokens.length === 0 ? "no token request" : tokens.map(([app, n]) => `${n} token request${n === 1 ? "" : "s"} (${app})`).join(", ");
   const tokensRight = tokens.length > 0 && tokens.every(([, n]) => n === 1);
   const failed = Object.entries(figures.failedAttempts);
-  const split = figures.replicas === 1 ? "" : ` (writes per replica: ${figures.acceptedPerReplica.join(" / ")})`;
+  const split = figures.replicas === 1 ? "" : ` (${figures.acceptedPerReplica.join(" / ")} per replica)`;
+  const drained =
+    figures.drainedMs === undefined ? `**not drained ${DRAIN_LIMIT_MS / 1000} s after the window**` : `all ended ${ms(figures.drainedMs)} after it`;
   return (
-    `no target (two cores cannot show scaling); ${figures.statementsPerWrite.toFixed(2)} PostgreSQL round trips (statements) per write${split}; ` +
+    `no target (two cores cannot show scaling); ${figures.writes} writes accepted in the window${split}, ${drained}; ` +
+    `${figures.statementsPerWrite.toFixed(2)} PostgreSQL round trips (statements) per write; ` +
+    (figures.noticesPerWrite === undefined ? "" : `${figures.noticesPerWrite.toFixed(2)} waiter notices from another replica per write; `) +
     `${figures.attemptsPerWrite.toFixed(2)} Baidu attempts per write${failed.length === 0 ? "" : ` (**not delivered: ${failed.map(([o, n]) => `${o} ${n}`).join(", ")}**)`}; ` +
     `${tokensRight ? tokenText : `**${tokenText}**`} over the whole run; ` +
     `replicas' CPU ${Math.round(measurement.cpuUs.gateway ?? NaN)} µs/write from /metrics (/proc: ${Math.round(figures.procCpuUs)})`
