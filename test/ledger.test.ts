@@ -55,6 +55,7 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
       resourceIds: [ORDER],
       attemptCount: 1,
       outcomeUnknown: false,
+      finishedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
       lastError: null,
       attempts: [{ number: 1, outcome: "DELIVERED", httpStatus: null, errorCode: null, errno: null, message: null, requestId: null }],
       supersededBy: null,

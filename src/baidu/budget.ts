@@ -76,9 +76,10 @@ export class Budget {
 
   /** Waits for room for one call of `appKey`; throws BudgetExhausted if there is none before `by`. */
   async acquire(appKey: string, by: number): Promise<void> {
-    const line = this.lines.get(appKey);
-    if (!line && (await this.delay(appKey)) === 0) return;
-    const turn = (line ?? Promise.resolve()).then(() => this.wait(appKey, by));
+    const first = this.lines.has(appKey) ? undefined : await this.delay(appKey);
+    if (first === 0) return;
+    // Refused, or others already wait: take a place in this process's line for the app.
+    const turn = (this.lines.get(appKey) ?? Promise.resolve()).then(() => this.wait(appKey, by, first ?? 0));
     const settled = turn.catch(() => {});
     this.lines.set(appKey, settled);
     void settled.then(() => {
@@ -108,10 +109,9 @@ export class Budget {
     return new Map([...this.throttles].map(([appKey, throttle]) => [appKey, levelAt(throttle, now, this.options.recoverMs)]));
   }
 
-  private async wait(appKey: string, by: number): Promise<void> {
-    for (;;) {
-      const ms = await this.delay(appKey);
-      if (ms === 0) return;
+  /** Sleeps `ms`, then asks again, until there is room (or none before `by`). */
+  private async wait(appKey: string, by: number, ms: number): Promise<void> {
+    for (; ms > 0; ms = await this.delay(appKey)) {
       const now = this.clock.now();
       if (now + ms > by) throw new BudgetExhausted(now + ms);
       await this.clock.sleep(ms);
