@@ -93,9 +93,22 @@ export class GatewayMetrics {
   }
 
   private shared(sources: MetricsSources, registers: Registry[]): void {
-    // One read of the ledger per scrape, however many gauges show it.
+    // One read of the ledger per scrape, however many gauges show it. When the store does not answer,
+    // the last figures stand (and the failure is counted), so the per-replica ones still get out.
+    let failed = 0;
+    let last: SharedFigures = { open: { PENDING: 0, SENDING: 0 }, oldestPendingSeconds: 0, throttleLevels: new Map() };
     let reading: Promise<SharedFigures> | undefined;
-    const read = () => (reading ??= sources.shared().finally(() => setImmediate(() => (reading = undefined))));
+    const read = () =>
+      (reading ??= sources
+        .shared()
+        .then(
+          (figures) => (last = figures),
+          () => {
+            failed++;
+            return last;
+          },
+        )
+        .finally(() => setImmediate(() => (reading = undefined))));
     new Gauge({
       name: `${PREFIX}ledger_deliveries`,
       help: `Deliveries not yet ended, by state. ${SHARED}`,
@@ -122,6 +135,18 @@ export class GatewayMetrics {
       async collect() {
         this.reset();
         for (const [app, level] of (await read()).throttleLevels) this.set({ app }, level);
+      },
+    });
+    // Waits for the scrape's own read, so that it counts that read's failure.
+    let counted = 0;
+    new Counter({
+      name: `${PREFIX}ledger_read_failures_total`,
+      help: `Scrapes for which this replica could not read the ledger's shared figures (they show the last ones read). ${PER_REPLICA}`,
+      registers,
+      async collect() {
+        await read();
+        this.inc(failed - counted);
+        counted = failed;
       },
     });
   }

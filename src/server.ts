@@ -34,7 +34,7 @@ export interface GatewayOptions {
 
 /**
  * Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development),
- * `GET /healthz` (alive), `GET /readyz` (the store answers and deliveries run), `GET /metrics`.
+ * `GET /healthz` (alive), `GET /readyz` (not stopping, and the store answers), `GET /metrics`.
  */
 export async function startGateway({ config, logger, clock = systemClock, sql: given, processMetrics = false }: GatewayOptions): Promise<Gateway> {
   const development = config.mode === "development";

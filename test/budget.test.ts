@@ -1,26 +1,21 @@
-import { Budget, BudgetExhausted, levelAt, type BudgetOptions, type BudgetStore, type Limiter } from "../src/baidu/budget";
+import { Budget, BudgetExhausted, levelAt, type BudgetOptions, type BudgetStore } from "../src/baidu/budget";
+import { ledgerBudgetStore } from "../src/store/budget";
 import { testClock } from "./support/harness";
+import { STORE_KINDS, testStore } from "./support/store";
 
-/** A shared store the test steers: each limiter refuses while `refusals` has entries (each the ms to wait). */
+/** A shared store the test steers: it refuses while `refusals` has entries (each the ms to wait), and records what it was asked. */
 function fakeStore() {
   const refusals: number[] = [];
-  const limiters: Array<{ points: number; durationMs: number; level: number }> = [];
-  let consumed = 0;
+  const asked: Array<{ intervalMs: number; toleranceMs: number }> = [];
   const store: BudgetStore = {
-    limiter(points, durationMs, level): Limiter {
-      limiters.push({ points, durationMs, level });
-      return {
-        consume: async () => {
-          consumed++;
-          const wait = refusals.shift();
-          if (wait !== undefined) throw { msBeforeNext: wait };
-        },
-      };
+    take: async (_appKey, intervalMs, toleranceMs) => {
+      asked.push({ intervalMs, toleranceMs });
+      return refusals.shift() ?? 0;
     },
     signal: async () => {},
     throttles: async () => new Map(),
   };
-  return { store, refusals, limiters, consumed: () => consumed };
+  return { store, refusals, asked, consumed: () => asked.length };
 }
 
 const options = (callsPerSecond: number | null): BudgetOptions => ({ callsPerSecond, recoverMs: 10_000, pauseMs: 1000 });
@@ -48,17 +43,17 @@ describe("the budget toward Baidu", () => {
     expect(budget.levels()).toEqual(new Map([["app", 2]]));
   });
 
-  it("counts N calls a second in windows of a tenth of a second, and halves the rate per step", async () => {
+  it("spaces N calls a second 1/N s apart, a tenth of them early at most, and halves the rate per step", async () => {
     const clock = testClock();
-    const { store, limiters } = fakeStore();
+    const { store, asked } = fakeStore();
     const budget = new Budget(store, options(25), clock.clock);
     await budget.acquire("app", Infinity);
     await budget.signal("app");
     await budget.acquire("app", Infinity);
-    // 25 a second: 3 calls per 120 ms; one step later 3 per 240 ms.
-    expect(limiters).toEqual([
-      { points: 3, durationMs: 120, level: 0 },
-      { points: 3, durationMs: 240, level: 1 },
+    // 25 a second: one every 40 ms, up to 3 at once (2 early); one step later one every 80 ms.
+    expect(asked).toEqual([
+      { intervalMs: 40, toleranceMs: 80 },
+      { intervalMs: 80, toleranceMs: 160 },
     ]);
   });
 
@@ -73,6 +68,24 @@ describe("the budget toward Baidu", () => {
     expect(fake.consumed()).toBe(4);
   });
 
+  it("makes a call that comes while others wait take its place in line and ask for room too", async () => {
+    const clock = testClock();
+    const fake = fakeStore();
+    const budget = new Budget(fake.store, options(10), clock.clock);
+    fake.refusals.push(80);
+    const release = clock.hold();
+    const first = budget.acquire("app", Infinity);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([fake.consumed(), clock.sleeps]).toEqual([1, [80]]);
+    // The line exists: this one does not ask before its turn, and asks then.
+    fake.refusals.push(0, 30);
+    const second = budget.acquire("app", Infinity);
+    expect(fake.consumed()).toBe(1);
+    release();
+    await Promise.all([first, second]);
+    expect([fake.consumed(), clock.sleeps]).toEqual([4, [80, 30]]);
+  });
+
   it("gives up, naming when to try again, when there is no room before the attempt's lease would run out", async () => {
     const clock = testClock();
     const fake = fakeStore();
@@ -81,5 +94,20 @@ describe("the budget toward Baidu", () => {
     const now = clock.clock.now();
     await expect(budget.acquire("app", now + 400)).rejects.toEqual(new BudgetExhausted(now + 500));
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe.each(STORE_KINDS)("the budget's schedule in the store, on %s", (kind) => {
+  it("admits calls due by the server's clock, a burst of them early, and says how long the next must wait", async () => {
+    const store = ledgerBudgetStore(await testStore(kind));
+    // One call a minute, two of them early: three now, then nothing for about a minute.
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await store.take("app", 60_000, 120_000));
+    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(waits[3]).toBeGreaterThan(59_000);
+    expect(waits[3]).toBeLessThanOrEqual(60_000);
+    // Each app has its own schedule.
+    expect(await store.take("other", 60_000, 0)).toBe(0);
+    expect(await store.take("other", 60_000, 0)).toBeGreaterThan(59_000);
   });
 });

@@ -1,7 +1,16 @@
 import { ENDPOINT_NAMES, ENDPOINTS } from "../src/baidu/endpoints";
 import { purgeFinished } from "../src/store/ledger-admin";
 import { acceptDelivery, type NewDelivery } from "../src/store/ledger-accept";
-import { claimDeliveries, finishAttempt, INTERRUPTED, markSending, recoverLeases, type AttemptEnd } from "../src/store/ledger-queue";
+import {
+  claimDeliveries,
+  finishAttempt,
+  INTERRUPTED,
+  markSending,
+  NO_BUDGET,
+  recoverLeases,
+  releaseDelivery,
+  type AttemptEnd,
+} from "../src/store/ledger-queue";
 import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
 import type { Sql } from "../src/store/sql";
 import { testStore, STORE_KINDS } from "./support/store";
@@ -98,6 +107,23 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     // The process that lost the lease can no longer mark it as sending: it sends nothing.
     expect(await markSending(sql, append, "p1", T0 + 20_000)).toBe(false);
     expect(await claim("p2", T0 + 20_000)).toEqual([append]);
+  });
+
+  it("gives back a delivery the budget had no room for, untouched, and fails it once that is past its deadline", async () => {
+    const early = await accept(write("updateSubInfo", ["a"]));
+    await claim("p1");
+    expect(await releaseDelivery(sql, early, "p2", T0, T0 + 1_000)).toBeUndefined();
+    expect(await releaseDelivery(sql, early, "p1", T0, T0 + 1_000)).toBe("PENDING");
+    const [pending] = await getDeliveries(sql, [early]);
+    expect([pending!.state, pending!.attemptCount, pending!.nextAttemptAt, pending!.lastError]).toEqual(["PENDING", 0, T0 + 1_000, null]);
+    expect(await claim("p1", T0 + 999)).toEqual([]);
+    expect(await claim("p1", T0 + 1_000)).toEqual([early]);
+    const next = await accept(write("updateSubInfo", ["a"]));
+    expect(await releaseDelivery(sql, early, "p1", T0 + 1_000, T0 + 86_400_001)).toBe("FAILED");
+    const [failed] = await getDeliveries(sql, [early]);
+    expect([failed!.state, failed!.finishedAt, failed!.lastError]).toEqual(["FAILED", T0 + 1_000, { verdict: "UNAVAILABLE", message: NO_BUDGET }]);
+    // Out of its order's line: the next write may go.
+    expect(await claim("p1", T0 + 1_000)).toEqual([next]);
   });
 
   it("removes deliveries that ended before the retention cut-off, with their attempts, and keeps the orders", async () => {

@@ -62,6 +62,10 @@ describe.each(STORE_KINDS)("what an operator reads, on %s", (kind) => {
     expect(await readyz(h)).toEqual({ status: 200, body: { status: "ready" } });
     failing = true;
     expect(await readyz(h)).toEqual({ status: 503, body: { status: "store unavailable" } });
+    // Metrics still answer, with the per-replica figures, and count the failed read of the shared ones.
+    const text = await metricsOf(h);
+    expect(sumSamples(text, "baidu_gateway_ledger_read_failures_total", {})).toBe(1);
+    expect(text).toContain("baidu_gateway_baidu_attempts_total");
     failing = false;
   });
 
@@ -74,8 +78,10 @@ describe.each(STORE_KINDS)("what an operator reads, on %s", (kind) => {
     expect(row!.sealed).not.toContain(token);
     expect(row!.sealed).not.toContain(token.split(".")[1]!);
     expect(secretSeal([SHOP, OTHER]).open(SHOP.appKey, row!.sealed)).toBe(token);
-    // Another app's secret cannot open it.
+    // Another secret cannot open it, nor can another app with the same secret, nor a cut tag.
     expect(secretSeal([{ ...SHOP, appSecret: "another-secret" }]).open(SHOP.appKey, row!.sealed)).toBeUndefined();
+    expect(secretSeal([{ ...OTHER, appSecret: SHOP.appSecret }]).open(OTHER.appKey, row!.sealed)).toBeUndefined();
+    expect(secretSeal([SHOP]).open(SHOP.appKey, row!.sealed.slice(0, -16))).toBeUndefined();
     expect(row!.fetched_by).toMatch(/:\d+$/);
   });
 });

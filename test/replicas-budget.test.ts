@@ -14,8 +14,8 @@ const WRITES = 160;
 const N = 20;
 const RECOVER_MS = 3000;
 /**
- * The stated tolerance: the budget is counted in windows of a tenth of a second, so a second that
- * straddles windows may hold a tenth more; and 2 for requests that arrive later than they were counted.
+ * The stated tolerance: calls may run ahead of their schedule by a tenth of the budget, so a second
+ * may hold a tenth more; and 2 for requests that arrive later than they were admitted.
  */
 const TOLERANCE = Math.ceil(N / 10) + 2;
 

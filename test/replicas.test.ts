@@ -61,6 +61,8 @@ const ended = (nodes: Node[]) => nodes.every((node) => node.state !== "PENDING" 
       return ended(all) && all;
     }, 60_000);
     expect(nodes.every((node) => node.state === "DELIVERED")).toBe(true);
+    // Every replica met the rejection, and one of them fetched the new token.
+    expect(gateways.map((gateway) => gateway.output().includes("Baidu rejected the access token"))).toEqual([true, true, true]);
     expect(emulator.requestsTo("token").length - before).toBe(1);
   });
 

@@ -16,15 +16,14 @@ export interface Throttle {
   signalledAt: number;
 }
 
-/** A fixed-window counter shared by the processes (rate-limiter-flexible's interface, reduced). */
-export interface Limiter {
-  /** Resolves when a call fits the window; otherwise rejects with `{ msBeforeNext }` (or an Error). */
-  consume(key: string): Promise<unknown>;
-}
-
-/** What the budget keeps where every process sees it: the counters and the slow-down. */
+/** What the budget keeps where every process sees it: each app's schedule of calls and its slow-down. */
 export interface BudgetStore {
-  limiter(points: number, durationMs: number, level: number): Limiter;
+  /**
+   * Takes room for one call of `appKey` if the app's schedule allows one now (calls `intervalMs`
+   * apart, up to `toleranceMs` early), by the store's clock, and answers 0; else nothing is taken
+   * and the answer is how many ms (more than 0) to wait.
+   */
+  take(appKey: string, intervalMs: number, toleranceMs: number): Promise<number>;
   /** Adds one step to the app's slow-down (at most one a second, however many processes saw the refusal). */
   signal(appKey: string, now: number, recoverMs: number, maxLevel: number): Promise<void>;
   throttles(): Promise<Map<string, Throttle>>;
@@ -40,8 +39,8 @@ export class BudgetExhausted extends Error {
 
 /** Each step halves the rate; six steps leave a sixty-fourth of it. */
 export const MAX_LEVEL = 6;
-/** Windows of a tenth of a second: in any second, at most a tenth of the budget more than the budget. */
-const WINDOWS_PER_SECOND = 10;
+/** Calls may run ahead of their schedule by a tenth of a second's worth: no second sees more than N + ⌈N/10⌉. */
+const BURST_PER_SECOND = 10;
 /** Without a budget, a slow-down is a pause, doubling with each step, up to half a minute. */
 const MAX_PAUSE_MS = 30_000;
 
@@ -53,14 +52,13 @@ export function levelAt(throttle: Throttle | undefined, now: number, recoverMs: 
 
 /**
  * The QPS budget toward Baidu, and the slow-down after Baidu refuses calls for load (gateway
- * `error_code` 4/18, errno 50029, HTTP 429). With a budget of N calls a second, level L allows
- * N/2^L; without one, level L pauses the app for `pauseMs` × 2^(L-1) after the refusal. Waiting calls of one
- * app queue up in this process, so only the first of them asks the shared counter.
+ * `error_code` 4/18, errno 50029, HTTP 429). With a budget of N calls a second, calls are spaced
+ * 1/N s apart (GCRA: the generic cell rate algorithm), at most N/10 of them early, and level L
+ * allows N/2^L; without one, level L pauses the app for `pauseMs` × 2^(L-1) after the refusal.
+ * Calls of one app that must wait queue up in this process: one of them at a time sleeps and asks
+ * the store again.
  */
 export class Budget {
-  private readonly points: number;
-  private readonly windowMs: number;
-  private readonly limiters = new Map<number, Limiter>();
   private readonly lines = new Map<string, Promise<void>>();
   private throttles = new Map<string, Throttle>();
 
@@ -68,18 +66,14 @@ export class Budget {
     private readonly store: BudgetStore,
     private readonly options: BudgetOptions,
     private readonly clock: Clock,
-  ) {
-    const perSecond = options.callsPerSecond ?? 1;
-    this.points = Math.ceil(perSecond / WINDOWS_PER_SECOND);
-    this.windowMs = (1000 * this.points) / perSecond;
-  }
+  ) {}
 
   /** Waits for room for one call of `appKey`; throws BudgetExhausted if there is none before `by`. */
   async acquire(appKey: string, by: number): Promise<void> {
-    const first = this.lines.has(appKey) ? undefined : await this.delay(appKey);
-    if (first === 0) return;
-    // Refused, or others already wait: take a place in this process's line for the app.
-    const turn = (this.lines.get(appKey) ?? Promise.resolve()).then(() => this.wait(appKey, by, first ?? 0));
+    // Nobody of this process waits for the app: ask at once, and wait in line only if refused.
+    const refusedFor = this.lines.has(appKey) ? undefined : await this.delay(appKey);
+    if (refusedFor === 0) return;
+    const turn = (this.lines.get(appKey) ?? Promise.resolve()).then(() => this.wait(appKey, by, refusedFor));
     const settled = turn.catch(() => {});
     this.lines.set(appKey, settled);
     void settled.then(() => {
@@ -88,19 +82,27 @@ export class Budget {
     return turn;
   }
 
-  /** Baidu refused a call of `appKey` for load: every process slows down for it. */
+  /**
+   * Baidu refused a call of `appKey` for load: every process slows down for it, by one step a
+   * second at most (the refusals of the calls in flight together are one).
+   */
   async signal(appKey: string): Promise<void> {
     const now = this.clock.now();
     const current = this.throttles.get(appKey);
+    if (current && now - current.signalledAt < 1000) return;
     // This process slows down at once; the shared row tells the others.
-    if (!current || now - current.signalledAt >= 1000)
-      this.throttles.set(appKey, { level: Math.min(MAX_LEVEL, levelAt(current, now, this.options.recoverMs) + 1), signalledAt: now });
+    this.throttles.set(appKey, { level: Math.min(MAX_LEVEL, levelAt(current, now, this.options.recoverMs) + 1), signalledAt: now });
     await this.store.signal(appKey, now, this.options.recoverMs, MAX_LEVEL);
   }
 
-  /** Takes the slow-downs other processes recorded (at every poll, and when one is announced). */
+  /** Takes the slow-downs other processes recorded (at every poll, and when one is announced); a newer step of this process's own stays. */
   async refresh(): Promise<void> {
-    this.throttles = await this.store.throttles();
+    const shared = await this.store.throttles();
+    for (const [appKey, own] of this.throttles) {
+      const theirs = shared.get(appKey);
+      if (!theirs || theirs.signalledAt < own.signalledAt) shared.set(appKey, own);
+    }
+    this.throttles = shared;
   }
 
   /** The level in force for each app that has one, for metrics. */
@@ -109,12 +111,18 @@ export class Budget {
     return new Map([...this.throttles].map(([appKey, throttle]) => [appKey, levelAt(throttle, now, this.options.recoverMs)]));
   }
 
-  /** Sleeps `ms`, then asks again, until there is room (or none before `by`). */
-  private async wait(appKey: string, by: number, ms: number): Promise<void> {
-    for (; ms > 0; ms = await this.delay(appKey)) {
+  /** This caller's turn in the line: asks (unless it was just refused for `ms`), sleeps as told, asks again. */
+  private async wait(appKey: string, by: number, ms: number | undefined): Promise<void> {
+    for (;;) {
+      if (ms === undefined) {
+        if (this.clock.now() > by) throw new BudgetExhausted(this.clock.now());
+        ms = await this.delay(appKey);
+      }
+      if (ms === 0) return;
       const now = this.clock.now();
       if (now + ms > by) throw new BudgetExhausted(now + ms);
       await this.clock.sleep(ms);
+      ms = undefined;
     }
   }
 
@@ -128,21 +136,9 @@ export class Budget {
       const pauseEnds = throttle.signalledAt + Math.min(MAX_PAUSE_MS, this.options.pauseMs * 2 ** (throttle.level - 1));
       return Math.max(0, pauseEnds - now);
     }
-    try {
-      await this.limiter(level).consume(appKey);
-      return 0;
-    } catch (refusal) {
-      if (refusal instanceof Error) throw refusal;
-      return Math.max(1, (refusal as { msBeforeNext: number }).msBeforeNext);
-    }
-  }
-
-  private limiter(level: number): Limiter {
-    let limiter = this.limiters.get(level);
-    if (!limiter) {
-      limiter = this.store.limiter(this.points, this.windowMs * 2 ** level, level);
-      this.limiters.set(level, limiter);
-    }
-    return limiter;
+    const intervalMs = (1000 / this.options.callsPerSecond) * 2 ** level;
+    const burst = Math.ceil(this.options.callsPerSecond / BURST_PER_SECOND);
+    const wait = await this.store.take(appKey, intervalMs, (burst - 1) * intervalMs);
+    return wait > 0 ? Math.ceil(wait) : 0;
   }
 }

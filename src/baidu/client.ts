@@ -58,7 +58,7 @@ export interface BaiduClientOptions {
   tokens?: TokenStore;
   /** The calls-per-second budget and the slow-down after load refusals; none: no limit. */
   budget?: Budget;
-  /** Counts what this process asks of Baidu. */
+  /** Called for each token request this process sends, for metrics. */
   onTokenFetch?: (appKey: string) => void;
 }
 

@@ -152,8 +152,12 @@ export class DeliveryWorker {
       for (const id of superseded) this.notify(id);
       const end = await attempt(delivery, this.baidu, this.sendOptions(delivery, lease), this.options, this.clock, this.logger);
       if ("retryAt" in end) {
-        await releaseDelivery(this.sql, delivery.id, this.owner, this.clock.now(), end.retryAt);
-        this.wakeAt(end.retryAt);
+        const state = await releaseDelivery(this.sql, delivery.id, this.owner, this.clock.now(), end.retryAt);
+        if (state === "PENDING") this.wakeAt(end.retryAt);
+        if (state === "FAILED") {
+          this.logger.error("Delivery failed: no room in the call budget before its deadline", { deliveryId: delivery.id, endpoint: delivery.endpoint });
+          this.notify(delivery.id);
+        }
         return;
       }
       this.observe.attempt(delivery.endpoint, end.outcome);

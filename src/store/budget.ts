@@ -1,9 +1,25 @@
-import { RateLimiterMemory, RateLimiterPostgres } from "rate-limiter-flexible";
-import type { BudgetStore, Limiter, Throttle } from "../baidu/budget";
+import type { BudgetStore, Throttle } from "../baidu/budget";
 import { at } from "./records";
 import type { Sql } from "./sql";
 
 export const THROTTLE_CHANNEL = "baidu_gateway_throttle";
+
+/**
+ * One call's room in an app's schedule (GCRA). `tat` is when the next call is due, in ms by the
+ * database server's clock, read when the statement runs, so a statement that waited for its turn
+ * is judged by when it ran. Due (or at most `$3` ms early): admitted, and `tat` moves on by
+ * `$2`. Otherwise nothing changes and the answer is how long to wait: read from the statement's
+ * snapshot, which may predate the call that took the room, so at least a millisecond.
+ */
+const TAKE = `with n as (select (extract(epoch from clock_timestamp()) * 1000)::double precision as now),
+  taken as (
+    insert into baidu_budget as b (app_key, tat) select $1::text, n.now + $2::double precision from n
+    on conflict (app_key) do update set tat = greatest(b.tat, excluded.tat - $2::double precision) + $2::double precision
+    where greatest(b.tat, excluded.tat - $2::double precision) - (excluded.tat - $2::double precision) <= $3::double precision
+    returning app_key
+  )
+  select exists (select 1 from taken) as admitted,
+    (select b.tat - n.now - $3::double precision from baidu_budget b, n where b.app_key = $1::text) as wait`;
 
 /**
  * One step more for an app (the level in force, eased by the time since the last refusal, plus
@@ -19,32 +35,12 @@ const SIGNAL = `with s as (
   )
   select count(*) as told from (select pg_notify('${THROTTLE_CHANNEL}', app_key) from s) n`;
 
-/**
- * The budget's shared state: rate-limiter-flexible's counters (in PostgreSQL, or in memory for the
- * embedded store, which one process owns) and the slow-down levels in `app_throttle`.
- */
+/** The budget's shared state, in the ledger's database: each app's schedule and its slow-down level. */
 export function ledgerBudgetStore(sql: Sql): BudgetStore {
-  // rate-limiter-flexible asks a `pg`-like client for `{ rows }`; the one SQL seam answers.
-  const client = {
-    query: async ({ text, values }: { text: string; values?: unknown[] }) => {
-      const rows = await sql.query(text, values);
-      return { rows, rowCount: rows.length };
-    },
-  };
   return {
-    limiter(points, durationMs, level): Limiter {
-      const options = { points, duration: durationMs / 1000, keyPrefix: `level${level}` };
-      if (sql.kind === "pglite") return new RateLimiterMemory(options);
-      return new RateLimiterPostgres({
-        ...options,
-        storeClient: client,
-        storeType: "client",
-        tableName: "baidu_rate_limits",
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        // Past the window's points, refuse without asking PostgreSQL again until the window ends.
-        inMemoryBlockOnConsumed: points + 1,
-      });
+    async take(appKey, intervalMs, toleranceMs) {
+      const [row] = await sql.query<{ admitted: boolean; wait: number | null }>(TAKE, [appKey, intervalMs, toleranceMs]);
+      return row?.admitted ? 0 : Math.max(1, row?.wait ?? 1);
     },
     async signal(appKey, now, recoverMs, maxLevel) {
       await sql.query(SIGNAL, [appKey, at(now), recoverMs, maxLevel]);

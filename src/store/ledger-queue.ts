@@ -245,15 +245,28 @@ export async function markSending(sql: Sql, id: number, owner: string, now: numb
 
 /**
  * Gives a leased delivery back untouched, to be claimed again from `nextAttemptAt`: the budget had
- * no room for it, and nothing Baidu may have executed was sent (at most a write refused for its token).
+ * no room for it, and nothing Baidu may have executed was sent (at most a write refused for its
+ * token). Past its deadline it ends FAILED instead, like a delivery whose retries ran out.
  */
-export async function releaseDelivery(sql: Sql, id: number, owner: string, now: number, nextAttemptAt: number): Promise<void> {
-  await sql.query(
-    `update deliveries set state = 'PENDING', next_attempt_at = $4::timestamptz, updated_at = $3::timestamptz, lease_owner = null,
-        lease_until = null, sending_since = null
-      where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text`,
-    [id, owner, at(now), at(nextAttemptAt)],
-  );
+const RELEASE = `with s as (
+    update deliveries set state = case when $4::timestamptz > deadline_at then 'FAILED' else 'PENDING' end,
+      finished_at = case when $4::timestamptz > deadline_at then $3::timestamptz end,
+      last_error = case when $4::timestamptz > deadline_at then $5::jsonb else last_error end,
+      next_attempt_at = $4::timestamptz, updated_at = $3::timestamptz, lease_owner = null, lease_until = null, sending_since = null
+    where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text
+    returning id, state, waiter
+  ), q as (
+    delete from delivery_queue where delivery_id in (select id from s where state = 'FAILED')
+  )
+  select state, ${tellWaiters("s", "$2::text")} from s`;
+
+export const NO_BUDGET = "No room in the app's call budget toward Baidu before the delivery's deadline";
+
+/** The delivery's state after the release: PENDING, or FAILED past its deadline (undefined if the lease was lost). */
+export async function releaseDelivery(sql: Sql, id: number, owner: string, now: number, nextAttemptAt: number): Promise<DeliveryState | undefined> {
+  const failure: FailureRecord = { verdict: "UNAVAILABLE", message: NO_BUDGET };
+  const [row] = await sql.query<{ state: DeliveryState }>(RELEASE, [id, owner, at(now), at(nextAttemptAt), JSON.stringify(failure)]);
+  return row?.state;
 }
 
 /** When the worker should look again for attempts in backoff (leases that run out are found by the poll). */

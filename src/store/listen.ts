@@ -11,6 +11,8 @@ const MAX_RETRY_MS = 5_000;
  */
 export class PgListener {
   private client: pg.Client | undefined;
+  /** The connection being made, so that two callers never make two. */
+  private connecting: Promise<void> | undefined;
   private readonly handlers = new Map<string, Set<(payload: string) => void>>();
   private closed = false;
   private retryMs = 100;
@@ -25,8 +27,8 @@ export class PgListener {
     handlers.add(handler);
     this.handlers.set(channel, handlers);
     // Until the server answers, the pollers do without; the connection is tried again with backoff.
-    if (!this.client) await this.connect().catch(() => this.reconnectLater());
-    else if (first) await this.client.query(`listen ${channel}`).catch(() => {});
+    if (!this.client && !this.retry) await this.connectOnce().catch(() => this.reconnectLater());
+    else if (this.client && first) await this.client.query(`listen ${channel}`).catch(() => {});
     return async () => {
       handlers.delete(handler);
       if (handlers.size > 0) return;
@@ -38,13 +40,19 @@ export class PgListener {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    await this.connecting?.catch(() => {});
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => {});
   }
 
+  private connectOnce(): Promise<void> {
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     let ready = false;
     client.on("notification", (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? "");
@@ -70,10 +78,12 @@ export class PgListener {
     this.retryMs = 100;
   }
 
+  /** One timer at a time; the channels asked for meanwhile are listened to when it connects. */
   private reconnectLater(): void {
-    if (this.closed) return;
+    if (this.closed || this.retry) return;
     this.retry = setTimeout(() => {
-      this.connect().catch(() => {
+      this.retry = undefined;
+      this.connectOnce().catch(() => {
         this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
         this.reconnectLater();
       });

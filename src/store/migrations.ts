@@ -110,11 +110,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         level integer not null,
         signalled_at timestamptz not null
       )`,
-      // rate-limiter-flexible's table for the shared QPS budget (its own layout; expire in ms).
-      `create table baidu_rate_limits (
-        key varchar(255) primary key,
-        points integer not null default 0,
-        expire bigint
+      // The shared QPS budget: when each app's next call is due (GCRA), in ms by the server's clock.
+      `create table baidu_budget (
+        app_key text primary key,
+        tat double precision not null
       )`,
       // The process whose mutation waits for this delivery (WAIT mode), told by NOTIFY when another
       // process moves it on; and, for writes that must not be replayed, when the attempt holding it
