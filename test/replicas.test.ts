@@ -101,12 +101,25 @@ const ended = (nodes: Node[]) => nodes.every((node) => node.state !== "PENDING" 
         const resourceId = `waiting-${n}`;
         const queued = await SENDERS.updateSubInfo(replica(n), resourceId, `${resourceId}-queued`);
         expect(queued.errors).toBeUndefined();
-        const input = { ...ex.updateAfterSaleOrderInput, resourceId, idempotencyKey: `${resourceId}-waiting` };
+        // The second is told apart at Baidu by its after-sale order's later update time.
+        const afterSale = {
+          ...ex.updateAfterSaleOrderInput.afterSale,
+          items: ex.updateAfterSaleOrderInput.afterSale.items.map((item) => ({ ...item, updatedAt: 1571026999 })),
+        };
+        const input = { ...ex.updateAfterSaleOrderInput, afterSale, resourceId, idempotencyKey: `${resourceId}-waiting` };
         return replica(n + 1).send(UpdateAfterSaleOrderTrackedDocument, { input });
       }),
     );
     expect(answers.map((answer) => [answer.errors, answer.data?.updateAfterSaleOrder.delivery?.state])).toEqual(answers.map(() => [undefined, "DELIVERED"]));
     const noticesAfter = await Promise.all(gateways.map((gateway) => gateway.metric("baidu_gateway_waiter_notices_total")));
     expect(noticesAfter.reduce((a, b) => a + b, 0)).toBeGreaterThan(noticesBefore.reduce((a, b) => a + b, 0));
+    // Baidu saw each order's queued write before its waiting one (or only the waiting one, which carried both).
+    for (let n = 0; n < ORDERS; n++) {
+      const arrived = emulator
+        .requestsTo("updateSubInfo")
+        .filter((request) => JSON.stringify(request.body).includes(`"ResourceID":"waiting-${n}"`))
+        .map((request) => (JSON.stringify(request.body).includes("1571026999") ? "waiting" : "queued"));
+      expect({ n, arrived: arrived.join(",") }).toEqual({ n, arrived: expect.stringMatching(/^(queued,waiting|waiting)$/) });
+    }
   });
 });
