@@ -3,14 +3,28 @@ import { withCpu, type Measurement } from "./measure";
 import { processUsage } from "./processes";
 import type { DurableContext } from "./durable";
 import { drain, emptyMeasurement, logSummary, ms, writeLoad } from "./durable";
-import type { RowId } from "./scenarios";
 import { startGateway, type Server } from "./stack";
 import { benchServerUrl, createBenchDatabase, redacted } from "./store";
 
 /** Replica counts of the `replicas` rows, each on a fresh database of its own. */
 export const REPLICA_COUNTS = [1, 2, 3] as const;
 
-export type ReplicaRowId = `replicas-${(typeof REPLICA_COUNTS)[number]}`;
+/**
+ * The QPS budget of the `replicas-3-budget` row (BAIDU_CALLS_PER_SECOND): the highest the config
+ * accepts, far above what the load reaches, so it never makes a call wait; what the row adds to
+ * `replicas-3` is the budget's cost (its statements per Baidu call).
+ */
+export const NEVER_LIMITING_BUDGET = 100_000;
+
+export type ReplicaRowId = `replicas-${(typeof REPLICA_COUNTS)[number]}` | "replicas-3-budget";
+
+export const REPLICA_ROW_IDS: readonly ReplicaRowId[] = [...REPLICA_COUNTS.map((count): ReplicaRowId => `replicas-${count}`), "replicas-3-budget"];
+
+/** The rows in order: 1, 2 and 3 replicas without a budget, then 3 again with one that never limits. */
+const VARIANTS: ReadonlyArray<{ id: ReplicaRowId; count: number; callsPerSecond?: number }> = [
+  ...REPLICA_COUNTS.map((count) => ({ id: `replicas-${count}` as const, count })),
+  { id: "replicas-3-budget", count: 3, callsPerSecond: NEVER_LIMITING_BUDGET },
+];
 
 /** Connections of the load, as the durable PostgreSQL WAIT rows: spread over the replicas round-robin. */
 const CONNECTIONS = 50;
@@ -70,16 +84,18 @@ const METRIC = {
 } as const;
 
 /**
- * For 1, 2 and 3 replicas: a fresh database on the PostgreSQL server (BENCH_DATABASE_URL), that
- * many gateways on it, the load of the durable PostgreSQL WAIT row on 1,000 orders with its 50
- * connections spread round-robin over the replicas, then the database dropped. On two cores
- * throughput cannot grow with replicas; what the rows show is the cost per write: CPU of the
- * replicas (their own /metrics), of the emulator, of this load generator and of the PostgreSQL
- * server, and PostgreSQL round trips (statements). No server: one skipped row.
+ * For 1, 2 and 3 replicas, then 3 again with a QPS budget that never limits: a fresh database on
+ * the PostgreSQL server (BENCH_DATABASE_URL), that many gateways on it, the load of the durable
+ * PostgreSQL WAIT row on 1,000 orders with its 50 connections spread round-robin over the
+ * replicas, then the database dropped. On two cores throughput cannot grow with replicas; what
+ * the rows show is the cost per write: CPU of the replicas (their own /metrics), of the emulator,
+ * of this load generator and of the PostgreSQL server, and PostgreSQL round trips (statements).
+ * No server: one skipped row.
  */
 export async function replicaRows(ctx: DurableContext): Promise<void> {
   const server = benchServerUrl();
-  for (const count of REPLICA_COUNTS) {
+  const measuredRows = new Map<ReplicaRowId, { measurement: Measurement; figures: ReplicaFigures }>();
+  for (const { id, count, callsPerSecond } of VARIANTS) {
     const database = await createBenchDatabase(server);
     if ("unreachable" in database) {
       ctx.add({
@@ -96,15 +112,25 @@ export async function replicaRows(ctx: DurableContext): Promise<void> {
       try {
         // One after the other: the first migrates the fresh database (under its advisory lock anyway).
         for (let i = 1; i <= count; i++)
-          gateways.push(await startGateway(`gateway (replica ${i} of ${count})`, ctx.emulator.origin, ctx.apiKey, { databaseUrl: database.url }));
+          gateways.push(
+            await startGateway(`gateway (replica ${i} of ${count})`, ctx.emulator.origin, ctx.apiKey, {
+              databaseUrl: database.url,
+              ...(callsPerSecond !== undefined && { callsPerSecond }),
+            }),
+          );
         const { measurement, figures } = await measureReplicas(ctx, gateways);
-        const id: RowId = `replicas-${count}`;
+        measuredRows.set(id, { measurement, figures });
+        const budget = callsPerSecond === undefined ? "" : `, QPS budget ${callsPerSecond.toLocaleString("en-US")}/s (never limits)`;
+        const against = callsPerSecond === undefined ? undefined : measuredRows.get(`replicas-${count}` as ReplicaRowId);
         ctx.add({
           id,
-          label: `replicas: ${count} gateway${count === 1 ? "" : "s"} on one PostgreSQL, WAIT, 1,000 orders`,
+          label: `replicas: ${count} gateway${count === 1 ? "" : "s"} on one PostgreSQL, WAIT, 1,000 orders${budget}`,
           connections: CONNECTIONS,
           measurement,
-          note: `${describe(figures, measurement)}; database ${database.name} on ${redacted(server)}`,
+          note:
+            `${describe(figures, measurement)}` +
+            (against ? `; ${budgetCost(figures, measurement, against, `replicas-${count}`)}` : "") +
+            `; database ${database.name} on ${redacted(server)}`,
           replicas: figures,
         });
       } finally {
@@ -214,6 +240,19 @@ export function parsePrometheus(text: string): Series[] {
     series.push({ name: match[1]!, labels, value: Number(match[3]) });
   }
   return series;
+}
+
+/** What the budget added per write, against the same row without one (run just before it, so the difference is also noise). */
+function budgetCost(figures: ReplicaFigures, measurement: Measurement, against: { measurement: Measurement; figures: ReplicaFigures }, id: string): string {
+  const delta = (a: number | undefined, b: number | undefined, digits = 0) => {
+    const d = (a ?? NaN) - (b ?? NaN);
+    return `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(digits)}`;
+  };
+  return (
+    `budget's cost per write against ${id}: ${delta(figures.statementsPerWrite, against.figures.statementsPerWrite, 2)} statements, ` +
+    `replicas' CPU ${delta(measurement.cpuUs.gateway, against.measurement.cpuUs.gateway)} µs, ` +
+    `PostgreSQL server CPU ${delta(measurement.cpuUs.postgres, against.measurement.cpuUs.postgres)} µs`
+  );
 }
 
 function describe(figures: ReplicaFigures, measurement: Measurement): string {

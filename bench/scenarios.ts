@@ -9,7 +9,8 @@ import { checkSameRequest, DRY_RUN, MUTATION, startEmulator, startGateway, TYPEN
 import { createScratchDir, type ScratchDir } from "./store";
 import { AFTER_SALE_PATH, fetchToken, MANY_ORDER_IDS, seedOrder, seedOrders } from "./upstream";
 import { embeddedRows, logSummary, outageDrain, postgresRows } from "./durable";
-import { REPLICA_COUNTS, replicaRows, type ReplicaFigures, type ReplicaRowId } from "./replicas";
+import { REPLICA_ROW_IDS, replicaRows, type ReplicaFigures, type ReplicaRowId } from "./replicas";
+import { BUDGET_ROW_IDS, budgetRows, type BudgetRowId } from "./budget";
 
 export type RowId =
   "limit-5" | "limit-50" | "direct-5" | "direct-50" | "gateway-5" | "gateway-50" | "dryrun-50" | "typename-50" | "burst" | "memory" | DurableRowId;
@@ -22,7 +23,8 @@ export type DurableRowId =
   | "durable-postgres-one"
   | "durable-postgres-many"
   | "outage-drain"
-  | ReplicaRowId;
+  | ReplicaRowId
+  | BudgetRowId;
 
 export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
   "durable-embedded-one",
@@ -31,7 +33,8 @@ export const DURABLE_ROWS: ReadonlySet<RowId> = new Set<DurableRowId>([
   "durable-postgres-one",
   "durable-postgres-many",
   "outage-drain",
-  ...REPLICA_COUNTS.map((count): ReplicaRowId => `replicas-${count}`),
+  ...REPLICA_ROW_IDS,
+  ...BUDGET_ROW_IDS,
 ]);
 
 export interface Row {
@@ -123,6 +126,7 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     const durable = { emulator, apiKey, scratch, settings, add };
     await embeddedRows(durable);
     await postgresRows(durable);
+    await budgetRows(durable);
     await replicaRows(durable);
     add(await outageDrain(durable));
     return rows;

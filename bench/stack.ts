@@ -43,6 +43,8 @@ export interface GatewayStore {
   databaseUrl?: string;
   /** A JSON config file (GATEWAY_CONFIG) for the keys that have no environment variable, e.g. baidu.retry. */
   configFile?: string;
+  /** A QPS budget per app (BAIDU_CALLS_PER_SECOND); none: no budget, the gateway's default. */
+  callsPerSecond?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function startGateway(
     ...(store.dataDir && { GATEWAY_DATA_DIR: store.dataDir }),
     ...(store.databaseUrl && { DATABASE_URL: store.databaseUrl }),
     ...(store.configFile && { GATEWAY_CONFIG: store.configFile }),
+    ...(store.callsPerSecond !== undefined && { BAIDU_CALLS_PER_SECOND: String(store.callsPerSecond) }),
   });
   const child = new Child(name, join(DIST_SRC, "main.js"), env, [...GATEWAY_NODE_FLAGS, ...nodeArgs]);
   const origin = `http://127.0.0.1:${port}`;

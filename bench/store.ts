@@ -89,6 +89,44 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
 }
 
 /**
+ * CPU milliseconds (utime + stime) of each of `pids` still running, by pid. With `serverPids`, for
+ * a figure that other clients of the server cannot disturb: charge only the pids present at both
+ * ends of a window (`cpuMsDelta`).
+ */
+export function cpuMsOf(pids: readonly number[]): Map<number, number> {
+  const usage = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      usage.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // Not running (any more), or not on this machine.
+    }
+  }
+  return usage;
+}
+
+/** CPU milliseconds spent between two `cpuMsOf` readings by the pids in both; undefined if none is. */
+export function cpuMsDelta(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  let total: number | undefined;
+  for (const [pid, ms] of after) if (before.has(pid)) total = (total ?? 0) + ms - before.get(pid)!;
+  return total;
+}
+
+/**
+ * The pids of the server's processes that work for `query`'s caller: the backends connected to its
+ * database (e.g. a pool's, once opened) and the server's background processes (WAL writer,
+ * checkpointer, ...), from pg_stat_activity. Backends of other databases are left out, so that
+ * another client of the same server (a test run) neither adds to the figure nor, by exiting,
+ * takes from it. Only meaningful when the server runs on this machine, in the same pid namespace.
+ */
+export async function serverPids(query: (text: string) => Promise<Array<Record<string, unknown>>>): Promise<number[]> {
+  const rows = await query("select pid from pg_stat_activity where datname = current_database() or backend_type <> 'client backend'");
+  return rows.map((row) => Number(row.pid));
+}
+
+/**
  * CPU milliseconds (utime + stime) of every process whose comm is `postgres`: the server's
  * postmaster, its backends (one per gateway connection) and its background workers. A backend
  * that exits during the window takes its time with it (it is added to the postmaster's cutime,

@@ -31,7 +31,11 @@ export function createServices(config: GatewayConfig, store: Sql, clock: Clock, 
   const sql = countStatements(store);
   // Who fetched the token of record, for the operator reading baidu_tokens.
   const replicaName = `${hostname()}:${process.pid}`;
-  const budget = new Budget(ledgerBudgetStore(sql), config.baidu.budget, clock);
+  const budget = new Budget(
+    ledgerBudgetStore(sql, () => clock.now()),
+    config.baidu.budget,
+    clock,
+  );
   let metrics: GatewayMetrics | undefined;
   const baidu = new BaiduClient({
     baseUrl: config.baidu.baseUrl,

@@ -98,7 +98,7 @@ describe("the budget toward Baidu", () => {
 });
 
 describe.each(STORE_KINDS)("the budget's schedule in the store, on %s", (kind) => {
-  it("admits calls due by the server's clock, a burst of them early, and says how long the next must wait", async () => {
+  it("admits calls when due, a burst of them early, and says how long the next must wait", async () => {
     const store = ledgerBudgetStore(await testStore(kind));
     // One call a minute, two of them early: three now, then nothing for about a minute.
     const waits = [];
