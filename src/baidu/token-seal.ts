@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import type { BaiduApp } from "./client";
 import type { TokenSeal } from "./token";
 
 const INFO = "baidu-ordercenter-gateway access token v1";
@@ -11,7 +10,7 @@ const TAG_BYTES = 16;
  * deployment holds the secret and can open what another sealed; the database alone cannot. The
  * app key is bound in as associated data: a row copied to another app does not open.
  */
-export function secretSeal(apps: readonly BaiduApp[]): TokenSeal {
+export function secretSeal(apps: ReadonlyArray<{ appKey: string; appSecret: string }>): TokenSeal {
   const keys = new Map(apps.map((app) => [app.appKey, Buffer.from(hkdfSync("sha256", app.appSecret, app.appKey, INFO, 32))]));
   const keyOf = (appKey: string): Buffer => {
     const key = keys.get(appKey);
