@@ -10,7 +10,7 @@ export const WRITES_APP = "WRITES_APP";
 export const authChecker: AuthChecker<GatewayContext> = ({ context, args }, roles) => {
   if (!roles.includes(WRITES_APP)) return true;
   const appKey = String((args.input as { appKey?: unknown } | undefined)?.appKey ?? "");
-  if (!context.caller.mayWrite(appKey)) throw forbidden(appKey);
+  if (!context.caller.mayWrite(appKey)) throw forbidden();
   if (!context.apps.has(appKey)) {
     throw new GraphQLError(`Invalid input: input.appKey: no Baidu app with this key is configured in the gateway`, {
       extensions: {

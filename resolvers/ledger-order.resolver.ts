@@ -15,7 +15,7 @@ export class LedgerOrderResolver {
     description: "What the gateway last delivered to Baidu for one order, with its delivery history; null if the gateway never accepted a write for it.",
   })
   async order(@Arg("appKey") appKey: string, @Arg("resourceId") resourceId: string, @Ctx() context: GatewayContext): Promise<Order | null> {
-    if (!context.caller.mayWrite(appKey)) throw forbidden(appKey);
+    if (!context.caller.mayWrite(appKey)) throw forbidden();
     const order = await ledgerLoaders(context).orders.load(orderKey(appKey, resourceId));
     return order ? toOrderView(order) : null;
   }

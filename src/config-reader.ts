@@ -59,11 +59,25 @@ export class Reader {
     return allowed[0] as T;
   }
 
+  /** An origin: http or https, a host, perhaps a port; no user info, path, query or fragment. */
   url(value: unknown, path: string): string {
     const text = this.text(value, path);
-    if (text && !/^https?:\/\/[^/\s]+$/.test(text.replace(/\/$/, "")))
-      this.problems.push(`${path}: must be an http(s) origin such as https://openapi.baidu.com`);
-    return text.replace(/\/$/, "");
+    if (!text) return text;
+    const url = URL.parse(text);
+    const problem = !url
+      ? "is not a URL"
+      : url.protocol !== "http:" && url.protocol !== "https:"
+        ? "must use http or https"
+        : url.username || url.password || text.includes("@")
+          ? "must not carry user info (user:password@)"
+          : (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || /[?#]/.test(text)
+            ? "must be an origin only, with no path, query or fragment"
+            : undefined;
+    if (problem) {
+      this.problems.push(`${path}: ${problem}, such as https://openapi.baidu.com`);
+      return text;
+    }
+    return url!.origin;
   }
 
   list(value: unknown, path: string): unknown[] {

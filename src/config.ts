@@ -4,6 +4,7 @@ import type { BaiduApp } from "./baidu/client";
 import { BAIDU_BASE_URL } from "./baidu/endpoints";
 import { readFile, Reader, type Raw } from "./config-reader";
 import type { DeliveryOptions } from "./delivery/options";
+import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
 import type { LogLevel } from "./log";
 import type { StoreConfig } from "./store/open";
 
@@ -35,8 +36,21 @@ export interface GatewayConfig {
   };
   store: StoreConfig;
   delivery: DeliveryOptions;
+  /** What one GraphQL request may ask for. */
+  limits: OperationLimits;
+  /** How long a client may take, and how many may be connected. */
+  http: HttpLimits;
   apps: AppConfig[];
   apiKeys: ApiKeyConfig[];
+}
+
+export interface HttpLimits {
+  /** A request's headers must have arrived within this long of its connection. */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must have arrived within this long. */
+  requestTimeoutMs: number;
+  /** Connections open at once; more are closed at once. */
+  maxConnections: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -66,6 +80,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const callsPerSecond = env.BAIDU_CALLS_PER_SECOND ?? budget.callsPerSecond;
   const store = (file.store ?? {}) as Raw;
   const delivery = (file.delivery ?? {}) as Raw;
+  const limits = (file.limits ?? {}) as Raw;
+  const http = (file.http ?? {}) as Raw;
+  const limit = (key: keyof OperationLimits, max: number) => reader.int(limits[key] ?? DEFAULT_LIMITS[key], `limits.${key}`, 1, max);
   const timeoutMs = reader.int(env.BAIDU_TIMEOUT_MS ?? baidu.timeoutMs ?? 3000, "baidu.timeoutMs", 1, 120_000);
   const apps = [...reader.list(file.apps, "apps").map((raw, i) => reader.app(raw, `apps[${i}]`, env)), ...envApp(env, reader)];
   const apiKeys = [...reader.list(file.apiKeys, "apiKeys").map((raw, i) => reader.apiKey(raw, `apiKeys[${i}]`)), ...envApiKey(env, reader)];
@@ -107,9 +124,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
         maxDelayMs: reader.int(retry.maxDelayMs ?? 60_000, "baidu.retry.maxDelayMs", 0, 3_600_000),
       },
     },
+    limits: {
+      maxTokens: limit("maxTokens", 100_000),
+      maxDepth: limit("maxDepth", 100),
+      maxAliases: limit("maxAliases", 10_000),
+      maxDirectives: limit("maxDirectives", 10_000),
+      maxCost: limit("maxCost", 1_000_000),
+      maxWrites: limit("maxWrites", 100),
+      documentCacheEntries: limit("documentCacheEntries", 1_000_000),
+      documentCacheBytes: limit("documentCacheBytes", 4 * 1024 ** 3),
+    },
+    http: {
+      headersTimeoutMs: reader.int(http.headersTimeoutMs ?? 10_000, "http.headersTimeoutMs", 100, 600_000),
+      requestTimeoutMs: reader.int(http.requestTimeoutMs ?? 30_000, "http.requestTimeoutMs", 100, 3_600_000),
+      maxConnections: reader.int(http.maxConnections ?? 1024, "http.maxConnections", 1, 1_000_000),
+    },
     apps,
     apiKeys,
   };
+  // A waiting mutation must be able to answer before its request times out.
+  if (config.http.requestTimeoutMs <= config.delivery.waitMs) problems.push("http.requestTimeoutMs: must be longer than delivery.waitMs");
   // A delivery and its idempotency key must outlive the writes that may still carry them.
   if (config.delivery.retentionMs <= config.delivery.deadlineMs) problems.push("delivery.retentionDays: must be longer than delivery.deadlineMs");
   // Removed in 0.2: an attempt budget per call gave way to a delivery deadline.
@@ -143,6 +177,9 @@ function envApiKey(env: NodeJS.ProcessEnv, reader: Reader): ApiKeyConfig[] {
   return env.GATEWAY_API_KEY_SHA256 ? [{ name: "env", sha256: reader.sha256(env.GATEWAY_API_KEY_SHA256, "GATEWAY_API_KEY_SHA256"), apps: ["*"] }] : [];
 }
 
+/** Hosts that are this machine, as the URL parser spells them. */
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 function checkReferences(config: GatewayConfig, problems: string[]): void {
   const known = new Set(config.apps.map((app) => app.appKey));
   if (known.size !== config.apps.length) problems.push("apps: two apps share one appKey");
@@ -154,7 +191,8 @@ function checkReferences(config: GatewayConfig, problems: string[]): void {
     }),
   );
   // The token request carries the app secret in its query string: never over plain HTTP to a remote host.
-  if (config.mode === "production" && /^http:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|\[::1\])/.test(`${config.baidu.baseUrl}/`)) {
+  const base = URL.parse(config.baidu.baseUrl);
+  if (config.mode === "production" && base?.protocol === "http:" && !LOOPBACK.has(base.hostname)) {
     problems.push("baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)");
   }
   if (config.mode === "production" && config.emulator) problems.push("apps: production mode needs at least one Baidu app (the emulator is for development)");

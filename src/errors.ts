@@ -1,4 +1,5 @@
 import { unwrapResolverError } from "@apollo/server/errors";
+import { isTooManyTokens, LimitCode, OperationLimitError } from "./limits";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { DeliveryRejectedError, DeliveryStateError, IdempotencyConflictError } from "./delivery/errors";
@@ -34,8 +35,9 @@ export function unauthenticated(): GraphQLError {
   });
 }
 
-export function forbidden(appKey: string): GraphQLError {
-  return new GraphQLError(`This API key may not write to the Baidu app ${appKey}`, { extensions: { code: ErrorCode.FORBIDDEN } });
+/** The app key is not repeated: it is the caller's input, and may be anything. */
+export function forbidden(): GraphQLError {
+  return new GraphQLError("This API key may not act for the Baidu app named in the input (appKey)", { extensions: { code: ErrorCode.FORBIDDEN } });
 }
 
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */
@@ -65,6 +67,8 @@ export function createFormatError(options: { logger: Logger; development: boolea
       };
     const ledger = fromLedger(error);
     if (ledger) return { ...base, ...ledger };
+    const limit = fromLimits(error, formatted.message);
+    if (limit) return limit;
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { ...base, extensions: { ...extensions, ...debug } };
@@ -106,4 +110,12 @@ function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "ex
       ...(delivery.mayHaveExecuted ? { outcomeUnknown: true } : {}),
     },
   };
+}
+
+/** A request past an operation limit (README, "Limits"): its own code, and the limit. */
+function fromLimits(error: unknown, message: string): (Omit<GraphQLFormattedError, "message"> & { message: string }) | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original instanceof OperationLimitError) return { message: original.message, extensions: { code: original.code, limit: original.limit } };
+  if (!isTooManyTokens(original?.message ?? message)) return undefined;
+  return { message: "The operation is longer than the gateway allows (limits.maxTokens)", extensions: { code: LimitCode.QUERY_TOO_LONG } };
 }

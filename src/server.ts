@@ -10,6 +10,9 @@ import type { GatewayContext } from "./context";
 import { createFormatError, unauthenticated } from "./errors";
 import { createGraphQLHandler, send } from "./http";
 import { describeError, type Logger } from "./log";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
+import type { DocumentNode } from "graphql";
+import { limitRules } from "./limits";
 import { createSchema } from "./schema";
 import { createServices } from "./services";
 import { openStore } from "./store/open";
@@ -49,6 +52,18 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     includeStacktraceInErrorResponses: development,
     introspection: development,
     hideSchemaDetailsFromClientErrors: !development,
+    // Limits on what one request may ask (README, "Limits"); parsing stops at maxTokens.
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: limitRules(config.limits),
+    // Parsed documents are kept by count and by an estimate of their heap size (about 40 bytes a
+    // character of source), not Apollo's default, which counts only their JSON.
+    documentStore: new InMemoryLRUCache<DocumentNode>({
+      max: config.limits.documentCacheEntries,
+      maxSize: config.limits.documentCacheBytes,
+      sizeCalculation: (document) => Math.max(1, (document.loc?.end ?? 1000) * 40),
+    }),
+    // Automatic persisted queries would keep documents of their own: off.
+    persistedQueries: false,
     // Shutdown is ours (main.ts): Apollo's own signal handlers would stop it before requests in flight finish.
     stopOnTerminationSignals: false,
     // Apollo's own messages go through our logger, which redacts secrets like every other line.
@@ -74,32 +89,42 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     },
     () => closing,
   );
-  const server = createServer((request, response) => {
-    const url = request.url ?? "/";
-    const queryAt = url.indexOf("?");
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
-    if (path === "/readyz") return void ready(sql, () => closing).then(({ status, body }) => send(response, status, "application/json", body));
-    if (path === "/metrics") {
-      metrics.scrape().then(
-        ({ contentType, body }) => send(response, 200, contentType, body),
-        (error: unknown) => {
-          logger.error("Collecting metrics failed", describeError(error));
-          send(response, 503, "text/plain", "Metrics are unavailable: see the gateway's log");
-        },
-      );
-      return;
-    }
-    if (path === "/graphql") {
-      graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt)).catch((error: unknown) => {
-        logger.error("HTTP handler failed", { error: String(error) });
-        if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
-      });
-      return;
-    }
-    send(response, 404, "text/plain", "Not found: GraphQL is served at /graphql");
-  });
+  const server = createServer(
+    {
+      // Slow clients: the headers, then the whole request, must arrive in time; checked that often.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.http.headersTimeoutMs / 2)),
+    },
+    (request, response) => {
+      const url = request.url ?? "/";
+      const queryAt = url.indexOf("?");
+      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
+      if (path === "/readyz") return void ready(sql, () => closing).then(({ status, body }) => send(response, status, "application/json", body));
+      if (path === "/metrics") {
+        metrics.scrape().then(
+          ({ contentType, body }) => send(response, 200, contentType, body),
+          (error: unknown) => {
+            logger.error("Collecting metrics failed", describeError(error));
+            send(response, 503, "text/plain", "Metrics are unavailable: see the gateway's log");
+          },
+        );
+        return;
+      }
+      if (path === "/graphql") {
+        graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt)).catch((error: unknown) => {
+          logger.error("HTTP handler failed", { error: String(error) });
+          if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
+        });
+        return;
+      }
+      send(response, 404, "text/plain", "Not found: GraphQL is served at /graphql");
+    },
+  );
   server.keepAliveTimeout = 10_000;
+  // Past the cap, a new connection is closed at once.
+  server.maxConnections = config.http.maxConnections;
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
   return {

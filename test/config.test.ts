@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from "../src/limits";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,8 @@ describe("loadConfig", () => {
       },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
+      limits: { maxWrites: 1, maxDepth: 8 },
+      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
     });
@@ -70,6 +73,8 @@ describe("loadConfig", () => {
         retentionMs: 7 * 86_400_000,
         retry: { baseDelayMs: 50, maxDelayMs: 1000 },
       },
+      limits: { ...DEFAULT_LIMITS, maxWrites: 1, maxDepth: 8 },
+      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
     });
@@ -139,6 +144,8 @@ describe("loadConfig", () => {
         retentionMs: 30 * 86_400_000,
         retry: { baseDelayMs: 100, maxDelayMs: 60_000 },
       },
+      limits: DEFAULT_LIMITS,
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 },
       apps: [],
       apiKeys: [],
     });
@@ -175,7 +182,7 @@ describe("loadConfig", () => {
       "mode: must be one of development, production",
       "port: must be a whole number from 0 to 65535",
       "logLevel: must be one of debug, info, warn, error",
-      "baidu.baseUrl: must be an http(s) origin such as https://openapi.baidu.com",
+      "baidu.baseUrl: must use http or https, such as https://openapi.baidu.com",
       "delivery.waitMs: must be a whole number from 0 to 60000",
       "delivery.leaseMs: must be a whole number from 12100 to 86400000",
       "baidu.retry.maxAttempts (BAIDU_MAX_ATTEMPTS): no longer read; deliveries are retried until delivery.deadlineMs",

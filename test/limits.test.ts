@@ -1,0 +1,146 @@
+import { connect, type Socket } from "node:net";
+import { DEFAULT_LIMITS, type OperationLimits } from "../src/limits";
+import { startEmulator, type Emulator } from "../src/emulator/server";
+import { ADMIN_KEY, OTHER, SHOP, startHarness, type Harness } from "./support/harness";
+import { spawnGateway, type SpawnedGateway } from "./support/spawned";
+import { freshStoreConfig } from "./support/store";
+
+/** POSTs a raw document, as a hostile client would. */
+async function post(url: string, query: string, variables?: unknown) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+const refusal = (code: string, message: string, limit?: number) => ({
+  status: 400,
+  body: { errors: [{ message, extensions: limit === undefined ? { code } : { code, limit } }] },
+});
+
+describe("limits on what one request may ask", () => {
+  let h: Harness;
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, maxCost: 200 };
+  beforeAll(async () => (h = await startHarness({ config: { limits } })));
+  afterAll(() => h.close());
+  afterEach(() => expect(h.emulator.requests).toEqual([]));
+
+  it("stops parsing a document past maxTokens", async () => {
+    const query = `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("QUERY_TOO_LONG", "The operation is longer than the gateway allows (limits.maxTokens)"));
+  });
+
+  it("refuses more aliases than maxAliases", async () => {
+    const query = `{ apps { ${Array.from({ length: 21 }, (_, i) => `k${i}: appKey`).join(" ")} } }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("TOO_MANY_ALIASES", "The operation has more aliases than the gateway allows (20)", 20));
+  });
+
+  it("refuses more directives than maxDirectives", async () => {
+    const query = `{ apps { ${Array.from({ length: 21 }, () => "appKey @include(if: true)").join(" ")} } }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal("TOO_MANY_DIRECTIVES", "The operation has more directives than the gateway allows (20)", 20),
+    );
+  });
+
+  it("refuses a costlier operation than maxCost", async () => {
+    const fields = "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
+    const query = `{ deliveries(first: 100) { edges { node { ${fields} attempts { number outcome message } } } } }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("QUERY_TOO_COSTLY", "The operation has more cost than the gateway allows (200)", 200));
+  });
+
+  it("refuses more writes in one operation than maxWrites, and records none of them", async () => {
+    const write = (i: number) => `w${i}: cancelDelivery(id: "${i}") { id }`;
+    const query = `mutation { ${Array.from({ length: 6 }, (_, i) => write(i)).join(" ")} }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5));
+    expect(await h.sql.query("select id from deliveries")).toEqual([]);
+  });
+});
+
+describe("limits on nesting", () => {
+  let h: Harness;
+  beforeAll(async () => (h = await startHarness({ config: { limits: { ...DEFAULT_LIMITS, maxDepth: 3 } } })));
+  afterAll(() => h.close());
+
+  it("refuses an operation nested deeper than maxDepth", async () => {
+    const query = "{ deliveries(first: 1) { edges { node { attempts { number } } } } }";
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal("QUERY_TOO_DEEP", "The operation has more levels of nesting than the gateway allows (3)", 3),
+    );
+    expect((await post(h.gateway.graphqlUrl, "{ deliveries(first: 1) { edges { cursor } } }")).status).toBe(200);
+  });
+});
+
+/** The sequence that ran a gateway out of memory: many distinct large documents, then one huge one. */
+describe("a production gateway under documents meant to exhaust its memory", () => {
+  jest.setTimeout(120_000);
+  let emulator: Emulator;
+  let store: Awaited<ReturnType<typeof freshStoreConfig>>;
+  let gateway: SpawnedGateway;
+  beforeAll(async () => {
+    emulator = await startEmulator({ apps: [SHOP, OTHER] });
+    store = await freshStoreConfig("pglite");
+    // The heap npm start gives it.
+    gateway = await spawnGateway(emulator.url, store, { NODE_OPTIONS: "--max-old-space-size=256" });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await emulator.close();
+    await store.drop();
+  });
+
+  it("refuses them with 4xx and stays alive, its parsed-document cache bounded", async () => {
+    // 300 distinct ~20 KB documents, each past the token limit.
+    for (let n = 0; n < 300; n++) {
+      const query = `{ __typename ${Array.from({ length: 1200 }, (_, i) => `x${n}_${i}: __typename`).join(" ")} }`;
+      expect((await post(gateway.url, query)).status).toBe(400);
+    }
+    // 2,000 distinct valid ~20 KB documents, which the cache keeps only within its bounds.
+    for (let n = 0; n < 2000; n++) {
+      const query = `{ apps { ${Array.from({ length: 18 }, (_, i) => `k${i}: appKey`).join(" ")} } }\n# ${n} ${"padding ".repeat(2500)}`;
+      expect((await post(gateway.url, query)).status).toBe(200);
+    }
+    // One ~780 KB document repeating a field 60,000 times.
+    const huge = `{ ${"apps { appKey } ".repeat(60_000)} }`;
+    expect(huge.length).toBeGreaterThan(780_000);
+    expect(await post(gateway.url, huge)).toEqual(refusal("QUERY_TOO_LONG", "The operation is longer than the gateway allows (limits.maxTokens)"));
+    expect(await post(gateway.url, "{ apps { appKey } }")).toEqual({ status: 200, body: { data: { apps: [{ appKey: SHOP.appKey }] } } });
+    expect(gateway.child.exitCode).toBeNull();
+    expect(gateway.output()).not.toMatch(/heap out of memory/i);
+  });
+});
+
+describe("slow and many clients", () => {
+  let h: Harness;
+  const sockets: Socket[] = [];
+  beforeAll(async () => (h = await startHarness({ config: { http: { headersTimeoutMs: 300, requestTimeoutMs: 5_000, maxConnections: 4 } } })));
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await h.close();
+  });
+  const open = () =>
+    new Promise<Socket>((resolve) => {
+      const socket = connect(h.gateway.port, "127.0.0.1", () => resolve(socket));
+      sockets.push(socket);
+    });
+  const closed = (socket: Socket) =>
+    new Promise<string>((resolve) => {
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk));
+      socket.on("close", () => resolve(received));
+    });
+
+  it("answers 408 and closes a connection whose headers do not arrive within headersTimeoutMs", async () => {
+    const socket = await open();
+    socket.write("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty");
+    expect(await closed(socket)).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it("closes connections past maxConnections at once", async () => {
+    const held = await Promise.all([open(), open(), open(), open()]);
+    const extra = await open();
+    expect(await closed(extra)).toBe("");
+    for (const socket of held) socket.destroy();
+  });
+});
