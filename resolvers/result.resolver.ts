@@ -10,4 +10,13 @@ export class OrderWriteResultResolver {
   app(@Root() result: OrderWriteResult, @Ctx() context: GatewayContext): Promise<App | null> {
     return appLoader(context).load(result.appKey);
   }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "Whether Baidu's answer named this order. False when it left the order out (errno 0 with fewer results than orders): the gateway then reports the order as not applied, since Baidu said nothing about it.",
+  })
+  reportedByBaidu(@Root() result: OrderWriteResult): boolean {
+    // Results kept before the field existed were all Baidu's own.
+    return result.reportedByBaidu !== false;
+  }
 }

@@ -1,14 +1,15 @@
-import { ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { DetailPageInput } from "./detail-page.input";
 import { AfterSaleStatus, AfterSaleType } from "./enums";
 import { PaymentInput } from "./payment.input";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds, NotBlank, UniqueBy } from "./validators";
+import { AtMostPerCall, describeLimits, Identifier, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, UniqueBy } from "./validators";
 
 @InputType({ description: "A product in an after-sale order (Baidu `RefundProduct`)." })
 export class RefundProductInput {
-  @Field({ description: "Your product id (`ID`)." })
+  @Field({ description: `Your product id (\`ID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Identifier(MAX_CHARS.id)
   @NotBlank()
   productId!: string;
 
@@ -27,14 +28,16 @@ export class RefundInput {
   @Min(0)
   amount!: number;
 
-  @Field(() => [RefundProductInput], { description: "The products concerned (`Product`)." })
+  @Field(() => [RefundProductInput], { description: `The products concerned (\`Product\`). ${describeLimits.list(MAX_ITEMS.refundProducts, "products")}` })
+  @ArrayMaxSize(MAX_ITEMS.refundProducts)
   @ValidateNested()
   products!: RefundProductInput[];
 }
 
 @InputType({ description: "One after-sale order (Baidu `SubsOrder.Items[]`)." })
 export class AfterSaleItemInput {
-  @Field({ description: "Your after-sale order id (`SubOrderID`)." })
+  @Field({ description: `Your after-sale order id (\`SubOrderID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Identifier(MAX_CHARS.id)
   @NotBlank()
   subOrderId!: string;
 
@@ -67,8 +70,12 @@ export class AfterSaleItemInput {
   @ValidateNested()
   payment?: PaymentInput | null;
 
-  @Field(() => [RefundProductInput], { nullable: true, description: "Goods sent back (`Aftermarket.Product`)." })
+  @Field(() => [RefundProductInput], {
+    nullable: true,
+    description: `Goods sent back (\`Aftermarket.Product\`). ${describeLimits.list(MAX_ITEMS.refundProducts, "products")}`,
+  })
   @IsOptional()
+  @ArrayMaxSize(MAX_ITEMS.refundProducts)
   @ValidateNested()
   returnedProducts?: RefundProductInput[] | null;
 }
@@ -78,8 +85,11 @@ export class AfterSaleInput {
   @Field(() => AfterSaleStatus, { description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`)." })
   status!: AfterSaleStatus;
 
-  @Field(() => [AfterSaleItemInput], { description: "The after-sale orders; `subOrderId`s must be unique (`Items`)." })
+  @Field(() => [AfterSaleItemInput], {
+    description: `The after-sale orders; \`subOrderId\`s must be unique (\`Items\`). ${describeLimits.perCall("maxAfterSaleItemsPerCall", "after-sale orders")}`,
+  })
   @ArrayMinSize(1)
+  @AtMostPerCall("maxAfterSaleItemsPerCall")
   @UniqueBy("subOrderId")
   @ValidateNested()
   items!: AfterSaleItemInput[];
@@ -87,7 +97,8 @@ export class AfterSaleInput {
 
 @InputType({ description: "A new status for one after-sale order (Baidu `Items[]` of the status update)." })
 export class AfterSaleStatusChangeInput {
-  @Field({ description: "Your after-sale order id (`SubOrderID`); it must exist at Baidu." })
+  @Field({ description: `Your after-sale order id (\`SubOrderID\`); it must exist at Baidu. ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Identifier(MAX_CHARS.id)
   @NotBlank()
   subOrderId!: string;
 

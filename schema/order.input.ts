@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { AfterSaleInput } from "./after-sale.input";
 import { DetailPageInput } from "./detail-page.input";
@@ -7,11 +7,12 @@ import { ExpressInput } from "./express.input";
 import { PaymentInput } from "./payment.input";
 import { ProductInput } from "./product.input";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds, NotBlank, PaymentMatchesProducts, StatusFitsCategory } from "./validators";
+import { describeLimits, Identifier, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, PaymentMatchesProducts, StatusFitsCategory, Text } from "./validators";
 
 @InputType({ description: "An order's category and status. Give `status` for PHYSICAL_GOODS and VIRTUAL_GOODS, `statusCode` for the others." })
 export class OrderStatusChangeInput {
-  @Field({ description: "Your order id (Baidu `ResourceID`)." })
+  @Field({ description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Identifier(MAX_CHARS.id)
   @NotBlank()
   resourceId!: string;
 
@@ -30,8 +31,9 @@ export class OrderStatusChangeInput {
 
 @InputType({ description: "An order's main info as Baidu's update replaces it (`EXT.MainOrder` plus status)." })
 export class OrderInfoInput extends OrderStatusChangeInput {
-  @Field(() => [ProductInput], { description: "Product lines; at least one (`Products`)." })
+  @Field(() => [ProductInput], { description: `Product lines; at least one (\`Products\`). ${describeLimits.list(MAX_ITEMS.products, "product lines")}` })
   @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ITEMS.products)
   @ValidateNested()
   products!: ProductInput[];
 
@@ -50,8 +52,12 @@ export class OrderInfoInput extends OrderStatusChangeInput {
   @ValidateNested()
   orderDetail?: DetailPageInput | null;
 
-  @Field(() => [ExpressInput], { nullable: true, description: "Tracking info (`Express`); usually sent with updateOrderLogistics instead." })
+  @Field(() => [ExpressInput], {
+    nullable: true,
+    description: `Tracking info (\`Express\`); usually sent with updateOrderLogistics instead. ${describeLimits.list(MAX_ITEMS.express, "shipments")}`,
+  })
   @IsOptional()
+  @ArrayMaxSize(MAX_ITEMS.express)
   @ValidateNested()
   express?: ExpressInput[] | null;
 
@@ -63,7 +69,8 @@ export class OrderInfoInput extends OrderStatusChangeInput {
 
 @InputType({ description: "A whole order as Baidu's import stores it." })
 export class NewOrderInput extends OrderInfoInput {
-  @Field({ description: "Title shown to the user; Baidu suggests the product name (`Title`)." })
+  @Field({ description: `Title shown to the user; Baidu suggests the product name (\`Title\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Text(MAX_CHARS.name)
   @NotBlank()
   title!: string;
 

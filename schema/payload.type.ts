@@ -9,7 +9,7 @@ export abstract class OrderWritePayload {
 
   @Field(() => [OrderWriteResult], {
     description:
-      "Baidu's result per order, in Baidu's order, once the write was delivered (by its own delivery or the newer one that superseded it); empty while pending and on a dry run.",
+      "One result per order of the write once it was delivered (by its own delivery or the newer one that superseded it): Baidu's, in Baidu's order, then any order Baidu's answer left out (`reportedByBaidu: false`, not applied). Empty while pending and on a dry run.",
   })
   results!: OrderWriteResult[];
 

@@ -1,12 +1,13 @@
-import { IsOptional, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { PaymentMethod } from "./enums";
 import { UnixSeconds } from "./scalars";
-import { IsUnixSeconds, NotBlank } from "./validators";
+import { describeLimits, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, Text } from "./validators";
 
 @InputType({ description: "A discount or an extra charge (Baidu `PaymentSpecInfo`)." })
 export class PaymentLineInput {
-  @Field({ description: "Display name, e.g. 运费 (`Name`)." })
+  @Field({ description: `Display name, e.g. 运费 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Text(MAX_CHARS.name)
   @NotBlank()
   name!: string;
 
@@ -37,13 +38,21 @@ export class PaymentInput {
   @IsUnixSeconds()
   paidAt?: number | null;
 
-  @Field(() => [PaymentLineInput], { nullable: true, description: "Discounts and coupons (`PreferentialInfo`)." })
+  @Field(() => [PaymentLineInput], {
+    nullable: true,
+    description: `Discounts and coupons (\`PreferentialInfo\`). ${describeLimits.list(MAX_ITEMS.paymentLines, "lines")}`,
+  })
   @IsOptional()
+  @ArrayMaxSize(MAX_ITEMS.paymentLines)
   @ValidateNested()
   discounts?: PaymentLineInput[] | null;
 
-  @Field(() => [PaymentLineInput], { nullable: true, description: "Other charges such as freight or insurance (`PaymentInfo`)." })
+  @Field(() => [PaymentLineInput], {
+    nullable: true,
+    description: `Other charges such as freight or insurance (\`PaymentInfo\`). ${describeLimits.list(MAX_ITEMS.paymentLines, "lines")}`,
+  })
   @IsOptional()
+  @ArrayMaxSize(MAX_ITEMS.paymentLines)
   @ValidateNested()
   charges?: PaymentLineInput[] | null;
 }

@@ -1,12 +1,15 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Int, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Baidu's answer for one order of a write." })
+@ObjectType({
+  description:
+    "Baidu's answer for one order of a write. Every order of a delivered write has one: an order Baidu's answer left out comes back with `reportedByBaidu: false`, `applied: false`, `rowsAffected: 0` and a null `categoryCode`.",
+})
 export class OrderWriteResult {
-  @Field({ description: "Your order id, as Baidu echoed it (`resource_id`)." })
+  @Field({ description: "Your order id, as Baidu echoed it (`resource_id`); the write's own for an order Baidu's answer left out." })
   resourceId!: string;
 
-  @Field({ description: "The app key Baidu echoed (`biz_app_id`)." })
+  @Field({ description: "The app key Baidu echoed (`biz_app_id`); the write's own for an order Baidu's answer left out." })
   appKey!: string;
 
   @Field(() => Int, { nullable: true, description: "The category code Baidu echoed (`cate_id`); null if Baidu's answer has none." })
@@ -15,8 +18,11 @@ export class OrderWriteResult {
   @Field(() => Int, { description: "Rows Baidu changed (`rows_affected`). 0 means this order was NOT written, even though Baidu reported success overall." })
   rowsAffected!: number;
 
-  @Field({ description: "Whether Baidu wrote this order (rowsAffected > 0)." })
+  @Field({ description: "Whether Baidu wrote this order (rowsAffected > 0). False for an order Baidu's answer left out." })
   applied!: boolean;
+
+  /** Resolved by `OrderWriteResultResolver`: absent on results the ledger kept before the field existed. */
+  reportedByBaidu?: boolean;
 }
 
 @ObjectType({ description: "A query-string parameter of a Baidu request." })

@@ -3,7 +3,7 @@ import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import { DeliveryMode } from "./delivery.enums";
 import { OrderCategory } from "./enums";
-import { ExactlyOneOf, IsCashierOrderId, IsIdempotencyKey, NotBlank } from "./validators";
+import { describeLimits, ExactlyOneOf, Identifier, IsCashierOrderId, IsIdempotencyKey, MAX_CHARS, NotBlank } from "./validators";
 
 /**
  * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
@@ -15,26 +15,33 @@ export function TargetInput(endpoint: EndpointName) {
   // Named per endpoint; never emitted itself (not reachable from a resolver), only inherited.
   @InputType(`${endpoint}Target`)
   abstract class Target {
-    @Field({ description: "The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses." })
+    @Field({
+      description: `The mini program's AppKey (Baidu \`BizAPPID\`); selects the credentials the gateway uses. ${describeLimits.identifier(MAX_CHARS.code)}`,
+    })
+    @Identifier(MAX_CHARS.code)
     @NotBlank()
     appKey!: string;
 
-    @Field(() => String, { nullable: true, description: "The user's openId (`open_id`). Give exactly one of openId and swanId." })
+    @Field(() => String, {
+      nullable: true,
+      description: `The user's openId (\`open_id\`). Give exactly one of openId and swanId. ${describeLimits.identifier(MAX_CHARS.id)}`,
+    })
     @ExactlyOneOf("swanId")
+    @Identifier(MAX_CHARS.id)
     @NotBlank({ optional: true })
     openId?: string | null;
 
     @Field(() => String, {
       nullable: true,
-      description:
-        "Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too.",
+      description: `Device id of a user not logged in to the Baidu App (\`swan_id\`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. ${describeLimits.identifier(MAX_CHARS.id)}`,
     })
+    @Identifier(MAX_CHARS.id)
     @NotBlank({ optional: true })
     swanId?: string | null;
 
     @Field(() => String, {
       nullable: !sceneRequired,
-      description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string.${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
+      description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string of at most ${MAX_CHARS.cashierOrderIdDigits} digits (a Long).${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
     })
     @IsCashierOrderId({ required: sceneRequired })
     sceneId?: string | null;
@@ -68,7 +75,8 @@ export function TargetInput(endpoint: EndpointName) {
 export function SingleOrderInput(endpoint: EndpointName) {
   @InputType(`${endpoint}SingleOrder`)
   abstract class SingleOrder extends TargetInput(endpoint) {
-    @Field({ description: "Your order id (Baidu `ResourceID`)." })
+    @Field({ description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+    @Identifier(MAX_CHARS.id)
     @NotBlank()
     resourceId!: string;
 

@@ -78,7 +78,9 @@ export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorato
 export function IsCashierOrderId(options: { required: boolean }): PropertyDecorator {
   return rule("isCashierOrderId", (value) => {
     if (value === undefined || value === null) return options.required ? "is required by Baidu on this endpoint" : undefined;
-    return /^\d+$/.test(String(value)) ? undefined : "must be Baidu's cashier order id, in decimal digits";
+    const text = String(value);
+    if (!/^\d+$/.test(text)) return "must be Baidu's cashier order id, in decimal digits";
+    return text.length > MAX_CHARS.cashierOrderIdDigits ? `must be at most ${MAX_CHARS.cashierOrderIdDigits} digits` : undefined;
   });
 }
 
@@ -137,3 +139,211 @@ export function PaymentMatchesProducts(): PropertyDecorator {
       : `amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is ${expected} fen for this order`;
   });
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Text and batch limits. Baidu documents no maximum length and no character rules for any string
+ * field, nor the largest batch of E2/E3/E5/E6 (spec §1.4, §3.5): every limit below that does not
+ * cite Baidu is the gateway's own, chosen so that a real order never comes near it while a hostile
+ * value (NUL, ESC, CR/LF, U+202E, a lone surrogate, 900 KB) is refused before anything is recorded
+ * or sent. Lengths count Unicode characters (code points): 苹 and 😀 count one each. Each kind of
+ * problem is a violation of its own, and no message quotes the value.
+ * ------------------------------------------------------------------------------------------- */
+
+/** Maximum lengths, in characters. */
+export const MAX_CHARS = {
+  /** App keys and courier codes: Baidu's AppKeys have 32 characters, its courier codes at most 10. */
+  code: 64,
+  /** Ids: order, after-sale order and product ids, openId, swanId, tracking numbers (a UUID has 36). */
+  id: 128,
+  /** Titles and names: order title, product, SKU attribute, payment line, courier, link name. */
+  name: 256,
+  /** A product's short description. */
+  description: 1024,
+  /** Schemes and URLs: the de-facto URL limit of browsers, CDNs and sitemaps. */
+  link: 2048,
+  /** Baidu's cashier order id is a Long (spec §1.1): at most 19 decimal digits. */
+  cashierOrderIdDigits: 19,
+} as const;
+
+/** Maximum list sizes inside one order or after-sale order; the batches per call are `InputLimits`. */
+export const MAX_ITEMS = {
+  /** Baidu: `ImgList` at most 5 (spec §1.4.3). */
+  images: 5,
+  /** Baidu: `SkuAttr` at most 4 (spec §1.4.3). */
+  skuAttrs: 4,
+  /** Product lines of one order. */
+  products: 100,
+  /** Discounts, and other charges, of one payment (each list). */
+  paymentLines: 20,
+  /** Refunded, or returned, products of one after-sale order (each list). */
+  refundProducts: 100,
+  /** Tracking numbers of one order. */
+  express: 20,
+} as const;
+
+/** The batch sizes per call, where Baidu's real limit is unknown: set from the configuration at start. */
+export interface InputLimits {
+  /** Orders in one updateOrderStatus call (`Data` items of E3; Baidu's example sends 2). */
+  maxOrdersPerCall: number;
+  /** After-sale orders in one appendAfterSaleOrders, updateAfterSaleOrder or updateAfterSaleOrderStatus call (and in an order's after-sale info). */
+  maxAfterSaleItemsPerCall: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = { maxOrdersPerCall: 100, maxAfterSaleItemsPerCall: 100 };
+
+let inputLimits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
+
+/** The batch limits in force. */
+export function getInputLimits(): Readonly<InputLimits> {
+  return inputLimits;
+}
+
+/**
+ * Sets the batch limits (from `limits.maxOrdersPerCall` and `limits.maxAfterSaleItemsPerCall`);
+ * keys left out keep their current value. They are read on every validation, so a change applies
+ * to the next request. Each must be a whole number of at least 1.
+ */
+export function setInputLimits(limits: Partial<InputLimits>): void {
+  const next = { ...inputLimits };
+  for (const key of Object.keys(DEFAULT_INPUT_LIMITS) as Array<keyof InputLimits>) {
+    const value = limits[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`limits.${key} must be a whole number of at least 1`);
+    next[key] = value;
+  }
+  inputLimits = next;
+}
+
+/** A list of at most `getInputLimits()[limit]` items; the message reads like class-validator's ArrayMaxSize. */
+export function AtMostPerCall(limit: keyof InputLimits): PropertyDecorator {
+  return rule("atMostPerCall", (value) => {
+    const max = inputLimits[limit];
+    return Array.isArray(value) && value.length > max ? `must contain no more than ${max} elements` : undefined;
+  });
+}
+
+/** C0 (U+0000–U+001F: NUL, ESC, TAB, CR and LF included), DEL and C1 (U+007F–U+009F), and the line and paragraph separators U+2028, U+2029. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+/** With the `u` flag \p{Cs} matches only a surrogate that is not half of a pair: text that is not valid Unicode. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** The bidirectional marks, embeddings, overrides and isolates: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** The other invisible format characters (Unicode Cf): zero-width space and joiners, U+2060, U+FEFF, soft hyphen, tags. */
+const INVISIBLE = /(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069])\p{Cf}/u;
+/** Space separators (U+0020, U+00A0, U+3000, …); the other white space characters are control characters. */
+const SPACE = /\p{Zs}/u;
+
+/** Whether `text` has more than `max` code points, without counting a long text to its end. */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  if (text.length > 2 * max) return true; // a code point is one or two UTF-16 units
+  let count = 0;
+  for (const _ of text) if (++count > max) return true;
+  return false;
+}
+
+/** "a", "a or b", "a, b or c". */
+function spoken(items: readonly string[], conjunction: "and" | "or"): string {
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
+}
+
+/** The characters a kind of text refuses anywhere in it, each with the name its message gives it. */
+const REFUSED = {
+  control: { pattern: CONTROL, name: "control characters" },
+  loneSurrogate: { pattern: LONE_SURROGATE, name: "lone surrogates" },
+  bidi: { pattern: BIDI, name: "bidirectional controls" },
+  invisible: { pattern: INVISIBLE, name: "invisible formatting characters" },
+  space: { pattern: SPACE, name: "white space" },
+} as const;
+
+interface TextKind {
+  max: number;
+  refused: ReadonlyArray<keyof typeof REFUSED>;
+  /** No white space at either end (ids); a blank value is then left to NotBlank, so it is reported once. */
+  trimmed: boolean;
+}
+
+interface Findings {
+  tooLong: boolean;
+  refused: Set<keyof typeof REFUSED>;
+  edges: boolean;
+}
+
+/** What is wrong with one text; undefined when nothing is. */
+function findingsOf(text: string, kind: TextKind, fastPath: RegExp): Findings | undefined {
+  const tooLong = longerThan(text, kind.max);
+  const edges = kind.trimmed && (SPACE.test(text.charAt(0)) || SPACE.test(text.charAt(text.length - 1)));
+  if (!tooLong && !edges && !fastPath.test(text)) return undefined;
+  return { tooLong, edges, refused: new Set(kind.refused.filter((key) => REFUSED[key].pattern.test(text))) };
+}
+
+/** One message for all the findings, e.g. "must be at most 64 characters and must not contain control characters or bidirectional controls". */
+function describeFindings(findings: Findings, kind: TextKind): string {
+  const refused = kind.refused.filter((key) => findings.refused.has(key)).map((key) => REFUSED[key].name);
+  const parts = [
+    ...(findings.tooLong ? [`must be at most ${kind.max} characters`] : []),
+    ...(refused.length > 0 ? [`must not contain ${spoken(refused, "or")}`] : []),
+    ...(findings.edges ? ["must not start or end with white space"] : []),
+  ];
+  return spoken(parts, "and");
+}
+
+/**
+ * One rule per field, whatever it finds: class-validator's cost is per rule, and one rule per
+ * check made validating an order three times as slow. A value that is not a string (absent, null)
+ * passes: presence is NotBlank's business. With `each`, the value is a list whose every string is
+ * checked, and one message, for the problems of all of them, starts with `each <each>`.
+ */
+function textRule(name: string, kind: TextKind, options: { each?: string } = {}): PropertyDecorator {
+  // One scan for the common case, a text with none of the refused characters.
+  const fastPath = new RegExp(kind.refused.map((key) => REFUSED[key].pattern.source).join("|"), "u");
+  const find = (value: unknown): Findings | undefined =>
+    typeof value !== "string" || (kind.trimmed && isBlank(value)) ? undefined : findingsOf(value, kind, fastPath);
+  const { each } = options;
+  if (!each) {
+    return rule(name, (value) => {
+      const findings = find(value);
+      return findings && describeFindings(findings, kind);
+    });
+  }
+  return rule(name, (value) => {
+    if (!Array.isArray(value)) return undefined;
+    const all = value.map(find).filter((findings): findings is Findings => findings !== undefined);
+    if (all.length === 0) return undefined;
+    const union: Findings = {
+      tooLong: all.some((findings) => findings.tooLong),
+      edges: all.some((findings) => findings.edges),
+      refused: new Set(all.flatMap((findings) => [...findings.refused])),
+    };
+    return `each ${each} ${describeFindings(union, kind)}`;
+  });
+}
+
+/**
+ * An id or a code: at most `max` characters, printable (no control, bidirectional-control or
+ * invisible formatting characters, no lone surrogates), and no white space at either end.
+ */
+export function Identifier(max: number): PropertyDecorator {
+  return textRule("identifier", { max, refused: ["control", "loneSurrogate", "bidi", "invisible"], trimmed: true });
+}
+
+/** Free text (titles, names, descriptions): at most `max` characters, no control or bidirectional-control characters, no lone surrogates. */
+export function Text(max: number): PropertyDecorator {
+  return textRule("text", { max, refused: ["control", "loneSurrogate", "bidi"], trimmed: false });
+}
+
+/** A scheme or URL: at most `max` characters, no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
+export function Link(max: number, options: { each?: string } = {}): PropertyDecorator {
+  return textRule("link", { max, refused: ["control", "loneSurrogate", "bidi", "invisible", "space"], trimmed: false }, options);
+}
+
+/** The rules above, as each field's GraphQL description states them. */
+export const describeLimits = {
+  identifier: (max: number) =>
+    `At most ${max} characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end.`,
+  text: (max: number) => `At most ${max} characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates.`,
+  link: (max: number, subject?: string) =>
+    `${subject ? `${subject}: at most` : "At most"} ${max} characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates.`,
+  list: (max: number, what: string) => `At most ${max} ${what}.`,
+  perCall: (limit: keyof InputLimits, what: string) => `At most ${DEFAULT_INPUT_LIMITS[limit]} ${what} by default (setting \`limits.${limit}\`).`,
+};

@@ -1,11 +1,11 @@
-import { ArrayMinSize, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, ValidateNested } from "class-validator";
 import { Field, InputType } from "type-graphql";
 import { AfterSaleInput, AfterSaleStatusChangeInput } from "./after-sale.input";
 import { AfterSaleStatus } from "./enums";
 import { ExpressInput } from "./express.input";
 import { NewOrderInput, OrderInfoInput, OrderStatusChangeInput } from "./order.input";
 import { SingleOrderInput, TargetInput } from "./target.input";
-import { UniqueBy } from "./validators";
+import { AtMostPerCall, describeLimits, MAX_ITEMS, UniqueBy } from "./validators";
 
 @InputType({ description: "Input of importOrder (Baidu 导入订单信息)." })
 export class ImportOrderInput extends TargetInput("addMainInfo") {
@@ -23,8 +23,11 @@ export class UpdateOrderInfoInput extends TargetInput("updateMainInfo") {
 
 @InputType({ description: "Input of updateOrderStatus (Baidu 更新订单状态): several orders of one user at once." })
 export class UpdateOrderStatusInput extends TargetInput("updateMainStatus") {
-  @Field(() => [OrderStatusChangeInput], { description: "One entry per order; resourceIds must be unique." })
+  @Field(() => [OrderStatusChangeInput], {
+    description: `One entry per order; resourceIds must be unique. ${describeLimits.perCall("maxOrdersPerCall", "orders")}`,
+  })
   @ArrayMinSize(1)
+  @AtMostPerCall("maxOrdersPerCall")
   @UniqueBy("resourceId")
   @ValidateNested()
   orders!: OrderStatusChangeInput[];
@@ -51,8 +54,11 @@ export class AfterSaleStatusInput {
   @Field(() => AfterSaleStatus, { description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`)." })
   status!: AfterSaleStatus;
 
-  @Field(() => [AfterSaleStatusChangeInput], { description: "One entry per after-sale order; subOrderIds must be unique." })
+  @Field(() => [AfterSaleStatusChangeInput], {
+    description: `One entry per after-sale order; subOrderIds must be unique. ${describeLimits.perCall("maxAfterSaleItemsPerCall", "after-sale orders")}`,
+  })
   @ArrayMinSize(1)
+  @AtMostPerCall("maxAfterSaleItemsPerCall")
   @UniqueBy("subOrderId")
   @ValidateNested()
   items!: AfterSaleStatusChangeInput[];
@@ -67,8 +73,9 @@ export class UpdateAfterSaleOrderStatusInput extends SingleOrderInput("updateSub
 
 @InputType({ description: "Input of updateOrderLogistics (Baidu 导入/更新订单物流信息)." })
 export class UpdateOrderLogisticsInput extends SingleOrderInput("addMainLogistics") {
-  @Field(() => [ExpressInput], { description: "The order's shipments; the order must exist." })
+  @Field(() => [ExpressInput], { description: `The order's shipments; the order must exist. ${describeLimits.list(MAX_ITEMS.express, "shipments")}` })
   @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ITEMS.express)
   @ValidateNested()
   express!: ExpressInput[];
 }

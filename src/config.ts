@@ -4,6 +4,7 @@ import type { BaiduApp } from "./baidu/client";
 import { BAIDU_BASE_URL } from "./baidu/endpoints";
 import { readFile, Reader, type Raw } from "./config-reader";
 import type { DeliveryOptions } from "./delivery/options";
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "../schema/validators";
 import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
 import type { LogLevel } from "./log";
 import type { StoreConfig } from "./store/open";
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   delivery: DeliveryOptions;
   /** What one GraphQL request may ask for. */
   limits: OperationLimits;
+  /** How large a batch may be (Baidu documents no maximum). */
+  inputLimits: InputLimits;
   /** How long a client may take, and how many may be connected. */
   http: HttpLimits;
   apps: AppConfig[];
@@ -133,6 +136,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxWrites: limit("maxWrites", 100),
       documentCacheEntries: limit("documentCacheEntries", 1_000_000),
       documentCacheBytes: limit("documentCacheBytes", 4 * 1024 ** 3),
+    },
+    inputLimits: {
+      maxOrdersPerCall: reader.int(limits.maxOrdersPerCall ?? DEFAULT_INPUT_LIMITS.maxOrdersPerCall, "limits.maxOrdersPerCall", 1, 10_000),
+      maxAfterSaleItemsPerCall: reader.int(
+        limits.maxAfterSaleItemsPerCall ?? DEFAULT_INPUT_LIMITS.maxAfterSaleItemsPerCall,
+        "limits.maxAfterSaleItemsPerCall",
+        1,
+        10_000,
+      ),
     },
     http: {
       headersTimeoutMs: reader.int(http.headersTimeoutMs ?? 10_000, "http.headersTimeoutMs", 100, 600_000),

@@ -3,6 +3,7 @@ import { isTooManyTokens, LimitCode, OperationLimitError } from "./limits";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { DeliveryRejectedError, DeliveryStateError, IdempotencyConflictError } from "./delivery/errors";
+import { withoutEcho } from "./echo";
 import { describeError, type Logger } from "./log";
 import { fromCoercionMessage, toViolations } from "./violations";
 
@@ -41,7 +42,7 @@ export function forbidden(): GraphQLError {
 }
 
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */
-export function createFormatError(options: { logger: Logger; development: boolean }) {
+export function createFormatError(options: { logger: Logger; development: boolean; schemaNames: ReadonlySet<string> }) {
   return (formatted: GraphQLFormattedError, thrown: unknown): GraphQLFormattedError => {
     const error = unwrapResolverError(thrown);
     const base = {
@@ -71,7 +72,10 @@ export function createFormatError(options: { logger: Logger; development: boolea
     if (limit) return limit;
     if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...base, extensions: { ...extensions, ...debug } };
+      // Errors about the request itself (parse, validation, operation name) quote it: not the caller's words.
+      const fromRequest = typeof extensions.code === "string" && REQUEST_ERROR_CODES.has(extensions.code);
+      const message = fromRequest ? withoutEcho(base.message, options.schemaNames) : base.message;
+      return { ...base, message, extensions: { ...extensions, ...debug } };
     }
     options.logger.error("Unexpected error while serving a GraphQL request", describeError(error));
     return { ...base, message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...debug } };
@@ -111,6 +115,15 @@ function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "ex
     },
   };
 }
+
+/** Apollo's codes for errors found in the request before anything runs. */
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
 
 /** A request past an operation limit (README, "Limits"): its own code, and the limit. */
 function fromLimits(error: unknown, message: string): (Omit<GraphQLFormattedError, "message"> & { message: string }) | undefined {

@@ -17,9 +17,25 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  */
 const SECRET_PARAM = /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refresh_token)(?:=|%3D))(?:(?!%26)[^&#\s"'\\])*/gi;
 
-/** Rewrites secret-bearing query parameters, as octokit does for `access_token` and `client_secret`. */
-export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAM, "$1[REDACTED]");
+/** Baidu's access and refresh tokens by their shape: `24.<32 hex>.<lifetime>.<expiry>.<digits>-<digits>` (spec §2.8). */
+const TOKEN_SHAPE = /\b\d{2}\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+\b/g;
+
+const heldSecrets = new Set<string>();
+
+/** A secret the gateway holds (an app's secret): from now on redacted wherever it appears. */
+export function holdSecret(secret: string): void {
+  // Scrubbing a one- or two-character "secret" would garble every message; such a secret is a mistake anyway.
+  if (secret.length >= 3) heldSecrets.add(secret);
+}
+
+/**
+ * Every secret out of a text: secret-bearing query parameters (as octokit does for
+ * `access_token` and `client_secret`), anything shaped like a Baidu token, and the secrets held.
+ */
+export function redactSecrets(text: string): string {
+  let redacted = text.replace(SECRET_PARAM, "$1[REDACTED]").replace(TOKEN_SHAPE, "[REDACTED]");
+  for (const secret of heldSecrets) if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
+  return redacted;
 }
 
 /** Fields that hold a secret by their name alone, at any depth (an app's config, a token answer). */
@@ -35,14 +51,28 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, hideSecretFields);
-    write(redactUrl(line));
+    write(redactSecrets(line));
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 
-/** The fields worth logging about an error: its class, message and, for Baidu errors, its codes. */
+/**
+ * An error that reports someone else's answer (Baidu's, or its silence), not a fault of the
+ * gateway: its class, message and codes say all there is, so it is logged without a stack.
+ * `BaiduError` is one (a getter on its prototype, so not one of its own fields).
+ */
+export interface UpstreamFault {
+  readonly upstreamFault: true;
+}
+
+const isUpstreamFault = (error: Error): boolean => (error as Partial<UpstreamFault>).upstreamFault === true;
+
+/**
+ * The fields worth logging about an error: its class, message and, for Baidu errors, its codes.
+ * The stack only for our own faults: an upstream's answer has nothing to show in one.
+ */
 export function describeError(error: unknown): LogFields {
   if (!(error instanceof Error)) return { error: String(error) };
   const { name, message, stack, ...own } = error as Error & Record<string, unknown>;
-  return { error: { name, message, ...own, stack } };
+  return { error: { name, message, ...own, ...(isUpstreamFault(error) ? {} : { stack }) } };
 }

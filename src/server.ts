@@ -9,10 +9,12 @@ import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { createFormatError, unauthenticated } from "./errors";
 import { createGraphQLHandler, send } from "./http";
-import { describeError, type Logger } from "./log";
+import { describeError, holdSecret, type Logger } from "./log";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { DocumentNode } from "graphql";
+import { schemaNames } from "./echo";
 import { limitRules } from "./limits";
+import { setInputLimits } from "../schema/validators";
 import { createSchema } from "./schema";
 import { createServices } from "./services";
 import { openStore } from "./store/open";
@@ -41,14 +43,18 @@ export interface GatewayOptions {
  */
 export async function startGateway({ config, logger, clock = systemClock, sql: given, processMetrics = false }: GatewayOptions): Promise<Gateway> {
   const development = config.mode === "development";
+  // Batch sizes are checked by the input classes' decorators, which read them from there.
+  setInputLimits(config.inputLimits);
+  for (const app of config.apps) holdSecret(app.appSecret);
   const store = given ?? (await openStore(config.store));
   const { sql, baidu, deliveries, metrics, ...services } = createServices(config, store, clock, logger, processMetrics);
   if (clock === systemClock) await checkClock(sql, logger);
   const apiKeys = new ApiKeys(config.apiKeys);
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
+  const schema = await createSchema();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: await createSchema(),
-    formatError: createFormatError({ logger, development }),
+    schema,
+    formatError: createFormatError({ logger, development, schemaNames: schemaNames(schema) }),
     includeStacktraceInErrorResponses: development,
     introspection: development,
     hideSchemaDetailsFromClientErrors: !development,

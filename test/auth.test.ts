@@ -73,7 +73,13 @@ describe("app permissions", () => {
       status: 200,
       body: {
         data: null,
-        errors: [{ message: "This API key may not act for the Baidu app named in the input (appKey)", ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } }],
+        errors: [
+          {
+            message: "This API key may not act for the Baidu app named in the input (appKey)",
+            ...at("updateOrderLogistics"),
+            extensions: { code: "FORBIDDEN" },
+          },
+        ],
       },
     });
     expect(h.emulator.requests).toEqual([]);
@@ -84,7 +90,9 @@ describe("app permissions", () => {
     const { body } = await h.send(UpdateOrderLogisticsDocument, { input: invalid }, SHOP_KEY);
     expect(body).toEqual({
       data: null,
-      errors: [{ message: "This API key may not act for the Baidu app named in the input (appKey)", ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } }],
+      errors: [
+        { message: "This API key may not act for the Baidu app named in the input (appKey)", ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } },
+      ],
     });
     // The same input from an allowed caller is refused for its content.
     const allowed = await h.send(UpdateOrderLogisticsDocument, { input: invalid }, ADMIN_KEY);

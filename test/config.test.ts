@@ -1,3 +1,4 @@
+import { DEFAULT_INPUT_LIMITS } from "../schema/validators";
 import { DEFAULT_LIMITS } from "../src/limits";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,7 +47,7 @@ describe("loadConfig", () => {
       },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
-      limits: { maxWrites: 1, maxDepth: 8 },
+      limits: { maxWrites: 1, maxDepth: 8, maxOrdersPerCall: 50 },
       http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
@@ -74,6 +75,7 @@ describe("loadConfig", () => {
         retry: { baseDelayMs: 50, maxDelayMs: 1000 },
       },
       limits: { ...DEFAULT_LIMITS, maxWrites: 1, maxDepth: 8 },
+      inputLimits: { maxOrdersPerCall: 50, maxAfterSaleItemsPerCall: 100 },
       http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
@@ -145,6 +147,7 @@ describe("loadConfig", () => {
         retry: { baseDelayMs: 100, maxDelayMs: 60_000 },
       },
       limits: DEFAULT_LIMITS,
+      inputLimits: DEFAULT_INPUT_LIMITS,
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 },
       apps: [],
       apiKeys: [],

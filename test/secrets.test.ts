@@ -3,7 +3,7 @@ import { parse } from "graphql";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GatewayConfig } from "../src/config";
-import { createLogger, redactUrl } from "../src/log";
+import { createLogger, holdSecret, redactSecrets } from "../src/log";
 import { ImportOrderDocument } from "./generated/graphql";
 import { trackedWrite } from "./support/delivery-helpers";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
@@ -152,8 +152,10 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
       ...Array.from({ length: 8 }, () => ["Baidu refused the gateway's credentials", "BaiduCredentialsError"]),
       ["Baidu refused the gateway's credentials", "BaiduGatewayError"],
     ]);
-    expect(causes[0].error).toMatchObject({ error: "invalid_client", stack: expect.stringContaining("BaiduCredentialsError") });
-    expect(causes[8].error).toMatchObject({ errorCode: 110, stack: expect.stringContaining("BaiduGatewayError") });
+    expect(causes[0]).toMatchObject({ app: "other", appKey: OTHER.appKey, error: { error: "invalid_client" } });
+    expect(causes[8]).toMatchObject({ app: "shop", appKey: SHOP.appKey, error: { errorCode: 110 } });
+    // Baidu's answers, not faults of the gateway: logged without a stack (issue 7, item 9).
+    expect(causes.filter((entry) => "stack" in entry.error)).toEqual([]);
   });
 
   if (mode === "production") {
@@ -166,38 +168,45 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
   }
 });
 
-describe("redactUrl", () => {
+describe("redactSecrets", () => {
+  it("redacts anything shaped like a Baidu token, with or without a parameter name, and the secrets held", () => {
+    const token = "24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1798757502.635080-71484902";
+    expect(redactSecrets(`Invalid parameter access_token: ${token}.`)).toBe("Invalid parameter access_token: [REDACTED].");
+    holdSecret("held-secret-7f3a");
+    expect(redactSecrets('{"msg":"bad client_id/held-secret-7f3a pair"}')).toBe('{"msg":"bad client_id/[REDACTED] pair"}');
+  });
+
   it("redacts the client secret of a token URL and keeps the other parameters", () => {
     const url = "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&scope=smartapp_snsapi_base";
-    expect(redactUrl(url)).toBe(
+    expect(redactSecrets(url)).toBe(
       "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=[REDACTED]&scope=smartapp_snsapi_base",
     );
   });
 
   it("redacts an access token that comes first, last, or before a fragment", () => {
-    expect(redactUrl("http://h/p?access_token=24.a%2Bb-1&open_id=u")).toBe("http://h/p?access_token=[REDACTED]&open_id=u");
-    expect(redactUrl("http://h/p?open_id=u&access_token=24.ab")).toBe("http://h/p?open_id=u&access_token=[REDACTED]");
-    expect(redactUrl("http://h/p?access_token=24.ab#top")).toBe("http://h/p?access_token=[REDACTED]#top");
+    expect(redactSecrets("http://h/p?access_token=24.a%2Bb-1&open_id=u")).toBe("http://h/p?access_token=[REDACTED]&open_id=u");
+    expect(redactSecrets("http://h/p?open_id=u&access_token=24.ab")).toBe("http://h/p?open_id=u&access_token=[REDACTED]");
+    expect(redactSecrets("http://h/p?access_token=24.ab#top")).toBe("http://h/p?access_token=[REDACTED]#top");
   });
 
   it("redacts every URL in a log line, whatever the case of the parameter name", () => {
     const line = JSON.stringify({ a: "http://h/x?ACCESS_TOKEN=t1", b: "http://h/y?refresh_token=t2&x=1" });
-    expect(redactUrl(line)).toBe(JSON.stringify({ a: "http://h/x?ACCESS_TOKEN=[REDACTED]", b: "http://h/y?refresh_token=[REDACTED]&x=1" }));
+    expect(redactSecrets(line)).toBe(JSON.stringify({ a: "http://h/x?ACCESS_TOKEN=[REDACTED]", b: "http://h/y?refresh_token=[REDACTED]&x=1" }));
   });
 
   it("redacts a secret in a form body or a percent-encoded URL", () => {
-    expect(redactUrl("client_secret=s3cr3t&client_id=abc")).toBe("client_secret=[REDACTED]&client_id=abc");
-    expect(redactUrl("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D24.ab%26x%3D1")).toBe("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D[REDACTED]%26x%3D1");
+    expect(redactSecrets("client_secret=s3cr3t&client_id=abc")).toBe("client_secret=[REDACTED]&client_id=abc");
+    expect(redactSecrets("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D24.ab%26x%3D1")).toBe("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D[REDACTED]%26x%3D1");
   });
 
   it("keeps a log line valid JSON when the URL sits in an escaped JSON string", () => {
     const line = JSON.stringify({ body: JSON.stringify({ url: "http://h/p?access_token=24.ab" }) });
-    expect(JSON.parse(JSON.parse(redactUrl(line)).body)).toEqual({ url: "http://h/p?access_token=[REDACTED]" });
+    expect(JSON.parse(JSON.parse(redactSecrets(line)).body)).toEqual({ url: "http://h/p?access_token=[REDACTED]" });
   });
 
   it("leaves a URL without secrets as it is", () => {
     const url = "https://openapi.baidu.com/rest/2.0/smartapp/ordercenter/app/add/main/info?open_id=u&scene_type=2&pm_app_key=p";
-    expect(redactUrl(url)).toBe(url);
+    expect(redactSecrets(url)).toBe(url);
   });
 });
 

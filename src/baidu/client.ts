@@ -15,6 +15,8 @@ export interface BaiduApp {
   appSecret: string;
   /** Payment-service app key, sent as `pm_app_key`. */
   pmAppKey: string;
+  /** The app's configured name, for log lines that must name the app (its credentials were refused). */
+  name?: string;
 }
 
 /** Who the orders belong to and which cashier payment they came from (the query string). */
@@ -115,7 +117,7 @@ export class BaiduClient {
       const decoded = outcome.failure ? outcome : decodeEnvelope(outcome.response);
       if (!decoded.failure) return decoded;
       if (isLoadRejected(decoded.failure)) this.slowDown(request.appKey);
-      if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write");
+      if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write", this.apps.get(request.appKey));
       this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", {
         endpoint: request.endpoint,
         appKey: request.appKey,
@@ -147,7 +149,7 @@ export class BaiduClient {
     ]);
     const outcome = await this.transport.send({ method: "GET", url: this.options.baseUrl + TOKEN_PATH, searchParams });
     const decoded = outcome.failure ? outcome : decodeToken(outcome.response);
-    if ("failure" in decoded) throw toBaiduError(decoded.failure, "token");
+    if ("failure" in decoded) throw toBaiduError(decoded.failure, "token", app);
     return decoded;
   }
 

@@ -1,5 +1,5 @@
 import { isJsonObject } from "../json-object";
-import type { RawFailure } from "./errors";
+import { isTokenOutageStatus, type RawFailure } from "./errors";
 import type { TransportResponse } from "./transport";
 import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } from "./wire";
 
@@ -11,6 +11,11 @@ export interface ItemResult {
   resourceId: string;
   rowsAffected: number;
   applied: boolean;
+  /**
+   * False for an order of the write that Baidu's answer left out (`completeResults`): not applied.
+   * Absent on results the ledger kept before this field existed; those were all Baidu's.
+   */
+  reportedByBaidu: boolean;
 }
 
 function parse(text: string): unknown {
@@ -60,7 +65,22 @@ export function toItemResult(item: WireItemResult): ItemResult {
     resourceId: String(item.resource_id ?? ""),
     rowsAffected: safeRows,
     applied: safeRows > 0,
+    reportedByBaidu: true,
   };
+}
+
+/**
+ * One result per order of the write: Baidu's, in Baidu's order, then each order Baidu's answer
+ * left out, in the write's order, as not applied and not reported (issue 7). Baidu's own results are
+ * kept as they are, even one for an order the write did not name.
+ */
+export function completeResults(results: readonly ItemResult[], write: { appKey: string; resourceIds: readonly string[] }): ItemResult[] {
+  const reported = new Set(results.map((result) => result.resourceId));
+  const missing = [...new Set(write.resourceIds)].filter((resourceId) => !reported.has(resourceId));
+  return [
+    ...results,
+    ...missing.map((resourceId) => ({ appKey: write.appKey, categoryCode: null, resourceId, rowsAffected: 0, applied: false, reportedByBaidu: false })),
+  ];
 }
 
 function toCode(value: unknown): number | null {
@@ -75,16 +95,18 @@ export interface IssuedToken {
 
 /**
  * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401 (spec §4).
- * A 5xx is an outage whatever its body says, not a verdict on the credentials.
+ * The status comes first: a 5xx, 408 or 429 is an outage whatever its body says (`{"error":"internal"}`
+ * included), not a verdict on the credentials. What an `error` means is `verdictOf`'s to decide.
  */
 export function decodeToken(response: TransportResponse): IssuedToken | { failure: RawFailure } {
+  const { status } = response;
+  if (isTokenOutageStatus(status)) return { failure: { layer: "http", status } };
   const body = parse(response.text);
-  if (response.status >= 500) return { failure: { layer: "http", status: response.status } };
   if (isJsonObject(body) && typeof body.error === "string") {
     const error = body as unknown as WireTokenError;
-    return { failure: { layer: "oauth", error: error.error, description: String(error.error_description ?? "") } };
+    return { failure: { layer: "oauth", status, error: error.error, description: String(error.error_description ?? "") } };
   }
-  if (response.status < 200 || response.status > 299) return { failure: { layer: "http", status: response.status } };
+  if (status < 200 || status > 299) return { failure: { layer: "http", status } };
   const token = body as Partial<WireTokenResponse> | undefined;
   if (!isJsonObject(token) || typeof token.access_token !== "string" || typeof token.expires_in !== "number") {
     return { failure: { layer: "malformed" } };

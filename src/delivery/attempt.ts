@@ -1,5 +1,6 @@
 import { BudgetExhausted } from "../baidu/budget";
 import type { BaiduClient, Delivered, SendOptions } from "../baidu/client";
+import { completeResults, type ItemResult } from "../baidu/decode";
 import { ENDPOINTS } from "../baidu/endpoints";
 import { BaiduBusinessError, BaiduError, BaiduGatewayError, BaiduHttpError } from "../baidu/errors";
 import { applyWrite } from "../baidu/record";
@@ -40,8 +41,10 @@ export async function attempt(
   } catch (error) {
     if (error instanceof BudgetExhausted) return { retryAt: error.retryAt };
     if (error instanceof LeaseLost) return { retryAt: clock.now() };
-    return failed(delivery, toFailureRecord(error, logger), startedAt, options, clock, logger);
+    return failed(delivery, toFailureRecord(error, logger, delivery), startedAt, options, clock, logger);
   }
+  // Every order of the write has a result, whether or not Baidu's answer named it.
+  const results = completeResults(delivered.results, delivery);
   return {
     startedAt,
     finishedAt: clock.now(),
@@ -50,14 +53,14 @@ export async function attempt(
     state: "DELIVERED",
     nextAttemptAt: null,
     mayHaveExecuted: false,
-    results: delivered.results,
-    records: foldRecords(delivery, delivered, logger),
+    results,
+    records: foldRecords(delivery, results, logger),
     requestId: delivered.requestId ?? null,
   };
 }
 
 /** The orders' new records; Baidu has applied the write whatever happens here, so nothing here may fail it. */
-function foldRecords(delivery: ClaimedDelivery, { results }: Delivered, logger: Logger): Record<string, WireOrderItem> {
+function foldRecords(delivery: ClaimedDelivery, results: readonly ItemResult[], logger: Logger): Record<string, WireOrderItem> {
   const records: Record<string, WireOrderItem> = {};
   try {
     const applied = new Set(results.filter((result) => result.applied).map((result) => result.resourceId));
@@ -110,10 +113,13 @@ function failed(delivery: ClaimedDelivery, failure: FailureRecord, startedAt: nu
   return { ...base, state: decision === "unknown" ? "OUTCOME_UNKNOWN" : "FAILED", nextAttemptAt: null };
 }
 
-/** What the ledger keeps of a failure. Anything that is not a Baidu error is our own fault. */
-export function toFailureRecord(error: unknown, logger: Logger): FailureRecord {
+/**
+ * What the ledger keeps of a failure. Anything that is not a Baidu error is our own fault, logged
+ * with its stack; a Baidu error is logged without one (`describeError`).
+ */
+export function toFailureRecord(error: unknown, logger: Logger, delivery: Pick<ClaimedDelivery, "id" | "appKey" | "endpoint">): FailureRecord {
   if (!(error instanceof BaiduError)) {
-    logger.error("Delivery attempt failed inside the gateway", describeError(error));
+    logger.error("Delivery attempt failed inside the gateway", { deliveryId: delivery.id, endpoint: delivery.endpoint, ...describeError(error) });
     return { verdict: "MISCONFIGURED", message: "The gateway failed to send this write; see its log" };
   }
   const record: FailureRecord = { verdict: error.verdict, message: error.message };
@@ -122,8 +128,15 @@ export function toFailureRecord(error: unknown, logger: Logger): FailureRecord {
   if (error instanceof BaiduGatewayError) Object.assign(record, { errorCode: error.errorCode, baiduMessage: error.errorMsg });
   if (error instanceof BaiduBusinessError) Object.assign(record, { errno: error.errno, baiduMessage: error.baiduMessage });
   // Credentials problems are ours to mend: the text of OAuth's refusal goes to the log only.
+  // The app is named by its configured name, which the client puts on the error.
   if (error.verdict === "MISCONFIGURED") {
-    logger.error("Baidu refused the gateway's credentials", describeError(error));
+    logger.error("Baidu refused the gateway's credentials", {
+      app: error.app?.name ?? null,
+      appKey: error.app?.appKey ?? delivery.appKey,
+      deliveryId: delivery.id,
+      endpoint: delivery.endpoint,
+      ...describeError(error),
+    });
     return { verdict: "MISCONFIGURED", message: "Baidu refused the gateway's credentials for this app; see the gateway's log" };
   }
   return record;

@@ -6,7 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** All after-sale info of an order (Baidu `SubsOrder`). */
 export type AfterSaleInput = {
-  /** The after-sale orders; `subOrderId`s must be unique (`Items`). */
+  /** The after-sale orders; `subOrderId`s must be unique (`Items`). At most 100 after-sale orders by default (setting `limits.maxAfterSaleItemsPerCall`). */
   items: Array<AfterSaleItemInput>;
   /** Roll-up status across all after-sale orders of this order (`SubsOrder.Status`). */
   status: AfterSaleStatus;
@@ -22,11 +22,11 @@ export type AfterSaleItemInput = {
   payment?: PaymentInput | null | undefined;
   /** Refund info (`Refund`). */
   refund?: RefundInput | null | undefined;
-  /** Goods sent back (`Aftermarket.Product`). */
+  /** Goods sent back (`Aftermarket.Product`). At most 100 products. */
   returnedProducts?: Array<RefundProductInput> | null | undefined;
   /** This after-sale order's status (`SubStatus`). */
   status: AfterSaleStatus;
-  /** Your after-sale order id (`SubOrderID`). */
+  /** Your after-sale order id (`SubOrderID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   subOrderId: string;
   /** Refund only, exchange, or refund and return (`OrderType`). */
   type: AfterSaleType;
@@ -53,13 +53,13 @@ export type AfterSaleStatus =
 export type AfterSaleStatusChangeInput = {
   /** The new status (`SubStatus`). */
   status: AfterSaleStatus;
-  /** Your after-sale order id (`SubOrderID`); it must exist at Baidu. */
+  /** Your after-sale order id (`SubOrderID`); it must exist at Baidu. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   subOrderId: string;
 };
 
 /** New statuses for existing after-sale orders. */
 export type AfterSaleStatusInput = {
-  /** One entry per after-sale order; subOrderIds must be unique. */
+  /** One entry per after-sale order; subOrderIds must be unique. At most 100 after-sale orders by default (setting `limits.maxAfterSaleItemsPerCall`). */
   items: Array<AfterSaleStatusChangeInput>;
   /** Roll-up status across all after-sale orders of this order (`SubsOrder.Status`). */
   status: AfterSaleStatus;
@@ -78,7 +78,7 @@ export type AfterSaleType =
 export type AppendAfterSaleOrdersInput = {
   /** New after-sale orders to add to the order; the order must have been imported. */
   afterSale: AfterSaleInput;
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
@@ -88,15 +88,15 @@ export type AppendAfterSaleOrdersInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. Required by Baidu on this endpoint. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -115,8 +115,9 @@ export type AttemptOutcome =
 
 /** Which deliveries to list; every field narrows the list. Only your API key's apps are ever listed. */
 export type DeliveryFilterInput = {
+  /** Deliveries to this Baidu app. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey?: string | null | undefined;
-  /** Deliveries that touch this order. */
+  /** Deliveries that touch this order. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId?: string | null | undefined;
   /** Accepted at or after this time. */
   since?: string | null | undefined;
@@ -149,17 +150,17 @@ export type DeliveryState =
 
 /** A link in the Baidu App (Baidu `DetailPage`): where a tap on an entry leads. */
 export type DetailPageInput = {
-  /** Android native scheme (`AndroidSchema`). */
+  /** Android native scheme (`AndroidSchema`). At most 2048 characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
   androidSchema?: string | null | undefined;
-  /** H5 scheme or URL (`H5Schema`). */
+  /** H5 scheme or URL (`H5Schema`). At most 2048 characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
   h5Schema?: string | null | undefined;
-  /** iOS native scheme (`IPhoneSchema`). */
+  /** iOS native scheme (`IPhoneSchema`). At most 2048 characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
   iphoneSchema?: string | null | undefined;
-  /** Display name (`Name`). */
+  /** Display name (`Name`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   name?: string | null | undefined;
   /** How the link shows (`Status`). */
   status?: DetailPageStatus;
-  /** Mini-program page scheme (`SwanSchema`): `baiduboxapp://swan/<app key>/<page path>?<query>`; empty to show no link. */
+  /** Mini-program page scheme (`SwanSchema`): `baiduboxapp://swan/<app key>/<page path>?<query>`; empty to show no link. At most 2048 characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
   swanSchema?: string | null | undefined;
 };
 
@@ -174,11 +175,11 @@ export type DetailPageStatus =
 
 /** A shipment's tracking info (Baidu `Express`). */
 export type ExpressInput = {
-  /** Courier code from Baidu's table, e.g. SFEXPRESS (`Code`); Baidu checks it. */
+  /** Courier code from Baidu's table, e.g. SFEXPRESS (`Code`); Baidu checks it. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   courierCode: string;
-  /** Courier company name, e.g. 顺丰快递 (`Name`). */
+  /** Courier company name, e.g. 顺丰快递 (`Name`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   courierName: string;
-  /** Tracking number (`ID`). */
+  /** Tracking number (`ID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   trackingNumber: string;
   /** Direction of the shipment (`Type`). */
   type: ExpressType;
@@ -193,7 +194,7 @@ export type ExpressType =
 
 /** Input of importOrder (Baidu 导入订单信息). */
 export type ImportOrderInput = {
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
   deliveryMode?: DeliveryMode;
@@ -201,15 +202,15 @@ export type ImportOrderInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** The whole order. An existing order with this resourceId is overwritten, after-sale info included. */
   order: NewOrderInput;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. Required by Baidu on this endpoint. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -223,21 +224,21 @@ export type NewOrderInput = {
   category: OrderCategory;
   /** Order creation time, Unix seconds (`Ctime`). */
   createdAt: number;
-  /** Tracking info (`Express`); usually sent with updateOrderLogistics instead. */
+  /** Tracking info (`Express`); usually sent with updateOrderLogistics instead. At most 20 shipments. */
   express?: Array<ExpressInput> | null | undefined;
   /** Link to the order page (`OrderDetail`). */
   orderDetail?: DetailPageInput | null | undefined;
   /** Payment summary (`Payment`). */
   payment: PaymentInput;
-  /** Product lines; at least one (`Products`). */
+  /** Product lines; at least one (`Products`). At most 100 product lines. */
   products: Array<ProductInput>;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
   /** The status (`Status`); must be one documented for the category. */
   status?: OrderStatus | null | undefined;
   /** Baidu's raw status code, for categories whose status table is undocumented (`Status`). */
   statusCode?: number | null | undefined;
-  /** Title shown to the user; Baidu suggests the product name (`Title`). */
+  /** Title shown to the user; Baidu suggests the product name (`Title`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   title: string;
   /** Last change, Unix seconds (`Mtime`). */
   updatedAt: number;
@@ -274,15 +275,15 @@ export type OrderInfoInput = {
   appraise?: DetailPageInput | null | undefined;
   /** The order's category (`CateID`). */
   category: OrderCategory;
-  /** Tracking info (`Express`); usually sent with updateOrderLogistics instead. */
+  /** Tracking info (`Express`); usually sent with updateOrderLogistics instead. At most 20 shipments. */
   express?: Array<ExpressInput> | null | undefined;
   /** Link to the order page (`OrderDetail`). */
   orderDetail?: DetailPageInput | null | undefined;
   /** Payment summary (`Payment`). */
   payment: PaymentInput;
-  /** Product lines; at least one (`Products`). */
+  /** Product lines; at least one (`Products`). At most 100 product lines. */
   products: Array<ProductInput>;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
   /** The status (`Status`); must be one documented for the category. */
   status?: OrderStatus | null | undefined;
@@ -315,7 +316,7 @@ export type OrderStatus =
 export type OrderStatusChangeInput = {
   /** The order's category (`CateID`). */
   category: OrderCategory;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
   /** The status (`Status`); must be one documented for the category. */
   status?: OrderStatus | null | undefined;
@@ -327,9 +328,9 @@ export type OrderStatusChangeInput = {
 export type PaymentInput = {
   /** Total paid in fen (`Amount`). On an order it must equal Σ(payPrice × quantity) + Σ(charges) − Σ(discounts). */
   amount: number;
-  /** Other charges such as freight or insurance (`PaymentInfo`). */
+  /** Other charges such as freight or insurance (`PaymentInfo`). At most 20 lines. */
   charges?: Array<PaymentLineInput> | null | undefined;
-  /** Discounts and coupons (`PreferentialInfo`). */
+  /** Discounts and coupons (`PreferentialInfo`). At most 20 lines. */
   discounts?: Array<PaymentLineInput> | null | undefined;
   /** Payment method (`Method`). */
   method: PaymentMethod;
@@ -341,7 +342,7 @@ export type PaymentInput = {
 
 /** A discount or an extra charge (Baidu `PaymentSpecInfo`). */
 export type PaymentLineInput = {
-  /** Display name, e.g. 运费 (`Name`). */
+  /** Display name, e.g. 运费 (`Name`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   name: string;
   /** How many (`Quantity`). */
   quantity: number;
@@ -358,23 +359,23 @@ export type PaymentMethod =
 
 /** One product line of an order (Baidu `Product`). */
 export type ProductInput = {
-  /** Short description (`Desc`). */
+  /** Short description (`Desc`). At most 1024 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   description?: string | null | undefined;
   /** Link to the product page (`DetailPage`). */
   detailPage?: DetailPageInput | null | undefined;
-  /** Preview image URLs, at most 5 (`ImgList`). */
+  /** Preview image URLs, at most 5 (Baidu's limit; `ImgList`), each an absolute URL. Each URL: at most 2048 characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
   images?: Array<string> | null | undefined;
-  /** Product name (`Name`). */
+  /** Product name (`Name`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   name: string;
   /** Unit price actually paid, in fen (`PayPrice`). */
   payPrice: number;
   /** Original unit price in fen, 100 = ¥1 (`Price`). */
   price: number;
-  /** Your product id (`ID`). */
+  /** Your product id (`ID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   productId: string;
   /** Quantity bought (`Quantity`). */
   quantity: number;
-  /** SKU attributes, at most 4 (`SkuAttr`). */
+  /** SKU attributes, at most 4 (Baidu's limit; `SkuAttr`). */
   skuAttrs?: Array<SkuAttrInput> | null | undefined;
 };
 
@@ -382,7 +383,7 @@ export type ProductInput = {
 export type RefundInput = {
   /** Total refund in fen (`Amount`). */
   amount: number;
-  /** The products concerned (`Product`). */
+  /** The products concerned (`Product`). At most 100 products. */
   products: Array<RefundProductInput>;
 };
 
@@ -390,7 +391,7 @@ export type RefundInput = {
 export type RefundProductInput = {
   /** Refund for this product in fen (`Amount`). */
   amount: number;
-  /** Your product id (`ID`). */
+  /** Your product id (`ID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   productId: string;
   /** Quantity refunded or returned (`Quantity`). */
   quantity: number;
@@ -398,9 +399,9 @@ export type RefundProductInput = {
 
 /** A SKU attribute such as colour or size (Baidu `SkuAttr`). */
 export type SkuAttrInput = {
-  /** Attribute name, e.g. 颜色 (`Name`). */
+  /** Attribute name, e.g. 颜色 (`Name`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   name: string;
-  /** Attribute value, e.g. Red (`Value`). */
+  /** Attribute value, e.g. Red (`Value`). At most 256 characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates. */
   value: string;
 };
 
@@ -408,7 +409,7 @@ export type SkuAttrInput = {
 export type UpdateAfterSaleOrderInput = {
   /** The order's complete after-sale info: it replaces all stored after-sale info. Every subOrderId must already exist at Baidu. */
   afterSale: AfterSaleInput;
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
@@ -418,22 +419,22 @@ export type UpdateAfterSaleOrderInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
 /** Input of updateAfterSaleOrderStatus (Baidu 更新售后订单状态). */
 export type UpdateAfterSaleOrderStatusInput = {
   afterSale: AfterSaleStatusInput;
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
@@ -443,21 +444,21 @@ export type UpdateAfterSaleOrderStatusInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
 /** Input of updateOrderInfo (Baidu 更新订单信息). */
 export type UpdateOrderInfoInput = {
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
   deliveryMode?: DeliveryMode;
@@ -465,21 +466,21 @@ export type UpdateOrderInfoInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** The order's new main info; the order must exist. */
   order: OrderInfoInput;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
   sceneId?: string | null | undefined;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
 /** Input of updateOrderLogistics (Baidu 导入/更新订单物流信息). */
 export type UpdateOrderLogisticsInput = {
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** The order's category (Baidu `CateID`). */
   category: OrderCategory;
@@ -487,25 +488,25 @@ export type UpdateOrderLogisticsInput = {
   deliveryMode?: DeliveryMode;
   /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
-  /** The order's shipments; the order must exist. */
+  /** The order's shipments; the order must exist. At most 20 shipments. */
   express: Array<ExpressInput>;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
-  /** Your order id (Baidu `ResourceID`). */
+  /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. Required by Baidu on this endpoint. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
 /** Input of updateOrderStatus (Baidu 更新订单状态): several orders of one user at once. */
 export type UpdateOrderStatusInput = {
-  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. */
+  /** The mini program's AppKey (Baidu `BizAPPID`); selects the credentials the gateway uses. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey: string;
   /** WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed. */
   deliveryMode?: DeliveryMode;
@@ -513,15 +514,15 @@ export type UpdateOrderStatusInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. */
+  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
-  /** One entry per order; resourceIds must be unique. */
+  /** One entry per order; resourceIds must be unique. At most 100 orders by default (setting `limits.maxOrdersPerCall`). */
   orders: Array<OrderStatusChangeInput>;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string. Required by Baidu on this endpoint. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -671,6 +672,13 @@ export type UpdateOrderLogisticsTrackedMutationVariables = Exact<{
 
 export type UpdateOrderLogisticsTrackedMutation = { updateOrderLogistics: { dryRun: boolean, allApplied: boolean, delivery: { id: string, state: DeliveryState, appKey: string, operation: string, caller: string, idempotencyKey: string | null, resourceIds: Array<string>, attemptCount: number, outcomeUnknown: boolean, finishedAt: string | null, lastError: { verdict: AttemptOutcome, message: string, httpStatus: number | null, errorCode: number | null, errno: number | null, baiduMessage: string | null, requestId: string | null } | null, attempts: Array<{ number: number, outcome: AttemptOutcome, httpStatus: number | null, errorCode: number | null, errno: number | null, message: string | null, requestId: string | null }>, supersededBy: { id: string } | null, retryOf: { id: string } | null, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> }, results: Array<{ resourceId: string, applied: boolean, rowsAffected: number }> | null } | null, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean }>, request: { method: string, path: string, body: Record<string, unknown>, query: Array<{ name: string, value: string }> } | null } };
 
+export type DeliveryReportedQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeliveryReportedQuery = { delivery: { state: DeliveryState, results: Array<{ resourceId: string, applied: boolean, reportedByBaidu: boolean }> | null } | null };
+
 export type ImportOrderMutationVariables = Exact<{
   input: ImportOrderInput;
 }>;
@@ -706,6 +714,13 @@ export type UpdateOrderStatusWithAppMutationVariables = Exact<{
 
 export type UpdateOrderStatusWithAppMutation = { updateOrderStatus: { results: Array<{ resourceId: string, app: { appKey: string, name: string } | null }> } };
 
+export type UpdateOrderStatusReportedMutationVariables = Exact<{
+  input: UpdateOrderStatusInput;
+}>;
+
+
+export type UpdateOrderStatusReportedMutation = { updateOrderStatus: { allApplied: boolean, results: Array<{ resourceId: string, appKey: string, categoryCode: number | null, rowsAffected: number, applied: boolean, reportedByBaidu: boolean }>, delivery: { id: string, state: DeliveryState, attemptCount: number } | null } };
+
 export const RequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}}]} as unknown as DocumentNode<RequestFieldsFragment, unknown>;
 export const WriteOutcomeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}}]} as unknown as DocumentNode<WriteOutcomeFragment, unknown>;
 export const DeliveryFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeliveryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Delivery"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"caller"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"resourceIds"}},{"kind":"Field","name":{"kind":"Name","value":"attemptCount"}},{"kind":"Field","name":{"kind":"Name","value":"outcomeUnknown"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"baiduMessage"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attempts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supersededBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retryOf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}}]} as unknown as DocumentNode<DeliveryFieldsFragment, unknown>;
@@ -726,8 +741,10 @@ export const AppendAfterSaleOrdersTrackedDocument = {"kind":"Document","definiti
 export const UpdateAfterSaleOrderTrackedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAfterSaleOrderTracked"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAfterSaleOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAfterSaleOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeliveryFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeliveryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Delivery"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"caller"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"resourceIds"}},{"kind":"Field","name":{"kind":"Name","value":"attemptCount"}},{"kind":"Field","name":{"kind":"Name","value":"outcomeUnknown"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"baiduMessage"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attempts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supersededBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retryOf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}}]}}]}}]} as unknown as DocumentNode<UpdateAfterSaleOrderTrackedMutation, UpdateAfterSaleOrderTrackedMutationVariables>;
 export const UpdateAfterSaleOrderStatusTrackedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAfterSaleOrderStatusTracked"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAfterSaleOrderStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAfterSaleOrderStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeliveryFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeliveryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Delivery"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"caller"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"resourceIds"}},{"kind":"Field","name":{"kind":"Name","value":"attemptCount"}},{"kind":"Field","name":{"kind":"Name","value":"outcomeUnknown"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"baiduMessage"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attempts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supersededBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retryOf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}}]}}]}}]} as unknown as DocumentNode<UpdateAfterSaleOrderStatusTrackedMutation, UpdateAfterSaleOrderStatusTrackedMutationVariables>;
 export const UpdateOrderLogisticsTrackedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderLogisticsTracked"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderLogisticsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderLogistics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeliveryFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeliveryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Delivery"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"caller"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"resourceIds"}},{"kind":"Field","name":{"kind":"Name","value":"attemptCount"}},{"kind":"Field","name":{"kind":"Name","value":"outcomeUnknown"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"baiduMessage"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attempts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errno"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supersededBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retryOf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}}]}}]}}]} as unknown as DocumentNode<UpdateOrderLogisticsTrackedMutation, UpdateOrderLogisticsTrackedMutationVariables>;
+export const DeliveryReportedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeliveryReported"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"delivery"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"reportedByBaidu"}}]}}]}}]}}]} as unknown as DocumentNode<DeliveryReportedQuery, DeliveryReportedQueryVariables>;
 export const ImportOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}}]} as unknown as DocumentNode<ImportOrderMutation, ImportOrderMutationVariables>;
 export const UpdateOrderInfoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderInfo"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderInfoInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderInfo"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}}]} as unknown as DocumentNode<UpdateOrderInfoMutation, UpdateOrderInfoMutationVariables>;
 export const UpdateOrderStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}}]} as unknown as DocumentNode<UpdateOrderStatusMutation, UpdateOrderStatusMutationVariables>;
 export const UpdateOrderLogisticsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderLogistics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderLogisticsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderLogistics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WriteOutcome"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BaiduRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"query"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"body"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WriteOutcome"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderWritePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}}]}},{"kind":"Field","name":{"kind":"Name","value":"request"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RequestFields"}}]}}]}}]} as unknown as DocumentNode<UpdateOrderLogisticsMutation, UpdateOrderLogisticsMutationVariables>;
 export const UpdateOrderStatusWithAppDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderStatusWithApp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"app"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpdateOrderStatusWithAppMutation, UpdateOrderStatusWithAppMutationVariables>;
+export const UpdateOrderStatusReportedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrderStatusReported"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrderStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrderStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allApplied"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}},{"kind":"Field","name":{"kind":"Name","value":"appKey"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"rowsAffected"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"reportedByBaidu"}}]}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"attemptCount"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateOrderStatusReportedMutation, UpdateOrderStatusReportedMutationVariables>;

@@ -5,6 +5,7 @@ import { sha256Hex } from "../../src/auth";
 import type { Clock } from "../../src/clock";
 import type { AppConfig, GatewayConfig } from "../../src/config";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server";
+import { DEFAULT_INPUT_LIMITS } from "../../schema/validators";
 import { DEFAULT_LIMITS } from "../../src/limits";
 import { createLogger } from "../../src/log";
 import { startGateway, type Gateway } from "../../src/server";
@@ -107,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { name: "shop-only", sha256: sha256Hex(SHOP_KEY), apps: [SHOP.appKey] },
     ],
     limits: DEFAULT_LIMITS,
+    inputLimits: DEFAULT_INPUT_LIMITS,
     http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 },
     ...options.config,
     baidu: {
