@@ -235,5 +235,25 @@ describe("loadConfig, edge cases", () => {
       "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)",
     );
     expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1:8790" }).baidu.baseUrl).toBe("http://127.0.0.1:8790");
+    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://[::1]:8790/" }).baidu.baseUrl).toBe("http://[::1]:8790");
+  });
+
+  const https = "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)";
+  it.each([
+    // Plain http to the host after the @, which is not loopback: both problems.
+    ["http://127.0.0.1:1@evil.invalid", "must not carry user info (user:password@)", [https]],
+    ["http://localhost:@evil.invalid", "must not carry user info (user:password@)", [https]],
+    ["http://[::1]@evil.invalid", "must not carry user info (user:password@)", [https]],
+    ["https://user@openapi.baidu.com", "must not carry user info (user:password@)", []],
+    ["https://openapi.baidu.com/rest", "must be an origin only, with no path, query or fragment", []],
+    ["https://openapi.baidu.com?x=1", "must be an origin only, with no path, query or fragment", []],
+    ["ftp://openapi.baidu.com", "must use http or https", []],
+    ["openapi.baidu.com", "is not a URL", []],
+  ])("refuses baidu.baseUrl %s, naming the setting", (url, problem, more) => {
+    expect(problemsOf({ ...prod, BAIDU_BASE_URL: url })).toEqual([`baidu.baseUrl: ${problem}, such as https://openapi.baidu.com`, ...more]);
+  });
+
+  it("refuses plain http to a host that only looks like loopback in production", () => {
+    expect(problemsOf({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1.evil.invalid" })).toEqual([https]);
   });
 });

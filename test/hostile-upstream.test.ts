@@ -421,3 +421,24 @@ describe("the log of failed attempts", () => {
     expect((await h.send(DeliveryQuery, { id: "1" })).body.data?.delivery).toEqual(delivered([ours]));
   });
 });
+
+describe("a Baidu slower than the caller will wait", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("answers a waiting mutation at delivery.waitMs with the attempt still in flight, then delivers it", async () => {
+    // Real time: the emulator takes a second to answer, three times the wait budget.
+    h = await startHarness({ baidu: { timeoutMs: 3000 }, delivery: { waitMs: 300 } });
+    ex.seedExampleOrders(h.emulator, { afterSale: true });
+    h.emulator.faults.add({ route: "updateMainStatus", kind: "latency", ms: 1000 });
+    const started = Date.now();
+    const { body } = await sendE3(h);
+    const waited = Date.now() - started;
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.updateOrderStatus).toMatchObject({ results: [], allApplied: false, delivery: { id: "1", state: "SENDING", attemptCount: 0 } });
+    // The caller got its answer at the wait budget, not after the attempt.
+    expect(waited).toBeLessThan(1000);
+    const delivered = await settled(h, "1");
+    expect(delivered).toMatchObject({ state: "DELIVERED", attemptCount: 1 });
+  });
+});

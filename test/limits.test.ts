@@ -50,6 +50,19 @@ describe("limits on what one request may ask", () => {
     expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("QUERY_TOO_COSTLY", "The operation has more cost than the gateway allows (200)", 200));
   });
 
+  it("does not keep documents for automatic persisted queries", async () => {
+    const response = await fetch(h.gateway.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }),
+    });
+    // HTTP 200, as the APQ protocol has it: a client then sends the whole document.
+    expect([response.status, await response.json()]).toEqual([
+      200,
+      { errors: [{ message: "PersistedQueryNotSupported", extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" } }] },
+    ]);
+  });
+
   it("refuses more writes in one operation than maxWrites, and records none of them", async () => {
     const write = (i: number) => `w${i}: cancelDelivery(id: "${i}") { id }`;
     const query = `mutation { ${Array.from({ length: 6 }, (_, i) => write(i)).join(" ")} }`;
