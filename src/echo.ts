@@ -26,7 +26,11 @@ export function schemaNames(schema: GraphQLSchema): ReadonlySet<string> {
  * references such as "[Order!]!") and replaces the rest, so that no error repeats the caller's input.
  */
 export function withoutEcho(message: string, names: ReadonlySet<string>): string {
-  return message
-    .replace(/(found |got invalid value |Unexpected character: )(?:"(?:[^"\\]|\\.)*"|[^;.]+)/g, "$1a value it does not accept")
-    .replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) => (names.has(inner) || names.has(inner.replace(/[[\]!]/g, "")) ? quoted : '"…"'));
+  return (
+    message
+      // A scalar's refusal prints the literal, quoted or not ("Int cannot represent non-integer value: x"): all of it goes.
+      .replace(/\b(cannot represent|is not a valid|Expected value of type "[^"]*", found)\b[\s\S]*$/, "$1 the value given.")
+      .replace(/(found |got invalid value |Unexpected character: )(?:"(?:[^"\\]|\\.)*"|[^;.]+)/g, "$1a value it does not accept")
+      .replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) => (names.has(inner) || names.has(inner.replace(/[[\]!]/g, "")) ? quoted : '"…"'))
+  );
 }

@@ -127,7 +127,7 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
 
 /** A request past an operation limit (README, "Limits"): its own code, and the limit. */
 function fromLimits(error: unknown, message: string): (Omit<GraphQLFormattedError, "message"> & { message: string }) | undefined {
-  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  const original = error instanceof OperationLimitError ? error : error instanceof GraphQLError ? error.originalError : undefined;
   if (original instanceof OperationLimitError) return { message: original.message, extensions: { code: original.code, limit: original.limit } };
   if (!isTooManyTokens(original?.message ?? message)) return undefined;
   return { message: "The operation is longer than the gateway allows (limits.maxTokens)", extensions: { code: LimitCode.QUERY_TOO_LONG } };

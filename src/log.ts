@@ -20,12 +20,13 @@ const SECRET_PARAM = /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refr
 /** Baidu's access and refresh tokens by their shape: `24.<32 hex>.<lifetime>.<expiry>.<digits>-<digits>` (spec §2.8). */
 const TOKEN_SHAPE = /\b\d{2}\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+\b/g;
 
-const heldSecrets = new Set<string>();
+/** Secrets by slot: an app's secret, or its current token (a newer token takes the older one's slot). */
+const heldSecrets = new Map<string, string>();
 
-/** A secret the gateway holds (an app's secret): from now on redacted wherever it appears. */
-export function holdSecret(secret: string): void {
+/** A secret the gateway holds (an app's secret, a live token): from now on redacted wherever it appears. */
+export function holdSecret(secret: string, slot: string = secret): void {
   // Scrubbing a one- or two-character "secret" would garble every message; such a secret is a mistake anyway.
-  if (secret.length >= 3) heldSecrets.add(secret);
+  if (secret.length >= 3) heldSecrets.set(slot, secret);
 }
 
 /**
@@ -34,7 +35,7 @@ export function holdSecret(secret: string): void {
  */
 export function redactSecrets(text: string): string {
   let redacted = text.replace(SECRET_PARAM, "$1[REDACTED]").replace(TOKEN_SHAPE, "[REDACTED]");
-  for (const secret of heldSecrets) if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
+  for (const secret of heldSecrets.values()) if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
   return redacted;
 }
 

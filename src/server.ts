@@ -13,7 +13,7 @@ import { describeError, holdSecret, type Logger } from "./log";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { DocumentNode } from "graphql";
 import { schemaNames } from "./echo";
-import { limitRules } from "./limits";
+import { costPlugin, limitRules } from "./limits";
 import { setInputLimits } from "../schema/validators";
 import { createSchema } from "./schema";
 import { createServices } from "./services";
@@ -80,7 +80,10 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
       error: (m) => logger.error(String(m)),
     },
     // A playground in development; in production no page at all (it would only point browsers at a CDN).
-    plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      costPlugin(schema, config.limits.maxCost),
+    ],
   });
   await apollo.start();
   await services.start();

@@ -118,6 +118,10 @@ function hostileDocument(r: Random, n: number): string {
     () => `fragment ${MARK}${n} on Query { apps { appKey } } { ...${MARK}${n} ...${MARK}${n} }`,
     () => `mutation { cancelDelivery(id: ${n}) { id } }`,
     () => `{ __type(name: "${MARK}${n}") { name } }`,
+    () => `{ deliveries(first: ${MARK}${n}) { edges { cursor } } }`,
+    () => `{ deliveries(first: [${MARK}${n}], filter: { since: ${MARK}${n} }) { edges { cursor } } }`,
+    () => `query ($v: Int = ${MARK}${n}) { apps { appKey @include(if: ${MARK}${n}) } }`,
+    () => `subscription ${MARK}${n} { __typename }`,
   ])();
 }
 

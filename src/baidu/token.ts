@@ -1,4 +1,5 @@
 import type { Clock } from "../clock";
+import { holdSecret } from "../log";
 import type { IssuedToken } from "./decode";
 
 /** A token as the shared store keeps it: sealed text, and when to refresh it (ms since the epoch). */
@@ -83,6 +84,8 @@ export class TokenCache {
       .then((stored) => {
         const token = this.sealer.open(appKey, stored.sealed);
         if (token === undefined) throw new Error(`The stored access token of app ${appKey} cannot be opened`);
+        // Redacted by value as well as by shape, whatever shape Baidu's tokens come to have.
+        holdSecret(token, `token:${appKey}`);
         this.cached.set(appKey, { token, refreshAt: stored.refreshAt });
         return token;
       })
