@@ -54,6 +54,8 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** Connections open at once; more are closed at once. */
   maxConnections: number;
+  /** Origins whose browser pages may call the gateway (CORS); none by default. */
+  corsOrigins: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -150,6 +152,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       headersTimeoutMs: reader.int(http.headersTimeoutMs ?? 10_000, "http.headersTimeoutMs", 100, 600_000),
       requestTimeoutMs: reader.int(http.requestTimeoutMs ?? 30_000, "http.requestTimeoutMs", 100, 3_600_000),
       maxConnections: reader.int(http.maxConnections ?? 1024, "http.maxConnections", 1, 1_000_000),
+      corsOrigins: (env.CORS_ORIGINS?.split(",").map((origin) => origin.trim()) ?? reader.list(http.corsOrigins, "http.corsOrigins")).map((origin, i) =>
+        reader.url(origin, `http.corsOrigins[${i}]`),
+      ),
     },
     apps,
     apiKeys,

@@ -13,6 +13,7 @@ import { describeError, holdSecret, type Logger } from "./log";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { DocumentNode } from "graphql";
 import { schemaNames } from "./echo";
+import { createCors } from "./cors";
 import { costPlugin, limitRules } from "./limits";
 import { setInputLimits } from "../schema/validators";
 import { createSchema } from "./schema";
@@ -98,6 +99,7 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     },
     () => closing,
   );
+  const corsFor = createCors(config.http.corsOrigins);
   const server = createServer(
     {
       // Slow clients: the headers, then the whole request, must arrive in time; checked that often.
@@ -122,10 +124,12 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
         return;
       }
       if (path === "/graphql") {
-        graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt)).catch((error: unknown) => {
-          logger.error("HTTP handler failed", { error: String(error) });
-          if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
-        });
+        corsFor(request, response)
+          .then((answered) => (answered ? undefined : graphql(request, response, queryAt === -1 ? "" : url.slice(queryAt))))
+          .catch((error: unknown) => {
+            logger.error("HTTP handler failed", { error: String(error) });
+            if (!response.headersSent) send(response, 500, "text/plain", "Internal server error");
+          });
         return;
       }
       send(response, 404, "text/plain", "Not found: GraphQL is served at /graphql");

@@ -48,7 +48,7 @@ describe("loadConfig", () => {
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
       limits: { maxWrites: 1, maxDepth: 8, maxOrdersPerCall: 50 },
-      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
+      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64, corsOrigins: ["https://admin.example.com/"] },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
     });
@@ -76,7 +76,7 @@ describe("loadConfig", () => {
       },
       limits: { ...DEFAULT_LIMITS, maxWrites: 1, maxDepth: 8 },
       inputLimits: { maxOrdersPerCall: 50, maxAfterSaleItemsPerCall: 100 },
-      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64 },
+      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64, corsOrigins: ["https://admin.example.com"] },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
     });
@@ -148,7 +148,7 @@ describe("loadConfig", () => {
       },
       limits: DEFAULT_LIMITS,
       inputLimits: DEFAULT_INPUT_LIMITS,
-      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 },
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024, corsOrigins: [] },
       apps: [],
       apiKeys: [],
     });

@@ -169,7 +169,7 @@ describe("a production gateway under documents meant to exhaust its memory", () 
 describe("slow and many clients", () => {
   let h: Harness;
   const sockets: Socket[] = [];
-  beforeAll(async () => (h = await startHarness({ config: { http: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 4 } } })));
+  beforeAll(async () => (h = await startHarness({ config: { http: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 4, corsOrigins: [] } } })));
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();
     await h.close();

@@ -109,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ],
     limits: DEFAULT_LIMITS,
     inputLimits: DEFAULT_INPUT_LIMITS,
-    http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 },
+    http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024, corsOrigins: [] },
     ...options.config,
     baidu: {
       baseUrl: emulator.url,
