@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Kind, type OperationDefinitionNode } from "graphql";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** What every replica sees alike, read from the ledger when scraped. */
 export interface SharedFigures {
@@ -34,6 +36,9 @@ export class GatewayMetrics {
   readonly tokenFetches: Counter<"app">;
   readonly accepted: Counter<"endpoint">;
   readonly notices: Counter;
+  readonly attemptSeconds: Histogram<"endpoint" | "outcome">;
+  readonly ended: Counter<"state">;
+  readonly operations: Counter<"operation" | "code">;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -57,6 +62,25 @@ export class GatewayMetrics {
       name: `${PREFIX}writes_accepted_total`,
       help: `Writes this replica accepted into the ledger, by endpoint. ${PER_REPLICA}`,
       labelNames: ["endpoint"],
+      registers,
+    });
+    this.attemptSeconds = new Histogram({
+      name: `${PREFIX}baidu_attempt_seconds`,
+      help: `How long this replica's attempts took (token, write and any replay), by endpoint and outcome. ${PER_REPLICA}`,
+      labelNames: ["endpoint", "outcome"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.ended = new Counter({
+      name: `${PREFIX}deliveries_ended_total`,
+      help: `Deliveries this replica brought to a final state (DELIVERED, FAILED, OUTCOME_UNKNOWN, …). ${PER_REPLICA}`,
+      labelNames: ["state"],
+      registers,
+    });
+    this.operations = new Counter({
+      name: `${PREFIX}operations_total`,
+      help: `GraphQL operations this replica answered, by their first field (schema names only) and the code of their first error (OK if none). ${PER_REPLICA}`,
+      labelNames: ["operation", "code"],
       registers,
     });
     this.notices = new Counter({
@@ -85,6 +109,24 @@ export class GatewayMetrics {
     });
     this.shared(sources, registers);
     if (sources.process) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+  }
+
+  /** Counts every operation by its first root field, a name the schema defines (a client's operation name would be unbounded). */
+  plugin(): ApolloServerPlugin {
+    const operations = this.operations;
+    return {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ operation, response }) {
+            const first = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+            const name = first?.kind === Kind.FIELD ? first.name.value : operation ? (operation as OperationDefinitionNode).operation : "unparsed";
+            const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+            const code = errors?.[0]?.extensions?.code;
+            operations.inc({ operation: name, code: typeof code === "string" ? code : errors ? "ERROR" : "OK" });
+          },
+        };
+      },
+    };
   }
 
   /** The text a scrape gets. */

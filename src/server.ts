@@ -84,6 +84,7 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
     plugins: [
       development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled(),
       costPlugin(schema, config.limits.maxCost),
+      metrics.plugin(),
     ],
   });
   await apollo.start();

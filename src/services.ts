@@ -48,7 +48,11 @@ export function createServices(config: GatewayConfig, store: Sql, clock: Clock, 
     onTokenFetch: (app) => metrics?.tokenFetches.inc({ app }),
   });
   const worker = new DeliveryWorker(sql, baidu, config.delivery, clock, logger, {
-    attempt: (endpoint, outcome) => metrics?.attempts.inc({ endpoint, outcome }),
+    attempt: (endpoint, outcome, seconds) => {
+      metrics?.attempts.inc({ endpoint, outcome });
+      metrics?.attemptSeconds.observe({ endpoint, outcome }, seconds);
+    },
+    ended: (state) => metrics?.ended.inc({ state }),
     notice: () => metrics?.notices.inc(),
   });
   metrics = new GatewayMetrics({

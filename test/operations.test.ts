@@ -30,11 +30,32 @@ describe.each(STORE_KINDS)("what an operator reads, on %s", (kind) => {
     expect(sample("baidu_gateway_ledger_deliveries", { state: "PENDING" })).toBe(0);
     expect(sample("baidu_gateway_ledger_deliveries", { state: "SENDING" })).toBe(0);
     expect(sample("baidu_gateway_store_statements_total")).toBeGreaterThan(0);
+    expect(sample("baidu_gateway_deliveries_ended_total", { state: "DELIVERED" })).toBe(1);
+    expect(sample("baidu_gateway_baidu_attempt_seconds_count", { endpoint: "updateSubInfo", outcome: "DELIVERED" })).toBe(1);
+    expect(sample("baidu_gateway_operations_total", { operation: "updateAfterSaleOrder", code: "OK" })).toBe(1);
     expect(text).toMatch(/# HELP baidu_gateway_ledger_deliveries .*aggregate with max, not sum/);
     expect(text).toMatch(/# HELP baidu_gateway_baidu_attempts_total .*aggregate with sum/);
     // Neither the app secret nor the access token is in it.
     const token = h.emulator.requestsTo("updateSubInfo")[0]!.query.access_token!;
     expect([text.includes(SHOP.appSecret), text.includes(token), text.includes(ADMIN_KEY)]).toEqual([false, false, false]);
+  });
+
+  it("counts operations by their first field and outcome code, never by a name the client chose", async () => {
+    h = await startHarness({ store: kind });
+    const post = (query: string) =>
+      fetch(h.gateway.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query }),
+      });
+    await post("query MyOwnName { apps { appKey } }");
+    await post("{ ZQXMARK }");
+    await post('{ delivery(id: "1") { id } }');
+    const text = await metricsOf(h);
+    expect(sumSamples(text, "baidu_gateway_operations_total", { operation: "apps", code: "OK" })).toBe(1);
+    expect(sumSamples(text, "baidu_gateway_operations_total", { operation: "unparsed", code: "GRAPHQL_VALIDATION_FAILED" })).toBe(1);
+    expect(sumSamples(text, "baidu_gateway_operations_total", { operation: "delivery", code: "OK" })).toBe(1);
+    expect([text.includes("MyOwnName"), text.includes("ZQXMARK")]).toEqual([false, false]);
   });
 
   it("shows a pending delivery in the shared figures while Baidu is down", async () => {

@@ -17,7 +17,7 @@ import {
   type ClaimedDelivery,
   type Lease,
 } from "../store/ledger-queue";
-import { FINAL_STATES, type DeliveryRecord } from "../store/records";
+import { FINAL_STATES, type DeliveryRecord, type DeliveryState } from "../store/records";
 import type { Sql } from "../store/sql";
 import type { EndpointName } from "../baidu/endpoints";
 import type { AttemptOutcome } from "../store/records";
@@ -29,7 +29,10 @@ const HOUR_MS = 3_600_000;
 
 /** What the worker reports as it goes, for metrics. */
 export interface WorkerObserver {
-  attempt(endpoint: EndpointName, outcome: AttemptOutcome): void;
+  /** An attempt ended after `seconds`. */
+  attempt(endpoint: EndpointName, outcome: AttemptOutcome, seconds: number): void;
+  /** A delivery reached a final state. */
+  ended(state: DeliveryState): void;
   /** Another process ended (or moved on) a delivery a mutation here waits for, and said so. */
   notice(): void;
 }
@@ -58,7 +61,7 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly observe: WorkerObserver = { attempt: () => {}, notice: () => {} },
+    private readonly observe: WorkerObserver = { attempt: () => {}, ended: () => {}, notice: () => {} },
   ) {}
 
   /** Attempts this process has in flight. */
@@ -155,15 +158,17 @@ export class DeliveryWorker {
         const state = await releaseDelivery(this.sql, delivery.id, this.owner, this.clock.now(), end.retryAt);
         if (state === "PENDING") this.wakeAt(end.retryAt);
         if (state === "FAILED") {
+          this.observe.ended(state);
           this.logger.error("Delivery failed: no room in the call budget before its deadline", { deliveryId: delivery.id, endpoint: delivery.endpoint });
           this.notify(delivery.id);
         }
         return;
       }
-      this.observe.attempt(delivery.endpoint, end.outcome);
+      this.observe.attempt(delivery.endpoint, end.outcome, (end.finishedAt - end.startedAt) / 1000);
       const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
       if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
       if (recorded && end.nextAttemptAt !== null) this.wakeAt(end.nextAttemptAt);
+      if (recorded && FINAL_STATES.has(recorded.state)) this.observe.ended(recorded.state);
       this.notify(delivery.id, recorded);
     } catch (error) {
       this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", {
