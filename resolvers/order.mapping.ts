@@ -72,7 +72,10 @@ export function toUpdateOrderStatusBody(input: UpdateOrderStatusInput): WireBody
   return { Data: input.orders.map((order) => ({ ...toOrderHead(input.appKey, order), Status: statusCode(order) })) };
 }
 
-/** E7: `Express` as an array under `EXT.MainOrder`, the consensus of Baidu's SDKs (spec §1.4.7). */
+/**
+ * E7: `Express` as an array under `EXT.MainOrder`, as Baidu's Java bean sends it; Baidu's Go, PHP and C#
+ * SDKs send one object, and which the server accepts is open (contract §1.4.7, §6.13).
+ */
 export function toLogisticsBody(input: UpdateOrderLogisticsInput): WireBody {
   return {
     Data: [{ CateID: input.category, BizAPPID: input.appKey, ResourceID: input.resourceId, EXT: { MainOrder: { Express: input.express.map(toExpress) } } }],

@@ -1,6 +1,6 @@
 import { registerEnumType } from "type-graphql";
 
-/** Order category, Baidu `CateID` (spec §2.1). */
+/** Order category, Baidu `CateID` (contract §2.1). */
 export enum OrderCategory {
   PHYSICAL_GOODS = 1,
   VIRTUAL_GOODS = 2,
@@ -31,7 +31,7 @@ registerEnumType(OrderCategory, {
   },
 });
 
-/** Main-order `Status` (spec §2.2); which codes are valid depends on the category. */
+/** Main-order `Status` (contract §2.2); which codes are valid depends on the category. */
 export enum OrderStatus {
   AWAITING_PAYMENT = 1,
   AWAITING_SELLER_CONFIRMATION = 2,
@@ -61,13 +61,13 @@ registerEnumType(OrderStatus, {
   },
 });
 
-/** The statuses Baidu documents per category (spec §2.2). */
+/** The statuses Baidu documents per category (contract §2.2). */
 export const STATUSES_BY_CATEGORY = new Map<OrderCategory, ReadonlySet<OrderStatus>>([
   [OrderCategory.PHYSICAL_GOODS, new Set<OrderStatus>([1, 5, 6, 100, 200, 300])],
   [OrderCategory.VIRTUAL_GOODS, new Set<OrderStatus>([1, 2, 3, 4, 100, 200, 300])],
 ]);
 
-/** After-sale status, Baidu `SubsOrder.Status` and `SubStatus` (退换货枚举值, spec §2.3). */
+/** After-sale status, Baidu `SubsOrder.Status` and `SubStatus` (退换货枚举值, contract §2.3). */
 export enum AfterSaleStatus {
   APPLIED = 400,
   PROCESSING = 401,
@@ -90,7 +90,7 @@ registerEnumType(AfterSaleStatus, {
   },
 });
 
-/** After-sale type, Baidu `OrderType` (spec §2.4). */
+/** After-sale type, Baidu `OrderType` (contract §2.4). */
 export enum AfterSaleType {
   REFUND_ONLY = 1,
   EXCHANGE = 2,
@@ -107,7 +107,7 @@ registerEnumType(AfterSaleType, {
   },
 });
 
-/** DetailPage `Status` (spec §2.5). */
+/** DetailPage `Status` (contract §2.5). */
 export enum DetailPageStatus {
   HIDDEN = 0,
   SHOWN = 1,
@@ -125,7 +125,7 @@ registerEnumType(DetailPageStatus, {
   },
 });
 
-/** Payment `Method` (spec §2.6). */
+/** Payment `Method` (contract §2.6). */
 export enum PaymentMethod {
   ONLINE = 1,
   CASH_ON_DELIVERY = 2,
@@ -140,7 +140,7 @@ registerEnumType(PaymentMethod, {
   },
 });
 
-/** Express `Type` (spec §2.7). */
+/** Express `Type` (contract §2.7). */
 export enum ExpressType {
   TO_USER = 1,
   TO_MERCHANT = 2,

@@ -127,7 +127,7 @@ function total(lines: Array<{ value: number; quantity: number }> | null | undefi
   return (lines ?? []).reduce((sum, line) => sum + line.value * line.quantity, 0);
 }
 
-/** Baidu's rule: Amount = Σ(PayPrice × Quantity) + Σ(PaymentInfo) − Σ(PreferentialInfo), each Value × Quantity (spec §1.4.4). */
+/** Baidu's rule: Amount = Σ(PayPrice × Quantity) + Σ(PaymentInfo) − Σ(PreferentialInfo), each Value × Quantity (contract §1.4.4). */
 export function PaymentMatchesProducts(): PropertyDecorator {
   return rule("paymentMatchesProducts", (value, order) => {
     const payment = value as PaymentLike | undefined;
@@ -142,7 +142,7 @@ export function PaymentMatchesProducts(): PropertyDecorator {
 
 /* ---------------------------------------------------------------------------------------------
  * Text and batch limits. Baidu documents no maximum length and no character rules for any string
- * field, nor the largest batch of E2/E3/E5/E6 (spec §1.4, §3.5): every limit below that does not
+ * field, nor the largest batch of E2/E3/E5/E6 (contract §1.4, §3.5): every limit below that does not
  * cite Baidu is the gateway's own, chosen so that a real order never comes near it while a hostile
  * value (NUL, ESC, CR/LF, U+202E, a lone surrogate, 900 KB) is refused before anything is recorded
  * or sent. Lengths count Unicode characters (code points): 苹 and 😀 count one each. Each kind of
@@ -161,15 +161,15 @@ export const MAX_CHARS = {
   description: 1024,
   /** Schemes and URLs: the de-facto URL limit of browsers, CDNs and sitemaps. */
   link: 2048,
-  /** Baidu's cashier order id is a Long (spec §1.1): at most 19 decimal digits. */
+  /** Baidu's cashier order id is a Long (contract §1.1): at most 19 decimal digits. */
   cashierOrderIdDigits: 19,
 } as const;
 
 /** Maximum list sizes inside one order or after-sale order; the batches per call are `InputLimits`. */
 export const MAX_ITEMS = {
-  /** Baidu: `ImgList` at most 5 (spec §1.4.3). */
+  /** Baidu: `ImgList` at most 5 (contract §1.4.3). */
   images: 5,
-  /** Baidu: `SkuAttr` at most 4 (spec §1.4.3). */
+  /** Baidu: `SkuAttr` at most 4 (contract §1.4.3). */
   skuAttrs: 4,
   /** Product lines of one order. */
   products: 100,

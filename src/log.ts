@@ -17,7 +17,7 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  */
 const SECRET_PARAM = /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refresh_token)(?:=|%3D))(?:(?!%26)[^&#\s"'\\])*/gi;
 
-/** Baidu's access and refresh tokens by their shape: `24.<32 hex>.<lifetime>.<expiry>.<digits>-<digits>` (spec §2.8). */
+/** Baidu's access and refresh tokens by their shape: `24.<32 hex>.<lifetime>.<expiry>.<digits>-<digits>` (contract §2.8). */
 const TOKEN_SHAPE = /\b\d{2}\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+\b/g;
 
 /** Secrets by slot: an app's secret, or its current token (a newer token takes the older one's slot). */

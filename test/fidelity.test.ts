@@ -58,7 +58,7 @@ describe("the mapping to Baidu's wire format", () => {
     });
   });
 
-  it("sends every endpoint's example body and query string from the spec, in a realistic order", async () => {
+  it("sends every endpoint's example body and query string of the contract (§1.5), in a realistic order", async () => {
     const steps = [
       { doc: ImportOrderDocument, input: ex.importOrderInput, path: ENDPOINTS.addMainInfo.path, body: ex.importOrderBody, field: "importOrder" },
       {

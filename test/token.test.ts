@@ -4,7 +4,7 @@ import { appendAfterSaleOrdersInput } from "./support/examples";
 import { attempts, MISCONFIGURED, misconfiguredPayload, repeat, retryLines, trackedWrite } from "./support/delivery-helpers";
 import { OTHER, SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
 
-/** Token handling (spec §4, §3.3–§3.4), seen from outside: GraphQL in, requests counted at the emulator. */
+/** Token handling (contract §4, §3.3–§3.4), seen from outside: GraphQL in, requests counted at the emulator. */
 const OPEN_ID = "open-id-of-the-buyer";
 
 /** Orders created in the emulator's store directly, so the only calls counted are the test's own. */
@@ -155,7 +155,7 @@ describe("the access token", () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it("treats errno 44003 (token expired) like error_code 111 (spec §3.4)", async () => {
+  it("treats errno 44003 (token expired) like error_code 111 (contract §3.4)", async () => {
     await start();
     h.emulator.faults.add({ route: "updateMainStatus", kind: "errno", errno: 44003 });
 

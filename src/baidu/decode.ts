@@ -31,7 +31,7 @@ export type Decoded = { results: ItemResult[]; requestId: string | undefined; fa
 
 /**
  * Decodes an order-center answer through the three layers, in the order Baidu's SDKs check them:
- * HTTP status, gateway `error_code`, business `errno` (spec §3.2).
+ * HTTP status, gateway `error_code`, business `errno` (contract §3.2).
  */
 export function decodeEnvelope(response: TransportResponse): Decoded {
   const body = parse(response.text);
@@ -50,7 +50,7 @@ export function decodeEnvelope(response: TransportResponse): Decoded {
   return { results: envelope.data.map(toItemResult), requestId };
 }
 
-/** `request_id` as Baidu's SDK base classes read it (spec §3.1: its presence on these answers is inferred). */
+/** `request_id` as Baidu's SDK base classes read it (contract §3.1: its presence on these answers is inferred). */
 function requestIdOf(body: unknown): string | undefined {
   const id = isJsonObject(body) ? (body.request_id ?? body.requestId) : undefined;
   return typeof id === "string" || typeof id === "number" ? String(id).slice(0, 128) : undefined;
@@ -94,7 +94,7 @@ export interface IssuedToken {
 }
 
 /**
- * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401 (spec §4).
+ * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401 (contract §4).
  * The status comes first: a 5xx, 408 or 429 is an outage whatever its body says (`{"error":"internal"}`
  * included), not a verdict on the credentials. What an `error` means is `verdictOf`'s to decide.
  */

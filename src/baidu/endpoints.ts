@@ -1,7 +1,7 @@
 /**
  * Baidu's order-center endpoints as data: one line each, read by the one generic call path in
  * `client.ts` and by the emulator, so the fake and the client cannot disagree about routes.
- * Paths are those of Baidu's official SDKs and doc mirrors (spec §1.2).
+ * Paths are those of Baidu's official SDKs and doc mirrors (contract §1.2).
  */
 export interface EndpointSpec {
   readonly method: "POST";
@@ -86,7 +86,7 @@ export type EndpointName = keyof typeof ENDPOINTS;
 
 export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as EndpointName[];
 
-/** Client-credentials token endpoint (spec §4). Baidu's SDKs use GET with a query string. */
+/** Client-credentials token endpoint (contract §4). Baidu's SDKs use GET with a query string. */
 export const TOKEN_PATH = "/oauth/2.0/token";
 export const TOKEN_SCOPE = "smartapp_snsapi_base";
 export const TOKEN_GRANT_TYPE = "client_credentials";

@@ -108,7 +108,7 @@ export class BaiduMalformedResponseError extends BaiduError {
   }
 }
 
-/** Openapi gateway error: `{"error_code", "error_msg"}` (spec §3.2 layer 1). */
+/** Openapi gateway error: `{"error_code", "error_msg"}` (contract §3.2 layer 1). */
 export class BaiduGatewayError extends BaiduError {
   readonly name = "BaiduGatewayError";
   constructor(
@@ -120,7 +120,7 @@ export class BaiduGatewayError extends BaiduError {
   }
 }
 
-/** Business error: non-zero `errno` with `msg` or `errmsg` (spec §3.2 layer 2). */
+/** Business error: non-zero `errno` with `msg` or `errmsg` (contract §3.2 layer 2). */
 export class BaiduBusinessError extends BaiduError {
   readonly name = "BaiduBusinessError";
   constructor(
@@ -201,7 +201,7 @@ export function verdictOf(raw: RawFailure, phase: Phase): Verdict {
 }
 
 /**
- * OAuth 2.0's refusals (RFC 6749 §5.2; Baidu answers them with HTTP 400 or 401, spec §4): the
+ * OAuth 2.0's refusals (RFC 6749 §5.2; Baidu answers them with HTTP 400 or 401, contract §4): the
  * credentials or the token request the gateway builds are wrong, and waiting cannot mend them.
  */
 const OAUTH_REFUSALS: readonly string[] = [
@@ -251,7 +251,7 @@ const QUOTA_GATEWAY_CODES: readonly number[] = [GATEWAY_CODE.requestLimit, GATEW
 const TRANSIENT_GATEWAY_CODES: readonly number[] = [GATEWAY_CODE.unknown, GATEWAY_CODE.unavailable];
 const BUSY_ERRNOS: readonly number[] = ERRNO.busy;
 
-/** Baidu rejected the access token: gateway 110/111, or errno 44002–44004 (spec §3.4, inferred). */
+/** Baidu rejected the access token: gateway 110/111, or errno 44002–44004 (contract §3.4, inferred). */
 export function isTokenRejected(raw: RawFailure): boolean {
   return (raw.layer === "gateway" && TOKEN_GATEWAY_CODES.includes(raw.errorCode)) || (raw.layer === "business" && TOKEN_ERRNOS.includes(raw.errno));
 }

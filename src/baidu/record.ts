@@ -2,10 +2,10 @@ import type { EndpointName } from "./endpoints";
 import type { WireMainOrder, WireOrderItem, WireSubOrderItem, WireSubsOrder } from "./wire";
 
 /**
- * What each endpoint does to the record Baidu holds for one order (the overwrite semantics of spec
- * §1.3). Shared by the emulator, which keeps Baidu's records (`strict`: undefined where Baidu refuses
- * the item, i.e. `rows_affected` 0), and the ledger, which folds what Baidu applied into what it
- * last sent (not strict: never refuses, and an order it never saw imported starts empty).
+ * What each endpoint does to the record Baidu holds for one order (the overwrite semantics of
+ * contract §1.3). Shared by the emulator, which keeps Baidu's records (`strict`: undefined where
+ * Baidu refuses the item, i.e. `rows_affected` 0), and the ledger, which folds what Baidu applied
+ * into what it last sent (not strict: never refuses, and an order it never saw imported starts empty).
  * Records are replaced, never changed in place.
  */
 export function applyWrite(endpoint: EndpointName, record: WireOrderItem | undefined, item: WireOrderItem, strict: boolean): WireOrderItem | undefined {

@@ -1,5 +1,5 @@
 /**
- * Baidu's wire format, exactly as documented (spec §1.4, §3, §4). These names stay inside the
+ * Baidu's wire format, exactly as documented (contract §1.4, §3, §4). These names stay inside the
  * Baidu client and the emulator; schema and resolvers speak GraphQL names.
  * Money is integer fen (100 = ¥1); times are Unix seconds.
  */
@@ -155,7 +155,7 @@ export interface WireTokenError {
   error_description?: string;
 }
 
-/** Gateway `error_code` values with a meaning to us (spec §3.3). */
+/** Gateway `error_code` values with a meaning to us (contract §3.3). */
 export const GATEWAY_CODE = {
   unknown: 1,
   unavailable: 2,
@@ -170,7 +170,7 @@ export const GATEWAY_CODE = {
   tokenExpired: 111,
 } as const;
 
-/** Business `errno` values with a meaning to us (spec §3.4, applicability inferred). */
+/** Business `errno` values with a meaning to us (contract §3.4, applicability inferred). */
 export const ERRNO = {
   ok: 0,
   busy: [500, 501, 5000],

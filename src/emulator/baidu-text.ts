@@ -1,6 +1,6 @@
 import { ERRNO, GATEWAY_CODE } from "../baidu/wire";
 
-/** Baidu openapi gateway `error_msg` texts (spec §3.3). */
+/** Baidu openapi gateway `error_msg` texts (contract §3.3). */
 export const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   [GATEWAY_CODE.unknown]: "Unknown error",
   [GATEWAY_CODE.unavailable]: "Service temporarily unavailable",
@@ -20,7 +20,7 @@ export const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   900: "No such application exists",
 };
 
-/** Texts for the smartapp `errno` values of Baidu's Java SDK enum (spec §3.4); Baidu's exact wording is not known. */
+/** Texts for the smartapp `errno` values of Baidu's Java SDK enum (contract §3.4); Baidu's exact wording is not known. */
 export const ERRNO_MESSAGES: Readonly<Record<number, string>> = {
   [ERRNO.ok]: "success",
   [-1024]: "business exception",
@@ -43,7 +43,7 @@ export const ERRNO_MESSAGES: Readonly<Record<number, string>> = {
   [ERRNO.callLimit]: "API call count exceeded",
 };
 
-/** Baidu OAuth2.0 `error_description` texts (spec §4). */
+/** Baidu OAuth2.0 `error_description` texts (contract §4). */
 export const TOKEN_ERRORS = {
   invalid_client: "unknown client id",
   unsupported_grant_type: "The authorization grant type is not supported",

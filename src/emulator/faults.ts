@@ -11,7 +11,7 @@ export type FaultAction =
   | { kind: "http"; status: number; body?: unknown }
   /** Destroy the socket without answering. */
   | { kind: "drop" }
-  /** HTTP 200 `{"error_code", "error_msg"}`; `msg` defaults to Baidu's text for the code (spec §3.3). */
+  /** HTTP 200 `{"error_code", "error_msg"}`; `msg` defaults to Baidu's text for the code (contract §3.3). */
   | { kind: "errorCode"; code: number; msg?: string }
   /** HTTP 200 `{"errno", "msg", "data": []}`. */
   | { kind: "errno"; errno: number; msg?: string }

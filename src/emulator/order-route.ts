@@ -35,7 +35,7 @@ export function handleOrderCall(name: EndpointName, call: OrderCall, tokens: Tok
   }
 }
 
-/** Baidu's example answers `cate_id` and `rows_affected` as strings (spec §3.1). */
+/** Baidu's example answers `cate_id` and `rows_affected` as strings (contract §3.1). */
 function toResult(item: WireOrderItem, applied: boolean): WireItemResult {
   return {
     biz_app_id: item.BizAPPID,

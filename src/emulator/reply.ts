@@ -19,7 +19,7 @@ export function textReply(status: number, text = STATUS_CODES[status] ?? "Error"
   return { status, body: text, contentType: TEXT_TYPE };
 }
 
-/** Baidu answers gateway errors (bad token, quota) with HTTP 200 and `error_code` (spec §3.2). */
+/** Gateway errors (bad token, quota) come with HTTP 200 and `error_code` (contract §3.2; the status is not documented, §6.18). */
 export function gatewayErrorReply(code: number, msg = gatewayMessage(code)): Reply {
   return jsonReply({ error_code: code, error_msg: msg });
 }

@@ -20,7 +20,7 @@ export interface EmulatorApp {
 export interface EmulatorOptions {
   /** The apps whose credentials the token endpoint accepts. */
   apps: EmulatorApp[];
-  /** `expires_in` of issued tokens. Default 2592000 (30 days), Baidu's current doc example (spec §4). */
+  /** `expires_in` of issued tokens. Default 2592000 (30 days), Baidu's current doc example (contract §4). */
   tokenLifetimeSeconds?: number;
   /** Clock in milliseconds, for token expiry. Default `Date.now`. */
   now?: () => number;

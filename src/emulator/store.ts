@@ -2,7 +2,7 @@ import type { EndpointName } from "../baidu/endpoints";
 import { applyWrite } from "../baidu/record";
 import type { WireOrderItem } from "../baidu/wire";
 
-/** The user an order was imported for: exactly one of the two is set (spec §1.1). */
+/** The user an order was imported for: exactly one of the two is set (contract §1.1). */
 export interface OrderUser {
   openId?: string;
   swanId?: string;

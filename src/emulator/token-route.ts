@@ -20,7 +20,7 @@ export interface AppCredentials {
 const REQUIRED = ["grant_type", "client_id", "client_secret"] as const;
 
 /**
- * The client-credentials grant (spec §4). Baidu's SDKs send a GET with a query string; the doc
+ * The client-credentials grant (contract §4). Baidu's SDKs send a GET with a query string; the doc
  * recommends POST, so a POST may also carry the parameters as a form body.
  */
 export function handleTokenCall(call: TokenCall, apps: readonly AppCredentials[], tokens: TokenRegistry): Reply {
@@ -40,7 +40,7 @@ function tokenParams(call: TokenCall): Record<string, string> {
   return { ...call.query, ...Object.fromEntries(new URLSearchParams(call.rawBody)) };
 }
 
-/** Baidu OAuth errors come back as HTTP 400 (spec §4). */
+/** Baidu OAuth errors come back as HTTP 400 (contract §4). */
 function tokenError(error: string, description: string): Reply {
   const body: WireTokenError = { error, error_description: description };
   return jsonReply(body, 400);

@@ -11,11 +11,11 @@ interface IssuedToken {
   forcedExpired: boolean;
 }
 
-/** Refresh tokens are valid for ten years on Baidu's TP platform (spec §4); the emulator never accepts them back. */
+/** Refresh tokens are valid for ten years on Baidu's TP platform (contract §4); the emulator never accepts them back. */
 const REFRESH_LIFETIME_SECONDS = 315_360_000;
 
 /**
- * Issued access tokens. Whether a new token revokes the previous one is undocumented (spec §4),
+ * Issued access tokens. Whether a new token revokes the previous one is undocumented (contract §4),
  * so every token stays valid until it expires or a test revokes it.
  */
 export class TokenRegistry {
@@ -61,7 +61,7 @@ export class TokenRegistry {
   }
 }
 
-/** Baidu's shape: `<type>.<32 hex>.<lifetime s>.<expiry unix s>.<digits>-<digits>` (spec §2.8, §4). */
+/** Baidu's shape: `<type>.<32 hex>.<lifetime s>.<expiry unix s>.<digits>-<digits>` (contract §2.8, §4). */
 function tokenString(type: string, lifetimeSeconds: number, nowMs: number): string {
   const expiry = Math.floor(nowMs / 1000) + lifetimeSeconds;
   const hex = randomBytes(16).toString("hex");

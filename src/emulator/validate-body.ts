@@ -54,7 +54,7 @@ function express(express: JsonObject, at: string): void {
   int(express, "Type", at);
 }
 
-/** Per-endpoint required fields (spec §1.4); CateID, BizAPPID and ResourceID are checked for all. */
+/** Per-endpoint required fields (contract §1.4); CateID, BizAPPID and ResourceID are checked for all. */
 const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> = {
   addMainInfo(item, at) {
     str(item, "Title", at);
@@ -94,7 +94,7 @@ const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> 
 export function checkBody(name: EndpointName, body: unknown, appKey: string): WireOrderItem[] {
   need(isJsonObject(body) && Array.isArray(body.Data) && body.Data.length > 0, "Data", "must be a non-empty array");
   const data = (body as { Data: unknown[] }).Data;
-  // Batch import is not supported on E1 (spec §1.3).
+  // Batch import is not supported on E1 (contract §1.3).
   if (name === "addMainInfo") need(data.length === 1, "Data", "must hold exactly one item");
   data.forEach((item, i) => {
     const at = `Data[${i}]`;

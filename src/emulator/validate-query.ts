@@ -5,7 +5,7 @@ import type { OrderUser } from "./store";
 const INTEGER = /^-?\d+$/;
 
 /**
- * Checks the query string of an order-center call (spec §1.1) after the token, and returns the
+ * Checks the query string of an order-center call (contract §1.1) after the token, and returns the
  * user it names. Throws ParamError.
  */
 export function checkQuery(name: EndpointName, query: Record<string, string>): OrderUser {

@@ -1,7 +1,7 @@
 import type { Emulator } from "../../src/emulator/server";
 import { APP, call, getToken, mainItem, rows, startTestEmulator, subItem, subsItem } from "./helpers";
 
-describe("emulator after-sale endpoints (spec §1.3)", () => {
+describe("emulator after-sale endpoints (contract §1.3)", () => {
   let emulator: Emulator;
   let token: string;
   beforeEach(async () => {

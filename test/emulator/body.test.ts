@@ -1,7 +1,7 @@
 import type { Emulator } from "../../src/emulator/server";
 import { APP, call, getToken, mainItem, startTestEmulator, subItem, subsItem } from "./helpers";
 
-describe("emulator body checks (spec §1.4)", () => {
+describe("emulator body checks (contract §1.4)", () => {
   let emulator: Emulator;
   let token: string;
   beforeEach(async () => {
@@ -22,7 +22,7 @@ describe("emulator body checks (spec §1.4)", () => {
     expectParamError(await call(emulator, "updateMainStatus", token, body), "Data");
   });
 
-  it("answers errno 40001 to an import of two orders at once and stores neither (spec §1.3)", async () => {
+  it("answers errno 40001 to an import of two orders at once and stores neither (contract §1.3)", async () => {
     const answer = await call(emulator, "addMainInfo", token, { Data: [mainItem("r1"), mainItem("r2")] });
     expectParamError(answer, "exactly one");
     expect(emulator.store.size).toBe(0);

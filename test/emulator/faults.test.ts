@@ -16,7 +16,7 @@ describe("emulator scripted faults", () => {
     await emulator.close();
   });
 
-  it("answers error_code with Baidu's text for the code (spec §3.3)", async () => {
+  it("answers error_code with Baidu's text for the code (contract §3.3)", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "errorCode", code: 18 });
     const answer = await call(emulator, "addMainInfo", token, BODY);
     expect(answer.status).toBe(200);

@@ -66,7 +66,7 @@ export function call(
   });
 }
 
-/** A complete E1 item, after Baidu's doc example (spec §1.5). */
+/** A complete E1 item, after Baidu's doc example (contract §1.5). */
 export function mainItem(resourceId: string, extra: Partial<WireOrderItem> = {}): WireOrderItem {
   return {
     CateID: 1,

@@ -3,7 +3,7 @@ import { APP, call, getToken, mainItem, rows, startTestEmulator, subItem, subsIt
 
 const EXPRESS = [{ ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 }];
 
-describe("emulator main-order endpoints (spec §1.3)", () => {
+describe("emulator main-order endpoints (contract §1.3)", () => {
   let emulator: Emulator;
   let token: string;
   beforeEach(async () => {
@@ -16,7 +16,7 @@ describe("emulator main-order endpoints (spec §1.3)", () => {
   const statusItem = (resourceId: string, status: number) => ({ CateID: 1, BizAPPID: APP.appKey, ResourceID: resourceId, Status: status });
   const logistics = (resourceId: string) => ({ CateID: 1, BizAPPID: APP.appKey, ResourceID: resourceId, EXT: { MainOrder: { Express: EXPRESS } } });
 
-  it("answers an import in Baidu's success shape with strings for cate_id and rows_affected (spec §3.1)", async () => {
+  it("answers an import in Baidu's success shape with strings for cate_id and rows_affected (contract §3.1)", async () => {
     const answer = await call(emulator, "addMainInfo", token, { Data: [mainItem("2221554346520")] });
     expect(answer.text).toBe(
       `{"errno":0,"msg":"success","data":[{"biz_app_id":"${APP.appKey}","cate_id":"1","resource_id":"2221554346520","rows_affected":"1"}]}`,

@@ -1,7 +1,7 @@
 import type { Emulator } from "../../src/emulator/server";
 import { call, getToken, mainItem, startTestEmulator } from "./helpers";
 
-describe("emulator query-string checks (spec §1.1)", () => {
+describe("emulator query-string checks (contract §1.1)", () => {
   let emulator: Emulator;
   let token: string;
   beforeEach(async () => {

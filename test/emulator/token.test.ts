@@ -12,7 +12,7 @@ describe("emulator token endpoint", () => {
   });
   afterEach(() => emulator.close());
 
-  it("issues a token in Baidu's shape with a 30-day lifetime by default (spec §4)", async () => {
+  it("issues a token in Baidu's shape with a 30-day lifetime by default (contract §4)", async () => {
     const answer = await send(tokenUrl(emulator, VALID));
     const expiry = Date.UTC(2025, 0, 1) / 1000 + 2592000;
     expect(answer.status).toBe(200);
@@ -56,7 +56,7 @@ describe("emulator token endpoint", () => {
     expect(answer.json).toEqual({ error: "invalid_client", error_description: "unknown client id" });
   });
 
-  it("answers unsupported_grant_type for SKIT's misspelt client_credential (spec §1.1)", async () => {
+  it("answers unsupported_grant_type for SKIT's misspelt client_credential (contract §1.1)", async () => {
     const answer = await send(tokenUrl(emulator, { ...VALID, grant_type: "client_credential" }));
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual({ error: "unsupported_grant_type", error_description: "The authorization grant type is not supported" });

@@ -14,8 +14,8 @@ import type { Emulator } from "../../src/emulator/server";
 import { SHOP } from "./harness";
 
 /**
- * Each mutation's input for the example bodies of the spec (baidu-ordercenter-api.md §1.5), with
- * the spec's `<APPKEY>` placeholder filled in with the test app's key, and the body Baidu should get.
+ * Each mutation's input for the example bodies of contract §1.5 (docs/baidu-ordercenter.md), with
+ * their `<APPKEY>` placeholder filled in with the test app's key, and the body Baidu should get.
  */
 const K = SHOP.appKey;
 const user = { appKey: K, openId: "open-id-of-the-buyer", sceneId: "159259079195" };
@@ -81,7 +81,7 @@ const mainOrderWire = {
   OrderDetail: { Status: 2, SwanSchema: `baiduboxapp://swan/${K}/pages/order?id=2221554346520` },
 };
 
-/** spec §1.5 "E1: add main order". */
+/** contract §1.5, E1: a completed physical-goods order. */
 export const importOrderBody = {
   Data: [
     {
@@ -99,7 +99,7 @@ export const importOrderBody = {
 
 export const updateOrderInfoInput: UpdateOrderInfoInput = { ...user, order: orderInfo };
 
-/** E2 has no example in the spec: E1's item without Title, Ctime and Mtime (spec §1.4.1). */
+/** E2 has no example of its own (contract §1.5): E1's item without Title, Ctime and Mtime (contract §1.4.1). */
 export const updateOrderInfoBody = { Data: [{ CateID: 1, BizAPPID: K, ResourceID: "2221554346520", Status: 200, EXT: { MainOrder: mainOrderWire } }] };
 
 export const updateOrderStatusInput: UpdateOrderStatusInput = {
@@ -110,7 +110,7 @@ export const updateOrderStatusInput: UpdateOrderStatusInput = {
   ],
 };
 
-/** spec §1.5 "E3: update main order status (batch)". */
+/** contract §1.5, E3: two orders in one call. */
 export const updateOrderStatusBody = {
   Data: [
     { CateID: 2, BizAPPID: K, ResourceID: "2221554346520", Status: 200 },
@@ -136,7 +136,7 @@ const afterSale: AfterSaleInput = {
 export const appendAfterSaleOrdersInput: AppendAfterSaleOrdersInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
 export const updateAfterSaleOrderInput: UpdateAfterSaleOrderInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
 
-/** spec §1.5 "E4/E5: append / overwrite after-sale info". */
+/** contract §1.5, E4 and E5: one body, appended by E4, replacing all after-sale info on E5. */
 export const afterSaleBody = {
   Data: [
     {
@@ -170,7 +170,7 @@ export const updateAfterSaleOrderStatusInput: UpdateAfterSaleOrderStatusInput = 
   afterSale: { status: "REFUNDED", items: [{ subOrderId: "onlyOne", status: "REFUNDED" }] },
 };
 
-/** spec §1.5 "E6: update after-sale status". */
+/** contract §1.5, E6. */
 export const afterSaleStatusBody = {
   Data: [{ CateID: 2, BizAPPID: K, ResourceID: "2221554346520", EXT: { SubsOrder: { Status: 402, Items: [{ SubOrderID: "onlyOne", SubStatus: 402 }] } } }],
 };
@@ -182,7 +182,7 @@ export const updateOrderLogisticsInput: UpdateOrderLogisticsInput = {
   express: [{ trackingNumber: "SF1234567890", courierName: "顺丰快递", courierCode: "SFEXPRESS", type: "TO_USER" }],
 };
 
-/** spec §1.5 "E7: logistics". */
+/** contract §1.5, E7, as the gateway sends it (an array: contract §1.4.7). */
 export const logisticsBody = {
   Data: [
     {
@@ -194,7 +194,7 @@ export const logisticsBody = {
   ],
 };
 
-/** The query string every example call sends, the token aside (spec §1.5). */
+/** The query string every example call sends, the token aside (contract §1.5). */
 export const exampleQuery = { open_id: "open-id-of-the-buyer", scene_id: "159259079195", scene_type: "2", pm_app_key: SHOP.pmAppKey };
 
 /**
