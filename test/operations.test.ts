@@ -67,7 +67,9 @@ describe.each(STORE_KINDS)("what an operator reads, on %s", (kind) => {
     // The first attempt failed, and time stands still before the next: the delivery waits in the ledger.
     const text = await eventually(async () => {
       const scraped = await metricsOf(h);
-      return sumSamples(scraped, "baidu_gateway_baidu_attempts_total", { outcome: "OUTCOME_UNKNOWN" }) === 1 && scraped;
+      // The attempt is counted when it ends, and recorded in the ledger just after.
+      const pending = sumSamples(scraped, "baidu_gateway_ledger_deliveries", { state: "PENDING" }) === 1;
+      return sumSamples(scraped, "baidu_gateway_baidu_attempts_total", { outcome: "OUTCOME_UNKNOWN" }) === 1 && pending && scraped;
     });
     expect(sumSamples(text, "baidu_gateway_ledger_deliveries", { state: "PENDING" })).toBe(1);
     expect(sumSamples(text, "baidu_gateway_ledger_deliveries", { state: "SENDING" })).toBe(0);

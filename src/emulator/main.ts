@@ -1,4 +1,5 @@
 import { ENDPOINT_NAMES, ENDPOINTS, TOKEN_PATH } from "../baidu/endpoints";
+import { DEV_OPEN_ID, SEED_ORDER } from "../dev-mode";
 import { readEmulatorConfig } from "./config";
 import { CONTROL_ROUTES } from "./control-routes";
 import { DEV_APP } from "./dev-app";
@@ -8,10 +9,14 @@ import { startEmulator } from "./server";
 async function main(): Promise<void> {
   const config = readEmulatorConfig(process.env);
   const emulator = await startEmulator(config);
+  // The example order npm start seeds, for the app this emulator knows, so that the examples apply.
+  const appKey = config.apps[0]!.appKey;
+  emulator.store.addMainInfo({ ...structuredClone(SEED_ORDER), BizAPPID: appKey }, { openId: DEV_OPEN_ID });
   const width = Math.max(...ENDPOINT_NAMES.map((name) => name.length));
   const lines = [
     `Baidu order-center emulator listening on ${emulator.url}`,
-    `app key ${config.apps[0]!.appKey} (pm_app_key is not checked; the dev app uses ${DEV_APP.pmAppKey})`,
+    `app key ${appKey} (pm_app_key is not checked; the dev app uses ${DEV_APP.pmAppKey})`,
+    `seeded like npm start: Baidu's example order ${SEED_ORDER.ResourceID} (user ${DEV_OPEN_ID}) with its after-sale order "onlyOne"; see ${emulator.url}/__emulator/orders`,
     `${"token".padEnd(width)}  GET|POST ${TOKEN_PATH}`,
     ...ENDPOINT_NAMES.map((name) => `${name.padEnd(width)}  POST     ${ENDPOINTS[name].path}`),
     ...CONTROL_ROUTES.map((route) => `${"control".padEnd(width)}  ${route}`),
