@@ -1,7 +1,7 @@
-import { GraphQLError } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import type { GatewayContext } from "../src/context";
-import { ErrorCode, forbidden } from "../src/errors";
+import { forbidden } from "../src/errors";
+import { badInput } from "./ledger-errors";
 
 /** Role for mutations that write to the Baidu app named by `input.appKey`. */
 export const WRITES_APP = "WRITES_APP";
@@ -11,13 +11,6 @@ export const authChecker: AuthChecker<GatewayContext> = ({ context, args }, role
   if (!roles.includes(WRITES_APP)) return true;
   const appKey = String((args.input as { appKey?: unknown } | undefined)?.appKey ?? "");
   if (!context.caller.mayWrite(appKey)) throw forbidden();
-  if (!context.apps.has(appKey)) {
-    throw new GraphQLError(`Invalid input: input.appKey: no Baidu app with this key is configured in the gateway`, {
-      extensions: {
-        code: ErrorCode.BAD_USER_INPUT,
-        violations: [{ path: "input.appKey", message: "no Baidu app with this key is configured in the gateway" }],
-      },
-    });
-  }
+  if (!context.apps.has(appKey)) throw badInput("input.appKey", "no Baidu app with this key is configured in the gateway");
   return true;
 };

@@ -1,18 +1,19 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import type { ApolloServerPlugin } from "@apollo/server";
 import {
+  getNamedType,
   getNullableType,
   GraphQLError,
+  isInterfaceType,
   isListType,
+  isObjectType,
   Kind,
-  type GraphQLSchema,
+  type GraphQLNamedType,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from "graphql";
-import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 
 /** What one GraphQL request may ask for; see "Limits" in README.md. */
 export interface OperationLimits {
@@ -22,8 +23,8 @@ export interface OperationLimits {
   maxAliases: number;
   maxDirectives: number;
   /**
-   * Fields the answer may hold: 1 a field, times `first` (its default included) for a connection
-   * and times 10 for any other list, computed with the request's variables.
+   * Fields the answer may hold: 1 a field, times `first` (its default included; a variable counts
+   * as the largest page, 100) for a connection and times 10 for any other list.
    */
   maxCost: number;
   /** Mutation fields in one operation: each is a write to Baidu. */
@@ -62,49 +63,65 @@ export class OperationLimitError extends GraphQLError {
     message: string,
     readonly limit: number,
   ) {
-    super(message, { extensions: { code, limit, http: { status: 400 } } });
+    super(message, { extensions: { code, limit } });
   }
 }
 
 /** A list whose size the request does not set counts as this many items. */
 const LIST_GUESS = 10;
-
-/** graphql-query-complexity's estimate, with the argument values the request really has (defaults and variables included). */
-export const estimate: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  // A connection's `edges` are counted by the connection's own `first`; introspection (development only) not at all.
-  if (field.name === "edges" || type.name.startsWith("__") || field.name.startsWith("__")) return childComplexity;
-  const first = typeof args.first === "number" ? args.first : undefined;
-  const size = first ?? (isListType(getNullableType(field.type)) ? LIST_GUESS : 1);
-  return 1 + size * childComplexity;
-};
+/** The largest page a connection's `first` allows (`PageArgs`): what `first: $variable` counts as. */
+const MAX_PAGE = 100;
 
 /**
- * The cost limit, once the operation and its variables are known (a validation rule sees neither
- * the variables nor the arguments' defaults, so `deliveries` without `first` would count as one).
+ * The cost of a selection: 1 a field, times its page (`first` as written, else its default) for a
+ * connection, times LIST_GUESS for any other list; a connection's `edges` count through the
+ * connection's page; introspection counts nothing.
  */
-export function costPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, operationName }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: operationName ?? undefined,
-              estimators: [estimate],
-            });
-          } catch {
-            return; // Variables that do not fit: execution refuses them, with the usual message.
-          }
-          if (cost > maxCost)
-            throw new OperationLimitError(LimitCode.QUERY_TOO_COSTLY, `The operation has more cost than the gateway allows (${maxCost})`, maxCost);
-        },
-      };
+function selectionCost(context: ValidationContext, selectionSet: SelectionSetNode, parent: GraphQLNamedType, fragments: ReadonlySet<string>): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? context.getSchema().getType(selection.typeCondition.name.value) : parent;
+      if (type) cost += selectionCost(context, selection.selectionSet, type, fragments);
+      continue;
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = fragments.has(selection.name.value) ? undefined : context.getFragment(selection.name.value);
+      const type = fragment && context.getSchema().getType(fragment.typeCondition.name.value);
+      if (fragment && type) cost += selectionCost(context, fragment.selectionSet, type, new Set([...fragments, fragment.name.value]));
+      continue;
+    }
+    const field =
+      selection.name.value.startsWith("__") || !(isObjectType(parent) || isInterfaceType(parent)) ? undefined : parent.getFields()[selection.name.value];
+    if (!field) continue;
+    const children = selection.selectionSet ? selectionCost(context, selection.selectionSet, getNamedType(field.type), fragments) : 0;
+    if (field.name === "edges") {
+      cost += children;
+      continue;
+    }
+    const first = selection.arguments?.find((argument) => argument.name.value === "first")?.value;
+    const page =
+      first?.kind === Kind.INT ? Number(first.value) : first?.kind === Kind.VARIABLE ? MAX_PAGE : field.args.find((arg) => arg.name === "first")?.defaultValue;
+    const size = typeof page === "number" ? page : isListType(getNullableType(field.type)) ? LIST_GUESS : 1;
+    cost += 1 + size * children;
+  }
+  return cost;
+}
+
+/**
+ * The cost limit, from the document alone, so that it runs once per distinct document (Apollo
+ * keeps validated documents) and never coerces a request's variables a second time:
+ * `first: $variable` counts as the largest page. graphql-armor's cost rule ignored arguments'
+ * defaults, and graphql-query-complexity needs the variables, hence per request (53 µs each).
+ */
+function maxCostRule(max: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(operation) {
+      const root = operation.operation === "query" ? context.getSchema().getQueryType() : context.getSchema().getMutationType();
+      if (root && selectionCost(context, operation.selectionSet, root, new Set()) > max)
+        context.reportError(new OperationLimitError(LimitCode.QUERY_TOO_COSTLY, `The operation has more cost than the gateway allows (${max})`, max));
     },
-  };
+  });
 }
 
 /**
@@ -158,6 +175,7 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
     maxDepthRule({ ...depth, ignoreIntrospection: true, flattenFragments: true }),
     maxAliasesRule(reported(LimitCode.TOO_MANY_ALIASES, limits.maxAliases, "aliases")),
     maxDirectivesRule(reported(LimitCode.TOO_MANY_DIRECTIVES, limits.maxDirectives, "directives")),
+    maxCostRule(limits.maxCost),
     maxWritesRule(limits.maxWrites),
   ] as ValidationRule[];
 }

@@ -14,7 +14,8 @@ import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { DocumentNode } from "graphql";
 import { schemaNames } from "./echo";
 import { createCors } from "./cors";
-import { costPlugin, limitRules } from "./limits";
+import { checkClock } from "./clock-skew";
+import { limitRules } from "./limits";
 import { setInputLimits } from "../schema/validators";
 import { createSchema } from "./schema";
 import { createServices } from "./services";
@@ -81,11 +82,7 @@ export async function startGateway({ config, logger, clock = systemClock, sql: g
       error: (m) => logger.error(String(m)),
     },
     // A playground in development; in production no page at all (it would only point browsers at a CDN).
-    plugins: [
-      development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled(),
-      costPlugin(schema, config.limits.maxCost),
-      metrics.plugin(),
-    ],
+    plugins: [development ? ApolloServerPluginLandingPageLocalDefault({ footer: false }) : ApolloServerPluginLandingPageDisabled(), metrics.plugin()],
   });
   await apollo.start();
   await services.start();
@@ -181,16 +178,4 @@ async function ready(sql: Sql, closing: () => boolean): Promise<{ status: number
   );
   const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
   return (await Promise.race([answered, timeout])) ? { status: 200, body: '{"status":"ready"}' } : { status: 503, body: '{"status":"store unavailable"}' };
-}
-
-/** Leases and token expiry are compared across replicas by their own clocks: say so when this one is off. */
-async function checkClock(sql: Sql, logger: Logger): Promise<void> {
-  if (sql.kind !== "postgres") return;
-  const before = Date.now();
-  const [row] = await sql.query<{ now: Date }>("select clock_timestamp() as now");
-  const skewMs = row ? Math.abs(row.now.getTime() - (before + Date.now()) / 2) : 0;
-  if (skewMs > 1000)
-    logger.warn("This machine's clock differs from the database server's; replicas compare leases by their clocks, keep them in sync (NTP)", {
-      skewMs: Math.round(skewMs),
-    });
 }
