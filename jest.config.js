@@ -10,7 +10,10 @@ module.exports = {
   // so its files are transpiled to CommonJS as well.
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: { ignoreCodes: [151002] } }],
-    "^.+/node_modules/ky/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } }],
+    "^.+/node_modules/ky/.+\\.js$": [
+      "ts-jest",
+      { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } },
+    ],
   },
   transformIgnorePatterns: ["/node_modules/(?!ky/)"],
   // PGlite loads Node modules with `import()`, which Jest's sandbox refuses (without

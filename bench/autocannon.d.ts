@@ -45,8 +45,14 @@ declare module "autocannon" {
 
     /** An EventEmitter that is also a promise of the result when no callback is given. */
     interface Instance extends EventEmitter, PromiseLike<Result> {
-      /** `response` passes (client, statusCode, resBytes, responseTimeMs) with sub-millisecond times. */
-      on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): this;
+      /**
+       * `response` passes (client, statusCode, resBytes, responseTimeMs) with sub-millisecond
+       * times.
+       */
+      on(
+        event: "response",
+        listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+      ): this;
       on(event: string, listener: (...args: unknown[]) => void): this;
     }
   }

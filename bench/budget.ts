@@ -1,5 +1,5 @@
 import { Budget, type BudgetOptions } from "../src/baidu/budget";
-import { systemClock } from "../src/clock";
+import { systemClock } from "../src/lib/clock";
 import { DEV_APP } from "../src/emulator/dev-app";
 import { ledgerBudgetStore } from "../src/store/budget";
 import { openStore } from "../src/store/open";
@@ -7,19 +7,32 @@ import { countStatements, type CountingSql } from "../src/store/sql";
 import type { DurableContext } from "./durable";
 import { emptyMeasurement } from "./durable";
 import { noFailures, percentile, type Measurement } from "./measure";
-import { benchServerUrl, cpuMsDelta, cpuMsOf, createBenchDatabase, redacted, serverPids } from "./store";
+import {
+  benchServerUrl,
+  cpuMsDelta,
+  cpuMsOf,
+  createBenchDatabase,
+  redacted,
+  serverPids,
+} from "./store";
 
-/** The budget rows: `Budget.acquire` in this process, per store kind, one caller at a time or 50 at once. */
+/**
+ * The budget rows: `Budget.acquire` in this process, per store kind, one caller at a time or 50 at
+ * once.
+ */
 export type BudgetRowId = `budget-${"postgres" | "memory" | "none"}-${1 | 50}`;
 
-export const BUDGET_ROW_IDS: readonly BudgetRowId[] = (["postgres", "memory", "none"] as const).flatMap((kind) =>
-  ([1, 50] as const).map((callers): BudgetRowId => `budget-${kind}-${callers}`),
-);
+export const BUDGET_ROW_IDS: readonly BudgetRowId[] = (
+  ["postgres", "memory", "none"] as const
+).flatMap((kind) => ([1, 50] as const).map((callers): BudgetRowId => `budget-${kind}-${callers}`));
 
 /** Calls measured per row, after WARMUP_CALLS unmeasured ones. */
 const CALLS = 5_000;
 const WARMUP_CALLS = 500;
-/** As many callers as the load rows' connections; the pool has 10 connections (openPostgres' default). */
+/**
+ * As many callers as the load rows' connections; the pool has 10 connections (openPostgres'
+ * default).
+ */
 const CONCURRENT = 50;
 /** Far more calls a second than these can reach: the budget never makes a caller wait. */
 const NEVER_LIMITS = 1_000_000;
@@ -34,7 +47,10 @@ interface PerCall {
   errors: number;
   /** This process's user + system CPU, µs per call. */
   cpuUs: number;
-  /** The PostgreSQL server's CPU (this database's backends and the background processes: `serverPids`), µs per call; undefined where not read. */
+  /**
+   * The PostgreSQL server's CPU (this database's backends and the background processes:
+   * `serverPids`), µs per call; undefined where not read.
+   */
   postgresUs: number | undefined;
   statements: number;
 }
@@ -42,7 +58,8 @@ interface PerCall {
 /**
  * The cost per call of the shared QPS budget, in this process (no gateway, no HTTP): `acquire` of
  * a `Budget` whose budget never limits, over
- * - `postgres`: the gateway's store on a fresh database of the server (openStore, migrations applied);
+ * - `postgres`: the gateway's store on a fresh database of the server (openStore, migrations
+ *   applied);
  * - `memory`: an embedded PGlite store (`memory://`);
  * - `none`: no budget (`callsPerSecond: null`), on the PostgreSQL store: acquire asks nothing.
  * Whatever `ledgerBudgetStore` does for that kind of store is what is measured; the statements it
@@ -65,7 +82,14 @@ export async function budgetRows(ctx: DurableContext): Promise<void> {
       try {
         const where = `database ${database.name} on ${redacted(server)}`;
         await measureKind(ctx, "postgres", "PostgreSQL store", sql, OPTIONS, where);
-        await measureKind(ctx, "none", "no budget (callsPerSecond null), PostgreSQL store", sql, { ...OPTIONS, callsPerSecond: null }, where);
+        await measureKind(
+          ctx,
+          "none",
+          "no budget (callsPerSecond null), PostgreSQL store",
+          sql,
+          { ...OPTIONS, callsPerSecond: null },
+          where,
+        );
       } finally {
         await sql.close();
       }
@@ -73,9 +97,18 @@ export async function budgetRows(ctx: DurableContext): Promise<void> {
       await database.drop();
     }
   }
-  const embedded = countStatements(await openStore({ databaseUrl: undefined, dataDir: "memory://" }));
+  const embedded = countStatements(
+    await openStore({ databaseUrl: undefined, dataDir: "memory://" }),
+  );
   try {
-    await measureKind(ctx, "memory", "embedded store (PGlite memory://)", embedded, OPTIONS, "embedded PGlite in this process");
+    await measureKind(
+      ctx,
+      "memory",
+      "embedded store (PGlite memory://)",
+      embedded,
+      OPTIONS,
+      "embedded PGlite in this process",
+    );
   } finally {
     await embedded.close();
   }
@@ -91,7 +124,8 @@ async function measureKind(
 ): Promise<void> {
   const budget = new Budget(ledgerBudgetStore(sql), options, systemClock);
   const server = sql.kind === "postgres";
-  // Warm-up at full concurrency: the JIT, and every pooled connection opened (a backend's start is not a call's cost).
+  // Warm-up at full concurrency: the JIT, and every pooled connection opened (a backend's start is
+  // not a call's cost).
   await calls(budget, WARMUP_CALLS, CONCURRENT, sql, false);
   for (const callers of [1, CONCURRENT] as const) {
     const perCall = await calls(budget, CALLS, callers, sql, server);
@@ -105,8 +139,17 @@ async function measureKind(
   }
 }
 
-/** `count` calls of acquire for one app, `callers` at a time (closed loop), with this process's and the server's CPU around them. */
-async function calls(budget: Budget, count: number, callers: number, sql: CountingSql, server: boolean): Promise<PerCall> {
+/**
+ * `count` calls of acquire for one app, `callers` at a time (closed loop), with this process's and
+ * the server's CPU around them.
+ */
+async function calls(
+  budget: Budget,
+  count: number,
+  callers: number,
+  sql: CountingSql,
+  server: boolean,
+): Promise<PerCall> {
   const latenciesMs: number[] = [];
   let errors = 0;
   let next = 0;
@@ -143,7 +186,10 @@ async function calls(budget: Budget, count: number, callers: number, sql: Counti
   };
 }
 
-/** The table's columns: req/s is calls a second, p50/p99 of one call; this process's CPU in the gateway's place (the budget runs there in the gateway). */
+/**
+ * The table's columns: req/s is calls a second, p50/p99 of one call; this process's CPU in the
+ * gateway's place (the budget runs there in the gateway).
+ */
 function toMeasurement(perCall: PerCall): Measurement {
   const sorted = [...perCall.latenciesMs].sort((a, b) => a - b);
   return {
@@ -158,7 +204,8 @@ function toMeasurement(perCall: PerCall): Measurement {
 
 function describe(perCall: PerCall, callers: number, where: string): string {
   const wallUs = (perCall.elapsedS * 1e6) / perCall.calls;
-  const us = (value: number) => (value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(1));
+  const us = (value: number) =>
+    value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(1);
   return (
     `no target; per call, over ${perCall.calls.toLocaleString("en-US")} calls: wall ${us(wallUs)} µs` +
     (callers === 1
@@ -170,7 +217,9 @@ function describe(perCall: PerCall, callers: number, where: string): string {
           ) * 1000,
         )} µs)`) +
     `, this process's CPU ${us(perCall.cpuUs)} µs, ${perCall.statements.toFixed(2)} SQL statements` +
-    (perCall.postgresUs === undefined ? "" : `, PostgreSQL server CPU ${us(perCall.postgresUs)} µs`) +
+    (perCall.postgresUs === undefined
+      ? ""
+      : `, PostgreSQL server CPU ${us(perCall.postgresUs)} µs`) +
     `; ${where}`
   );
 }

@@ -16,7 +16,11 @@ export interface DirectClient {
  * The `limit` client: undici's `request` over a keep-alive pool with one connection per in-flight
  * request, the URL and body serialised once. Nothing in Node sends this call for less.
  */
-export function createLimitClient(origin: string, token: string, connections: number): DirectClient {
+export function createLimitClient(
+  origin: string,
+  token: string,
+  connections: number,
+): DirectClient {
   const pool = new Pool(origin, { connections });
   const path = `${AFTER_SALE_PATH}?${new URLSearchParams([["access_token", token], ...AFTER_SALE_QUERY])}`;
   const body = JSON.stringify(AFTER_SALE_BODY);
@@ -39,11 +43,16 @@ export function createLimitClient(origin: string, token: string, connections: nu
  */
 export function createDirectClient(origin: string, token: string): DirectClient {
   const url = origin + AFTER_SALE_PATH;
-  const searchParams = Object.fromEntries([["access_token", token], ...AFTER_SALE_QUERY]) as Record<string, string>;
+  const searchParams = Object.fromEntries([["access_token", token], ...AFTER_SALE_QUERY]) as Record<
+    string,
+    string
+  >;
   return {
     async send() {
       try {
-        const answer = await ky.post(url, { searchParams, json: AFTER_SALE_BODY }).json<{ errno?: number }>();
+        const answer = await ky
+          .post(url, { searchParams, json: AFTER_SALE_BODY })
+          .json<{ errno?: number }>();
         return answer.errno === 0 ? "ok" : "body";
       } catch (error) {
         if (error instanceof HTTPError) return "non2xx";
@@ -58,7 +67,11 @@ export function createDirectClient(origin: string, token: string): DirectClient 
  * A closed loop: `concurrency` workers each send, await the answer and send again until the
  * duration is up, as autocannon's connections do against the gateway.
  */
-export async function drive(client: DirectClient, concurrency: number, durationS: number): Promise<Sample> {
+export async function drive(
+  client: DirectClient,
+  concurrency: number,
+  durationS: number,
+): Promise<Sample> {
   const latenciesMs: number[] = [];
   const failures = noFailures();
   const start = performance.now();
@@ -72,5 +85,10 @@ export async function drive(client: DirectClient, concurrency: number, durationS
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { requests: latenciesMs.length, elapsedS: (performance.now() - start) / 1000, latenciesMs, failures };
+  return {
+    requests: latenciesMs.length,
+    elapsedS: (performance.now() - start) / 1000,
+    latenciesMs,
+    failures,
+  };
 }

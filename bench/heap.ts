@@ -8,7 +8,8 @@ export const GC_TRACE_FLAGS = ["--trace-gc", "--trace-gc-ignore-scavenger"];
 
 /**
  * V8's line looks like `Mark-Compact 120.6 (153.2) -> 29.3 (153.0) MB, ...`: heap used (committed)
- * before -> after. The format is V8's, not a stable API, so a mismatch gives undefined, not an error.
+ * before -> after. The format is V8's, not a stable API, so a mismatch gives undefined, not an
+ * error.
  */
 const MARK_COMPACT = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g;
 

@@ -29,14 +29,27 @@ export type Amount = { durationS: number } | { amount: number };
  * autocannon's `response` event, which has sub-millisecond times; its result histogram rounds to
  * whole milliseconds, too coarse for the 2 ms p50 target.
  */
-export async function hammer(load: GraphQLLoad, connections: number, amount: Amount): Promise<Sample> {
+export async function hammer(
+  load: GraphQLLoad,
+  connections: number,
+  amount: Amount,
+): Promise<Sample> {
   const failures = noFailures();
   const latenciesMs: number[] = [];
   const start = performance.now();
   const bodies = load.bodies;
   let sent = 0;
-  // autocannon rebuilds a request before each send when it has setupRequest; `sent` is shared by every connection.
-  const rotate = bodies && bodies.length > 0 ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[sent++ % bodies.length]! }) } : {};
+  // autocannon rebuilds a request before each send when it has setupRequest; `sent` is shared by
+  // every connection.
+  const rotate =
+    bodies && bodies.length > 0
+      ? {
+          setupRequest: (request: autocannon.Request) => ({
+            ...request,
+            body: bodies[sent++ % bodies.length]!,
+          }),
+        }
+      : {};
   const instance = autocannon({
     url: load.origins && load.origins.length > 0 ? [...load.origins] : load.origin,
     connections,
@@ -49,8 +62,14 @@ export async function hammer(load: GraphQLLoad, connections: number, amount: Amo
         body: load.body,
         ...rotate,
         onResponse: (status, body) => {
-          // Non-2xx are counted by autocannon; a 2xx with `errors` or without the expected data is ours.
-          if (status >= 200 && status < 300 && (body.includes('"errors"') || !body.includes(load.expect))) failures.body += 1;
+          // Non-2xx are counted by autocannon; a 2xx with `errors` or without the expected data is
+          // ours.
+          if (
+            status >= 200 &&
+            status < 300 &&
+            (body.includes('"errors"') || !body.includes(load.expect))
+          )
+            failures.body += 1;
         },
       },
     ],
@@ -59,5 +78,10 @@ export async function hammer(load: GraphQLLoad, connections: number, amount: Amo
   const result = await instance;
   failures.non2xx = result.non2xx;
   failures.network = result.errors;
-  return { requests: latenciesMs.length, elapsedS: (performance.now() - start) / 1000, latenciesMs, failures };
+  return {
+    requests: latenciesMs.length,
+    elapsedS: (performance.now() - start) / 1000,
+    latenciesMs,
+    failures,
+  };
 }

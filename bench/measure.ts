@@ -28,7 +28,12 @@ export interface Measurement {
   p99Ms: number;
   failures: Failures;
   /** CPU microseconds per completed request, per process; undefined where not measured. */
-  cpuUs: { gateway?: number | undefined; emulator?: number | undefined; client: number; postgres?: number | undefined };
+  cpuUs: {
+    gateway?: number | undefined;
+    emulator?: number | undefined;
+    client: number;
+    postgres?: number | undefined;
+  };
 }
 
 export function noFailures(): Failures {
@@ -70,12 +75,22 @@ export interface Watched {
  * Runs `work` and charges the CPU time the watched processes (by pid) and this process spent
  * meanwhile to the requests it completed.
  */
-export async function withCpu(pids: Watched, work: () => Promise<Sample>): Promise<{ sample: Sample; measurement: Measurement }> {
+export async function withCpu(
+  pids: Watched,
+  work: () => Promise<Sample>,
+): Promise<{ sample: Sample; measurement: Measurement }> {
   const postgres = () => (pids.postgres ? postgresCpuMs() : undefined);
-  const before = { gateway: cpuOf(pids.gateway), emulator: cpuOf(pids.emulator), postgres: postgres(), client: process.cpuUsage() };
+  const before = {
+    gateway: cpuOf(pids.gateway),
+    emulator: cpuOf(pids.emulator),
+    postgres: postgres(),
+    client: process.cpuUsage(),
+  };
   const sample = await work();
   const perRequestUs = (start: number | undefined, end: number | undefined) =>
-    start === undefined || end === undefined || sample.requests === 0 ? undefined : ((end - start) * 1000) / sample.requests;
+    start === undefined || end === undefined || sample.requests === 0
+      ? undefined
+      : ((end - start) * 1000) / sample.requests;
   const client = process.cpuUsage(before.client);
   const sorted = [...sample.latenciesMs].sort((a, b) => a - b);
   return {

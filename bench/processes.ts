@@ -27,15 +27,21 @@ export class Child {
     env: NodeJS.ProcessEnv,
     nodeArgs: readonly string[] = [],
   ) {
-    this.process = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk: Buffer) => (this.tail = (this.tail + chunk.toString("utf8")).slice(-TAIL_BYTES));
+    this.process = spawn(process.execPath, [...nodeArgs, script], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk: Buffer) =>
+      (this.tail = (this.tail + chunk.toString("utf8")).slice(-TAIL_BYTES));
     this.process.stdout?.on("data", keep);
     this.process.stderr?.on("data", keep);
     this.died = new Promise<never>((_, reject) => {
       this.process.once("exit", (code, signal) => {
         live.delete(this);
         if (this.stopping) return;
-        const error = new Error(`${this.name} exited (${signal ?? `code ${code}`}) during the benchmark. Its output:\n${this.output()}`);
+        const error = new Error(
+          `${this.name} exited (${signal ?? `code ${code}`}) during the benchmark. Its output:\n${this.output()}`,
+        );
         reject(error);
         reportDeath(error);
       });
@@ -53,7 +59,9 @@ export class Child {
     return this.tail.trim() || "(no output)";
   }
 
-  /** SIGTERM lets the gateway close its pools (and write a --cpu-prof profile); SIGKILL after 5 s. */
+  /**
+   * SIGTERM lets the gateway close its pools (and write a --cpu-prof profile); SIGKILL after 5 s.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
@@ -104,7 +112,10 @@ export async function waitReady(url: string, child: Child, timeoutMs = 15_000): 
         () => false,
       );
       if (ok) return;
-      if (Date.now() > deadline) throw new Error(`${child.name} was not ready at ${url} after ${timeoutMs} ms. Its output:\n${child.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${child.name} was not ready at ${url} after ${timeoutMs} ms. Its output:\n${child.output()}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -132,6 +143,7 @@ export function processUsage(pid: number): ProcessUsage | undefined {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) * 1024;
+  const kb = (name: string) =>
+    Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) * 1024;
   return { cpuMs: ticks * 10, rssBytes: kb("VmRSS"), peakRssBytes: kb("VmHWM") };
 }

@@ -20,7 +20,9 @@ export function summarize(profile: CpuProfile, top: number): string[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
   // timeDeltas[i] is the time before sample i; charge it to that sample's node.
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
@@ -29,16 +31,26 @@ export function summarize(profile: CpuProfile, top: number): string[] {
     const where = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : "";
     const name = `${frame.functionName || "(anonymous)"} ${where}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-    byPackage.set(packageOf(frame.url, frame.functionName), (byPackage.get(packageOf(frame.url, frame.functionName)) ?? 0) + us);
+    byPackage.set(
+      packageOf(frame.url, frame.functionName),
+      (byPackage.get(packageOf(frame.url, frame.functionName)) ?? 0) + us,
+    );
   }
   const lines = (title: string, map: Map<string, number>) => [
     title,
     ...[...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`),
+      .map(
+        ([name, us]) =>
+          `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+      ),
   ];
-  return [`total sampled: ${(total / 1000).toFixed(0)} ms`, ...lines("self time by function:", byFunction), ...lines("self time by package:", byPackage)];
+  return [
+    `total sampled: ${(total / 1000).toFixed(0)} ms`,
+    ...lines("self time by function:", byFunction),
+    ...lines("self time by package:", byPackage),
+  ];
 }
 
 function shorten(url: string): string {
@@ -48,7 +60,10 @@ function shorten(url: string): string {
     .replace(/^.*\/dist\//, "dist/");
 }
 
-/** The npm package (scoped or not), our own code, Node's internals, or V8's pseudo-frames such as (garbage collector). */
+/**
+ * The npm package (scoped or not), our own code, Node's internals, or V8's pseudo-frames such as
+ * (garbage collector).
+ */
 function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";
   const match = url.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)/);

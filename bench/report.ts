@@ -16,13 +16,25 @@ export interface JudgedRun {
   verdicts: Map<Row["id"], Verdict>;
 }
 
-const HEADER = ["Scenario", "Conns", "Req/s", "p50 ms", "p99 ms", "Errors", "CPU µs/req: gateway · emulator · client", "Target", "Result"];
+const HEADER = [
+  "Scenario",
+  "Conns",
+  "Req/s",
+  "p50 ms",
+  "p99 ms",
+  "Errors",
+  "CPU µs/req: gateway · emulator · client",
+  "Target",
+  "Result",
+];
 
 /** The whole report as Markdown: printed as-is and written to bench/results/latest.md. */
 export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): string {
   const verdicts = runs.flatMap((run) => [...run.verdicts.values()]);
   const failed = verdicts.filter((verdict) => !verdict.pass && !verdict.untargeted).length;
-  const untargetedWithErrors = verdicts.filter((verdict) => !verdict.pass && verdict.untargeted).length;
+  const untargetedWithErrors = verdicts.filter(
+    (verdict) => !verdict.pass && verdict.untargeted,
+  ).length;
   const lines = [
     "# Benchmark: latest run",
     "",
@@ -30,7 +42,9 @@ export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): strin
     `- Date: ${info.date.toISOString()}`,
     `- Settings: ${info.durationS} s per measured scenario after a ${info.warmupS} s warm-up; ${runs.length} run(s); wall time ${Math.round(info.wallS)} s`,
     `- Outcome: ${failed === 0 ? "every target passes" : `${failed} target(s) fail`}` +
-      (untargetedWithErrors === 0 ? "" : `; ${untargetedWithErrors} row(s) without a target had errors`),
+      (untargetedWithErrors === 0
+        ? ""
+        : `; ${untargetedWithErrors} row(s) without a target had errors`),
     "- Durable ledger rows (`durable write`, `outage drain`): measured without targets; targets for them are set by a later issue (no pass/fail, and `--check` ignores them).",
     "- `replicas` rows: no target either (no pass/fail, `--check` ignores them): on two cores more replicas cannot add throughput, so they show the cost per write.",
     "- `budget` rows: no target either: the cost per call of the shared QPS budget (`Budget.acquire`), measured in this process.",
@@ -45,10 +59,12 @@ export function renderMarkdown(runs: readonly JudgedRun[], info: RunInfo): strin
 
 function cells(r: Row, verdict: Verdict): string[] {
   const m = r.measurement;
-  const shown = (us: number | undefined) => (us === undefined || Number.isNaN(us) ? "—" : String(Math.round(us)));
+  const shown = (us: number | undefined) =>
+    us === undefined || Number.isNaN(us) ? "—" : String(Math.round(us));
   const cpu = [m.cpuUs.gateway, m.cpuUs.emulator, m.cpuUs.client].map(shown);
   if (m.cpuUs.postgres !== undefined) cpu.push(`postgres ${shown(m.cpuUs.postgres)}`);
-  if (r.skipped) return [r.label, String(r.connections), "—", "—", "—", "—", "—", r.skipped, "skipped"];
+  if (r.skipped)
+    return [r.label, String(r.connections), "—", "—", "—", "—", "—", r.skipped, "skipped"];
   return [
     r.label,
     String(r.connections),
@@ -58,7 +74,13 @@ function cells(r: Row, verdict: Verdict): string[] {
     errors(m.failures),
     cpu.join(" · "),
     verdict.target,
-    verdict.untargeted ? (verdict.pass ? "no target" : "**errors**") : verdict.pass ? "pass" : "**FAIL**",
+    verdict.untargeted
+      ? verdict.pass
+        ? "no target"
+        : "**errors**"
+      : verdict.pass
+        ? "pass"
+        : "**FAIL**",
   ];
 }
 

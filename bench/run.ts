@@ -43,8 +43,10 @@ function readOptions(argv: string[]): Options {
   const durationS = Number(values.duration);
   const warmupS = values.warmup === undefined ? Math.min(1.5, durationS) : Number(values.warmup);
   const runs = Number(values.runs);
-  if (!(durationS > 0) || !(warmupS >= 0) || !Number.isInteger(runs) || runs < 1) throw new Error(`Bad options.\n${USAGE}`);
-  const profileDir = values["profile-gateway"] === undefined ? undefined : resolve(values["profile-gateway"]);
+  if (!(durationS > 0) || !(warmupS >= 0) || !Number.isInteger(runs) || runs < 1)
+    throw new Error(`Bad options.\n${USAGE}`);
+  const profileDir =
+    values["profile-gateway"] === undefined ? undefined : resolve(values["profile-gateway"]);
   return { durationS, warmupS, runs, profileDir, check: values.check };
 }
 
@@ -59,19 +61,28 @@ async function main(): Promise<void> {
     const settings = {
       durationS: options.durationS,
       warmupS: options.warmupS,
-      gatewayNodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [],
+      gatewayNodeArgs: options.profileDir
+        ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`]
+        : [],
       progress,
     };
     // A child that dies mid-run ends the benchmark at once, with its output, instead of timing out.
     const rows = await Promise.race([runTable(settings), anyChildDied()]);
     runs.push({ rows, verdicts: judge(rows) });
   }
-  const markdown = renderMarkdown(runs, { date, durationS: options.durationS, warmupS: options.warmupS, wallS: (performance.now() - started) / 1000 });
+  const markdown = renderMarkdown(runs, {
+    date,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    wallS: (performance.now() - started) / 1000,
+  });
   mkdirSync(join(RESULTS, ".."), { recursive: true });
   writeFileSync(RESULTS, markdown);
   process.stdout.write(`\n${markdown}\nWritten to ${RESULTS}\n`);
   // Rows without a target (the durable ledger's) never fail the run, even with --check.
-  const failed = runs.some((run) => [...run.verdicts.values()].some((verdict) => !verdict.pass && !verdict.untargeted));
+  const failed = runs.some((run) =>
+    [...run.verdicts.values()].some((verdict) => !verdict.pass && !verdict.untargeted),
+  );
   if (options.check && failed) process.exitCode = 1;
 }
 

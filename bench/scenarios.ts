@@ -3,9 +3,24 @@ import { TOKEN_PATH } from "../src/baidu/endpoints";
 import { createDirectClient, createLimitClient, drive, type DirectClient } from "./clients";
 import { GC_TRACE_FLAGS, liveHeapAfterLastFullGcMb } from "./heap";
 import { hammer, type GraphQLLoad } from "./load";
-import { failureCount, mergeSamples, withCpu, type Measurement, type Sample, type Watched } from "./measure";
+import {
+  failureCount,
+  mergeSamples,
+  withCpu,
+  type Measurement,
+  type Sample,
+  type Watched,
+} from "./measure";
 import { processUsage } from "./processes";
-import { checkSameRequest, DRY_RUN, MUTATION, startEmulator, startGateway, TYPENAME, type Server } from "./stack";
+import {
+  checkSameRequest,
+  DRY_RUN,
+  MUTATION,
+  startEmulator,
+  startGateway,
+  TYPENAME,
+  type Server,
+} from "./stack";
 import { createScratchDir, type ScratchDir } from "./store";
 import { AFTER_SALE_PATH, fetchToken, MANY_ORDER_IDS, seedOrder, seedOrders } from "./upstream";
 import { embeddedRows, logSummary, outageDrain, postgresRows } from "./durable";
@@ -13,9 +28,22 @@ import { REPLICA_ROW_IDS, replicaRows, type ReplicaFigures, type ReplicaRowId } 
 import { BUDGET_ROW_IDS, budgetRows, type BudgetRowId } from "./budget";
 
 export type RowId =
-  "limit-5" | "limit-50" | "direct-5" | "direct-50" | "gateway-5" | "gateway-50" | "dryrun-50" | "typename-50" | "burst" | "memory" | DurableRowId;
+  | "limit-5"
+  | "limit-50"
+  | "direct-5"
+  | "direct-50"
+  | "gateway-5"
+  | "gateway-50"
+  | "dryrun-50"
+  | "typename-50"
+  | "burst"
+  | "memory"
+  | DurableRowId;
 
-/** The durable ledger's rows: measured and shown, but without targets (the replicas' ones for good: two cores cannot show scaling). */
+/**
+ * The durable ledger's rows: measured and shown, but without targets (the replicas' ones for good:
+ * two cores cannot show scaling).
+ */
 export type DurableRowId =
   | "durable-embedded-one"
   | "durable-embedded-many"
@@ -50,7 +78,13 @@ export interface Row {
   /** Why the row was not measured (e.g. no PostgreSQL server); its numbers are empty. */
   skipped?: string;
   replicas?: ReplicaFigures;
-  outage?: { acceptedMs: number; drainedMs: number | undefined; callsDuringOutage: number; drainCalls: number; states: Record<string, number> };
+  outage?: {
+    acceptedMs: number;
+    drainedMs: number | undefined;
+    callsDuringOutage: number;
+    drainCalls: number;
+    states: Record<string, number>;
+  };
 }
 
 export interface Settings {
@@ -78,14 +112,22 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     await seedOrder(emulator.origin, token);
     await seedOrders(emulator.origin, token, MANY_ORDER_IDS);
     const apiKey = randomBytes(24).toString("base64url");
-    const gateway = await startGateway("gateway", emulator.origin, apiKey, { dataDir: scratch.dataDir("gateway") }, [
-      ...GC_TRACE_FLAGS,
-      ...settings.gatewayNodeArgs,
-    ]);
+    const gateway = await startGateway(
+      "gateway",
+      emulator.origin,
+      apiKey,
+      { dataDir: scratch.dataDir("gateway") },
+      [...GC_TRACE_FLAGS, ...settings.gatewayNodeArgs],
+    );
     servers.push(gateway);
     await checkSameRequest(gateway, apiKey);
     const watched: Watched = { gateway: gateway.child.pid, emulator: emulator.child.pid };
-    const load = (body: string, expect: string): GraphQLLoad => ({ origin: gateway.origin, apiKey, body, expect });
+    const load = (body: string, expect: string): GraphQLLoad => ({
+      origin: gateway.origin,
+      apiKey,
+      body,
+      expect,
+    });
     const mutation = load(MUTATION, '"allApplied":true');
     const rows: Row[] = [];
     const add = (row: Row) => {
@@ -101,26 +143,76 @@ export async function runTable(settings: Settings): Promise<Row[]> {
     };
     const direct = async (id: RowId, label: string, client: DirectClient, connections: number) => {
       await drive(client, connections, settings.warmupS);
-      const { measurement } = await withCpu({ emulator: watched.emulator }, () => drive(client, connections, settings.durationS));
+      const { measurement } = await withCpu({ emulator: watched.emulator }, () =>
+        drive(client, connections, settings.durationS),
+      );
       await client.close();
       add({ id, label, connections, measurement });
     };
-    const viaGateway = async (id: RowId, label: string, graphql: GraphQLLoad, connections: number) => {
+    const viaGateway = async (
+      id: RowId,
+      label: string,
+      graphql: GraphQLLoad,
+      connections: number,
+    ) => {
       await hammer(graphql, connections, { durationS: settings.warmupS });
-      const { measurement } = await withCpu(watched, () => hammer(graphql, connections, { durationS: settings.durationS }));
+      const { measurement } = await withCpu(watched, () =>
+        hammer(graphql, connections, { durationS: settings.durationS }),
+      );
       add({ id, label, connections, measurement });
     };
-    await direct("limit-5", "limit: undici request → emulator", createLimitClient(emulator.origin, token, 5), 5);
-    await direct("limit-50", "limit: undici request → emulator", createLimitClient(emulator.origin, token, 50), 50);
-    await direct("direct-5", "direct: ky → emulator", createDirectClient(emulator.origin, token), 5);
-    await direct("direct-50", "direct: ky → emulator", createDirectClient(emulator.origin, token), 50);
-    await viaGateway("gateway-5", "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)", mutation, 5);
-    await viaGateway("gateway-50", "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)", mutation, 50);
-    await viaGateway("dryrun-50", "gateway: same mutation, dryRun", load(DRY_RUN, '"updateAfterSaleOrder"'), 50);
-    await viaGateway("typename-50", "gateway: { __typename }", load(TYPENAME, '"__typename":"Query"'), 50);
+    await direct(
+      "limit-5",
+      "limit: undici request → emulator",
+      createLimitClient(emulator.origin, token, 5),
+      5,
+    );
+    await direct(
+      "limit-50",
+      "limit: undici request → emulator",
+      createLimitClient(emulator.origin, token, 50),
+      50,
+    );
+    await direct(
+      "direct-5",
+      "direct: ky → emulator",
+      createDirectClient(emulator.origin, token),
+      5,
+    );
+    await direct(
+      "direct-50",
+      "direct: ky → emulator",
+      createDirectClient(emulator.origin, token),
+      50,
+    );
+    await viaGateway(
+      "gateway-5",
+      "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)",
+      mutation,
+      5,
+    );
+    await viaGateway(
+      "gateway-50",
+      "gateway: updateAfterSaleOrder (WAIT, ledger on PGlite)",
+      mutation,
+      50,
+    );
+    await viaGateway(
+      "dryrun-50",
+      "gateway: same mutation, dryRun",
+      load(DRY_RUN, '"updateAfterSaleOrder"'),
+      50,
+    );
+    await viaGateway(
+      "typename-50",
+      "gateway: { __typename }",
+      load(TYPENAME, '"__typename":"Query"'),
+      50,
+    );
     add(await tokenBurst(emulator, apiKey, scratch, settings));
     add(await memoryRounds(mutation, gateway, watched, settings));
-    // The measured gateway is done: stop it so that the durable rows' gateways have the cores to themselves.
+    // The measured gateway is done: stop it so that the durable rows' gateways have the cores to
+    // themselves.
     await gateway.child.stop();
     settings.progress(`measured gateway log: ${logSummary(gateway.child.output())}`);
     const durable = { emulator, apiKey, scratch, settings, add };
@@ -140,16 +232,32 @@ export async function runTable(settings: Settings): Promise<Row[]> {
  * 1,000 mutations at once against a gateway that has never fetched a token. It warms up on the
  * dry-run mutation, which exercises the same resolvers but never asks for a token.
  */
-async function tokenBurst(emulator: Server, apiKey: string, scratch: ScratchDir, settings: Settings): Promise<Row> {
-  const cold = await startGateway("gateway (cold token cache)", emulator.origin, apiKey, { dataDir: scratch.dataDir("cold") });
+async function tokenBurst(
+  emulator: Server,
+  apiKey: string,
+  scratch: ScratchDir,
+  settings: Settings,
+): Promise<Row> {
+  const cold = await startGateway("gateway (cold token cache)", emulator.origin, apiKey, {
+    dataDir: scratch.dataDir("cold"),
+  });
   try {
-    await hammer({ origin: cold.origin, apiKey, body: DRY_RUN, expect: '"updateAfterSaleOrder"' }, 50, { durationS: settings.warmupS });
+    await hammer(
+      { origin: cold.origin, apiKey, body: DRY_RUN, expect: '"updateAfterSaleOrder"' },
+      50,
+      { durationS: settings.warmupS },
+    );
     // The request log is a ring buffer of 10,000 shared by every earlier scenario: empty it first.
     const cleared = await fetch(`${emulator.origin}/__emulator/requests`, { method: "DELETE" });
     if (!cleared.ok) throw new Error(`DELETE /__emulator/requests answered ${cleared.status}`);
     const burst = { origin: cold.origin, apiKey, body: MUTATION, expect: '"allApplied":true' };
-    const { sample, measurement } = await withCpu({ gateway: cold.child.pid, emulator: emulator.child.pid }, () => hammer(burst, BURST, { amount: BURST }));
-    const log = (await (await fetch(`${emulator.origin}/__emulator/requests`)).json()) as Array<{ path: string }>;
+    const { sample, measurement } = await withCpu(
+      { gateway: cold.child.pid, emulator: emulator.child.pid },
+      () => hammer(burst, BURST, { amount: BURST }),
+    );
+    const log = (await (await fetch(`${emulator.origin}/__emulator/requests`)).json()) as Array<{
+      path: string;
+    }>;
     const tokenRequests = log.filter((request) => request.path === TOKEN_PATH).length;
     const upstreamCalls = log.filter((request) => request.path === AFTER_SALE_PATH).length;
     return {
@@ -165,7 +273,12 @@ async function tokenBurst(emulator: Server, apiKey: string, scratch: ScratchDir,
 }
 
 /** Three load rounds at 50 connections after a warm-up; RSS is read before and after each one. */
-async function memoryRounds(mutation: GraphQLLoad, gateway: Server, watched: Watched, settings: Settings): Promise<Row> {
+async function memoryRounds(
+  mutation: GraphQLLoad,
+  gateway: Server,
+  watched: Watched,
+  settings: Settings,
+): Promise<Row> {
   const pid = gateway.child.pid;
   const rss: number[] = [];
   const liveHeapMb: Array<number | undefined> = [];

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import { sha256Hex } from "../src/auth";
+import { sha256Hex } from "../src/auth/api-keys";
 import { DEV_APP } from "../src/emulator/dev-app";
-import { EXAMPLE_REQUEST } from "../src/example";
+import { EXAMPLE_REQUEST } from "../src/dev/example";
 import { Child, freePort, waitReady } from "./processes";
 import { AFTER_SALE_BODY, AFTER_SALE_QUERY } from "./upstream";
-import { GATEWAY_NODE_FLAGS } from "../src/runtime";
+import { GATEWAY_NODE_FLAGS } from "../src/lib/runtime";
 
 /** A server the benchmark started as a child process. */
 export interface Server {
@@ -28,7 +28,12 @@ function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
 /** The standalone emulator (`npm run emulator`) with the dev app's credentials. */
 export async function startEmulator(): Promise<Server> {
   const port = await freePort();
-  const env = childEnv({ EMULATOR_HOST: "127.0.0.1", EMULATOR_PORT: String(port), EMULATOR_APP_KEY: DEV_APP.appKey, EMULATOR_APP_SECRET: DEV_APP.appSecret });
+  const env = childEnv({
+    EMULATOR_HOST: "127.0.0.1",
+    EMULATOR_PORT: String(port),
+    EMULATOR_APP_KEY: DEV_APP.appKey,
+    EMULATOR_APP_SECRET: DEV_APP.appSecret,
+  });
   const child = new Child("emulator", join(DIST_SRC, "emulator", "main.js"), env);
   const origin = `http://127.0.0.1:${port}`;
   await waitReady(`${origin}/__emulator/health`, child);
@@ -39,9 +44,12 @@ export async function startEmulator(): Promise<Server> {
 export interface GatewayStore {
   /** An embedded PGlite data directory of its own (GATEWAY_DATA_DIR); one process per directory. */
   dataDir?: string;
-  /** A PostgreSQL database (DATABASE_URL); wins over `dataDir`, as in src/config.ts. */
+  /** A PostgreSQL database (DATABASE_URL); wins over `dataDir`, as in src/config/load.ts. */
   databaseUrl?: string;
-  /** A JSON config file (GATEWAY_CONFIG) for the keys that have no environment variable, e.g. baidu.retry. */
+  /**
+   * A JSON config file (GATEWAY_CONFIG) for the keys that have no environment variable, e.g.
+   * baidu.retry.
+   */
   configFile?: string;
   /** A QPS budget per app (BAIDU_CALLS_PER_SECOND); none: no budget, the gateway's default. */
   callsPerSecond?: number;
@@ -58,7 +66,8 @@ export async function startGateway(
   store: GatewayStore,
   nodeArgs: readonly string[] = [],
 ): Promise<Server> {
-  if (!store.dataDir && !store.databaseUrl) throw new Error(`${name}: give the gateway a store of its own (dataDir or databaseUrl)`);
+  if (!store.dataDir && !store.databaseUrl)
+    throw new Error(`${name}: give the gateway a store of its own (dataDir or databaseUrl)`);
   const port = await freePort();
   const env = childEnv({
     HOST: "127.0.0.1",
@@ -73,11 +82,17 @@ export async function startGateway(
     ...(store.dataDir && { GATEWAY_DATA_DIR: store.dataDir }),
     ...(store.databaseUrl && { DATABASE_URL: store.databaseUrl }),
     ...(store.configFile && { GATEWAY_CONFIG: store.configFile }),
-    ...(store.callsPerSecond !== undefined && { BAIDU_CALLS_PER_SECOND: String(store.callsPerSecond) }),
+    ...(store.callsPerSecond !== undefined && {
+      BAIDU_CALLS_PER_SECOND: String(store.callsPerSecond),
+    }),
   });
-  const child = new Child(name, join(DIST_SRC, "main.js"), env, [...GATEWAY_NODE_FLAGS, ...nodeArgs]);
+  const child = new Child(name, join(DIST_SRC, "main.js"), env, [
+    ...GATEWAY_NODE_FLAGS,
+    ...nodeArgs,
+  ]);
   const origin = `http://127.0.0.1:${port}`;
-  // Opening the store and migrating it comes first; PGlite's first start in a new directory takes a few seconds.
+  // Opening the store and migrating it comes first; PGlite's first start in a new directory takes a
+  // few seconds.
   await waitReady(`${origin}/healthz`, child, 60_000);
   return { child, origin };
 }
@@ -85,7 +100,9 @@ export async function startGateway(
 /** The doc example mutation (README, `npm start`): one update/sub/info call per request. */
 export const MUTATION = JSON.stringify(EXAMPLE_REQUEST);
 
-/** The same mutation with `dryRun: true`: parsing, auth, validation and mapping, no upstream call. */
+/**
+ * The same mutation with `dryRun: true`: parsing, auth, validation and mapping, no upstream call.
+ */
 export const DRY_RUN = JSON.stringify(dryRun(EXAMPLE_REQUEST.query));
 
 /** The cheapest operation the server answers, to price Apollo and HTTP alone. */
@@ -100,14 +117,21 @@ function dryRun(query: string) {
  * send the same query string and body: otherwise `limit` and `direct` would price another call.
  */
 export async function checkSameRequest(gateway: Server, apiKey: string): Promise<void> {
-  const query = EXAMPLE_REQUEST.query.replace("allApplied", "allApplied request { path query { name value } body }");
+  const query = EXAMPLE_REQUEST.query.replace(
+    "allApplied",
+    "allApplied request { path query { name value } body }",
+  );
   const response = await fetch(`${gateway.origin}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify(dryRun(query)),
   });
   const answer = (await response.json()) as {
-    data?: { updateAfterSaleOrder?: { request?: { query: Array<{ name: string; value: string }>; body: unknown } } };
+    data?: {
+      updateAfterSaleOrder?: {
+        request?: { query: Array<{ name: string; value: string }>; body: unknown };
+      };
+    };
   };
   const preview = answer.data?.updateAfterSaleOrder?.request;
   const sameQuery = isDeepStrictEqual(
@@ -115,6 +139,8 @@ export async function checkSameRequest(gateway: Server, apiKey: string): Promise
     AFTER_SALE_QUERY,
   );
   if (!preview || !sameQuery || !isDeepStrictEqual(preview.body, AFTER_SALE_BODY)) {
-    throw new Error(`The gateway's request for the example differs from bench/upstream.ts; update AFTER_SALE_BODY/QUERY:\n${JSON.stringify(answer)}`);
+    throw new Error(
+      `The gateway's request for the example differs from bench/upstream.ts; update AFTER_SALE_BODY/QUERY:\n${JSON.stringify(answer)}`,
+    );
   }
 }

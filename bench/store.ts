@@ -22,7 +22,8 @@ export function createScratchDir(): ScratchDir {
   let next = 0;
   return {
     root,
-    dataDir: (name) => join(root, `${String(++next).padStart(2, "0")}-${name.replace(/[^a-z0-9]+/gi, "-")}`),
+    dataDir: (name) =>
+      join(root, `${String(++next).padStart(2, "0")}-${name.replace(/[^a-z0-9]+/gi, "-")}`),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -55,7 +56,9 @@ export function redacted(url: string): string {
  * Creates `bench_<pid>_<time>` on the server at `serverUrl`. Resolves to the reason instead when
  * the server cannot be reached (or refuses), so that the caller can print a skipped row.
  */
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase | { unreachable: string }> {
+export async function createBenchDatabase(
+  serverUrl: string,
+): Promise<BenchDatabase | { unreachable: string }> {
   const name = `bench_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
   try {
@@ -67,7 +70,9 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   try {
     await admin.query(`create database ${name}`);
   } catch (error) {
-    return { unreachable: `create database failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      unreachable: `create database failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   } finally {
     await admin.end().catch(() => undefined);
   }
@@ -107,8 +112,13 @@ export function cpuMsOf(pids: readonly number[]): Map<number, number> {
   return usage;
 }
 
-/** CPU milliseconds spent between two `cpuMsOf` readings by the pids in both; undefined if none is. */
-export function cpuMsDelta(before: Map<number, number>, after: Map<number, number>): number | undefined {
+/**
+ * CPU milliseconds spent between two `cpuMsOf` readings by the pids in both; undefined if none is.
+ */
+export function cpuMsDelta(
+  before: Map<number, number>,
+  after: Map<number, number>,
+): number | undefined {
   let total: number | undefined;
   for (const [pid, ms] of after) if (before.has(pid)) total = (total ?? 0) + ms - before.get(pid)!;
   return total;
@@ -121,8 +131,12 @@ export function cpuMsDelta(before: Map<number, number>, after: Map<number, numbe
  * another client of the same server (a test run) neither adds to the figure nor, by exiting,
  * takes from it. Only meaningful when the server runs on this machine, in the same pid namespace.
  */
-export async function serverPids(query: (text: string) => Promise<Array<Record<string, unknown>>>): Promise<number[]> {
-  const rows = await query("select pid from pg_stat_activity where datname = current_database() or backend_type <> 'client backend'");
+export async function serverPids(
+  query: (text: string) => Promise<Array<Record<string, unknown>>>,
+): Promise<number[]> {
+  const rows = await query(
+    "select pid from pg_stat_activity where datname = current_database() or backend_type <> 'client backend'",
+  );
   return rows.map((row) => Number(row.pid));
 }
 

@@ -5,7 +5,10 @@ import { DURABLE_ROWS, type Row, type RowId } from "./scenarios";
 export interface Verdict {
   target: string;
   pass: boolean;
-  /** A row without a target (the durable ledger's, until a later issue sets them): shown, never judged, `--check` ignores it. */
+  /**
+   * A row without a target (the durable ledger's, until a later issue sets them): shown, never
+   * judged, `--check` ignores it.
+   */
   untargeted?: boolean;
 }
 
@@ -22,7 +25,8 @@ export const TARGETS = {
 /** Judges each row, comparing it with the row it is measured against where the target says so. */
 export function judge(rows: readonly Row[]): Map<RowId, Verdict> {
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const clean = (...ids: RowId[]) => ids.every((id) => byId.has(id) && failureCount(byId.get(id)!.measurement.failures) === 0);
+  const clean = (...ids: RowId[]) =>
+    ids.every((id) => byId.has(id) && failureCount(byId.get(id)!.measurement.failures) === 0);
   const verdicts = new Map<RowId, Verdict>();
   for (const row of rows)
     verdicts.set(
@@ -36,7 +40,12 @@ type Lookup = (id: RowId) => Row["measurement"] | undefined;
 
 function judgeRow(row: Row, other: Lookup, clean: (...ids: RowId[]) => boolean): Verdict {
   const m = row.measurement;
-  if (DURABLE_ROWS.has(row.id)) return { target: row.skipped ?? row.note ?? "no target yet (set by a later issue)", pass: clean(row.id), untargeted: true };
+  if (DURABLE_ROWS.has(row.id))
+    return {
+      target: row.skipped ?? row.note ?? "no target yet (set by a later issue)",
+      pass: clean(row.id),
+      untargeted: true,
+    };
   switch (row.id) {
     case "gateway-5": {
       const delta = m.p50Ms - (other("direct-5")?.p50Ms ?? NaN);
@@ -62,7 +71,13 @@ function judgeRow(row: Row, other: Lookup, clean: (...ids: RowId[]) => boolean):
     case "burst": {
       const { tokenRequests, upstreamCalls, allAnsweredMs } = row.burst!;
       const target = `exactly ${TARGETS.tokenRequests} token request (${tokenRequests}); ${m.requests} answered in ${Math.round(allAnsweredMs)} ms, ${upstreamCalls} upstream calls`;
-      return { target, pass: clean(row.id) && tokenRequests === TARGETS.tokenRequests && m.requests === row.connections };
+      return {
+        target,
+        pass:
+          clean(row.id) &&
+          tokenRequests === TARGETS.tokenRequests &&
+          m.requests === row.connections,
+      };
     }
     case "memory": {
       const { rssMb, liveHeapMb, peakMb } = row.memory!;
@@ -71,7 +86,11 @@ function judgeRow(row: Row, other: Lookup, clean: (...ids: RowId[]) => boolean):
         `peak RSS < ${TARGETS.peakRssMb} MB (${mb(peakMb)}); RSS growth ≤ ${percent(TARGETS.rssGrowth)} ` +
         `(${rssMb.map((value) => mb(value)).join(" → ")}, ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%); ` +
         `live heap after last full GC: ${liveHeapMb.map((value) => mb(value)).join(" → ")}`;
-      return { target, pass: clean(row.id) && (peakMb ?? Infinity) < TARGETS.peakRssMb && growth <= TARGETS.rssGrowth };
+      return {
+        target,
+        pass:
+          clean(row.id) && (peakMb ?? Infinity) < TARGETS.peakRssMb && growth <= TARGETS.rssGrowth,
+      };
     }
     default:
       return { target: "zero errors", pass: clean(row.id) };

@@ -2,11 +2,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE } from "../src/baidu/endpoints";
-import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev-mode";
+import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev/mode";
 import { DEV_APP } from "../src/emulator/dev-app";
 
 /** Baidu's update/sub/info doc example, verbatim (the fidelity test reads the same file). */
-const DOC_EXAMPLE = JSON.parse(readFileSync(join(__dirname, "..", "..", "test", "fixtures", "update-sub-info.doc-example.json"), "utf8"));
+const DOC_EXAMPLE = JSON.parse(
+  readFileSync(
+    join(__dirname, "..", "..", "test", "fixtures", "update-sub-info.doc-example.json"),
+    "utf8",
+  ),
+);
 
 /**
  * Baidu's doc example as the gateway sends it for `EXAMPLE_REQUEST`: the doc's `"Status": 0` and
@@ -33,10 +38,18 @@ export const AFTER_SALE_PATH = ENDPOINTS.updateSubInfo.path;
 
 /** One client-credentials token from the emulator, as any integration fetches it at start. */
 export async function fetchToken(origin: string): Promise<string> {
-  const query = new URLSearchParams({ grant_type: TOKEN_GRANT_TYPE, client_id: DEV_APP.appKey, client_secret: DEV_APP.appSecret, scope: TOKEN_SCOPE });
+  const query = new URLSearchParams({
+    grant_type: TOKEN_GRANT_TYPE,
+    client_id: DEV_APP.appKey,
+    client_secret: DEV_APP.appSecret,
+    scope: TOKEN_SCOPE,
+  });
   const answer = await request(`${origin}${TOKEN_PATH}?${query}`);
   const body = (await answer.body.json()) as { access_token?: string };
-  if (answer.statusCode !== 200 || !body.access_token) throw new Error(`The emulator refused a token: HTTP ${answer.statusCode} ${JSON.stringify(body)}`);
+  if (answer.statusCode !== 200 || !body.access_token)
+    throw new Error(
+      `The emulator refused a token: HTTP ${answer.statusCode} ${JSON.stringify(body)}`,
+    );
   return body.access_token;
 }
 
@@ -49,13 +62,19 @@ export async function seedOrder(origin: string, token: string): Promise<void> {
 }
 
 /** The orders of the "many orders" rows: the dev seed's ResourceID is 13 digits, so are these. */
-export const MANY_ORDER_IDS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(3_000_000_000_000 + i));
+export const MANY_ORDER_IDS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
+  String(3_000_000_000_000 + i),
+);
 
 /**
  * Creates each order as a copy of the dev seed under its own ResourceID (same user, same after-sale
  * order "onlyOne"), one E1 call each since E1 takes one item per call, a few calls at a time.
  */
-export async function seedOrders(origin: string, token: string, resourceIds: readonly string[]): Promise<void> {
+export async function seedOrders(
+  origin: string,
+  token: string,
+  resourceIds: readonly string[],
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < resourceIds.length) {
@@ -67,12 +86,17 @@ export async function seedOrders(origin: string, token: string, resourceIds: rea
 }
 
 async function addOrder(origin: string, token: string, order: typeof SEED_ORDER): Promise<void> {
-  const query = new URLSearchParams([["access_token", token], ["scene_id", "159259079195"], ...AFTER_SALE_QUERY]);
+  const query = new URLSearchParams([
+    ["access_token", token],
+    ["scene_id", "159259079195"],
+    ...AFTER_SALE_QUERY,
+  ]);
   const answer = await request(`${origin}${ENDPOINTS.addMainInfo.path}?${query}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ Data: [order] }),
   });
   const text = await answer.body.text();
-  if (answer.statusCode !== 200 || !text.includes('"errno":0')) throw new Error(`Seeding order ${order.ResourceID} failed: HTTP ${answer.statusCode} ${text}`);
+  if (answer.statusCode !== 200 || !text.includes('"errno":0'))
+    throw new Error(`Seeding order ${order.ResourceID} failed: HTTP ${answer.statusCode} ${text}`);
 }

@@ -1,11 +1,30 @@
-import type { WireBody, WireRefundProduct, WireSubOrderItem, WireSubsOrder } from "../src/baidu/wire";
-import type { AfterSaleInput, AfterSaleItemInput, RefundProductInput } from "../schema/after-sale.input";
-import type { AppendAfterSaleOrdersInput, UpdateAfterSaleOrderInput, UpdateAfterSaleOrderStatusInput } from "../schema/write.input";
+import type {
+  WireBody,
+  WireRefundProduct,
+  WireSubOrderItem,
+  WireSubsOrder,
+} from "../src/baidu/wire";
+import type {
+  AfterSaleInput,
+  AfterSaleItemInput,
+  RefundProductInput,
+} from "../schema/after-sale.input";
+import type {
+  AppendAfterSaleOrdersInput,
+  UpdateAfterSaleOrderInput,
+  UpdateAfterSaleOrderStatusInput,
+} from "../schema/write.input";
 import { toDetailPage, toPayment } from "./common.mapping";
 
-const toRefundProduct = (product: RefundProductInput): WireRefundProduct => ({ ID: product.productId, Quantity: product.quantity, Amount: product.amount });
+const toRefundProduct = (product: RefundProductInput): WireRefundProduct => ({
+  ID: product.productId,
+  Quantity: product.quantity,
+  Amount: product.amount,
+});
 
-/** After-sale items carry `CTime`/`MTime` with a capital T (the main order uses `Ctime`/`Mtime`). */
+/**
+ * After-sale items carry `CTime`/`MTime` with a capital T (the main order uses `Ctime`/`Mtime`).
+ */
 export function toAfterSaleItem(item: AfterSaleItemInput): WireSubOrderItem {
   return {
     SubOrderID: item.subOrderId,
@@ -14,21 +33,36 @@ export function toAfterSaleItem(item: AfterSaleItemInput): WireSubOrderItem {
     MTime: item.updatedAt,
     OrderType: item.type,
     OrderDetail: toDetailPage(item.orderDetail),
-    Refund: item.refund ? { Amount: item.refund.amount, Product: item.refund.products.map(toRefundProduct) } : undefined,
+    Refund: item.refund
+      ? { Amount: item.refund.amount, Product: item.refund.products.map(toRefundProduct) }
+      : undefined,
     Payment: item.payment ? toPayment(item.payment) : undefined,
-    Aftermarket: item.returnedProducts ? { Product: item.returnedProducts.map(toRefundProduct) } : undefined,
+    Aftermarket: item.returnedProducts
+      ? { Product: item.returnedProducts.map(toRefundProduct) }
+      : undefined,
   };
 }
 
-export function toSubsOrder(afterSale: AfterSaleInput | null | undefined): WireSubsOrder | undefined {
+export function toSubsOrder(
+  afterSale: AfterSaleInput | null | undefined,
+): WireSubsOrder | undefined {
   if (!afterSale) return undefined;
   return { Status: afterSale.status, Items: afterSale.items.map(toAfterSaleItem) };
 }
 
 /** E4 and E5 share one body: E4 appends these items, E5 replaces all after-sale info with them. */
-export function toAfterSaleBody(input: AppendAfterSaleOrdersInput | UpdateAfterSaleOrderInput): WireBody {
+export function toAfterSaleBody(
+  input: AppendAfterSaleOrdersInput | UpdateAfterSaleOrderInput,
+): WireBody {
   return {
-    Data: [{ CateID: input.category, BizAPPID: input.appKey, ResourceID: input.resourceId, EXT: { SubsOrder: toSubsOrder(input.afterSale) } }],
+    Data: [
+      {
+        CateID: input.category,
+        BizAPPID: input.appKey,
+        ResourceID: input.resourceId,
+        EXT: { SubsOrder: toSubsOrder(input.afterSale) },
+      },
+    ],
   };
 }
 
@@ -41,7 +75,15 @@ export function toAfterSaleStatusBody(input: UpdateAfterSaleOrderStatusInput): W
         CateID: input.category,
         BizAPPID: input.appKey,
         ResourceID: input.resourceId,
-        EXT: { SubsOrder: { Status: afterSale.status, Items: afterSale.items.map((item) => ({ SubOrderID: item.subOrderId, SubStatus: item.status })) } },
+        EXT: {
+          SubsOrder: {
+            Status: afterSale.status,
+            Items: afterSale.items.map((item) => ({
+              SubOrderID: item.subOrderId,
+              SubStatus: item.status,
+            })),
+          },
+        },
       },
     ],
   };

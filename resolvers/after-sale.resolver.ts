@@ -1,7 +1,15 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import type { GatewayContext } from "../src/context";
-import { AppendAfterSaleOrdersPayload, UpdateAfterSaleOrderPayload, UpdateAfterSaleOrderStatusPayload } from "../schema/payload.type";
-import { AppendAfterSaleOrdersInput, UpdateAfterSaleOrderInput, UpdateAfterSaleOrderStatusInput } from "../schema/write.input";
+import type { GatewayContext } from "../src/graphql/context";
+import {
+  AppendAfterSaleOrdersPayload,
+  UpdateAfterSaleOrderPayload,
+  UpdateAfterSaleOrderStatusPayload,
+} from "../schema/payload.type";
+import {
+  AppendAfterSaleOrdersInput,
+  UpdateAfterSaleOrderInput,
+  UpdateAfterSaleOrderStatusInput,
+} from "../schema/write.input";
 import { toAfterSaleBody, toAfterSaleStatusBody } from "./after-sale.mapping";
 import { WRITES_APP } from "./auth-checker";
 import { write } from "./write";
@@ -10,23 +18,36 @@ import { write } from "./write";
 export class AfterSaleResolver {
   @Authorized(WRITES_APP)
   @Mutation(() => AppendAfterSaleOrdersPayload, {
-    description: "Adds after-sale orders to an imported order (导入售后订单信息). Not replayed after an unknown outcome, since a replay would add them twice.",
+    description:
+      "Adds after-sale orders to an imported order (导入售后订单信息). Not replayed after an unknown outcome, since a replay would add them twice.",
   })
-  appendAfterSaleOrders(@Arg("input") input: AppendAfterSaleOrdersInput, @Ctx() context: GatewayContext): Promise<AppendAfterSaleOrdersPayload> {
+  appendAfterSaleOrders(
+    @Arg("input") input: AppendAfterSaleOrdersInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<AppendAfterSaleOrdersPayload> {
     return write(context, "appendSubInfo", input, toAfterSaleBody(input));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateAfterSaleOrderPayload, {
-    description: "Replaces ALL after-sale info of an order with the given info (更新售后订单信息). Every subOrderId must already exist at Baidu.",
+    description:
+      "Replaces ALL after-sale info of an order with the given info (更新售后订单信息). Every subOrderId must already exist at Baidu.",
   })
-  updateAfterSaleOrder(@Arg("input") input: UpdateAfterSaleOrderInput, @Ctx() context: GatewayContext): Promise<UpdateAfterSaleOrderPayload> {
+  updateAfterSaleOrder(
+    @Arg("input") input: UpdateAfterSaleOrderInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateAfterSaleOrderPayload> {
     return write(context, "updateSubInfo", input, toAfterSaleBody(input));
   }
 
   @Authorized(WRITES_APP)
-  @Mutation(() => UpdateAfterSaleOrderStatusPayload, { description: "Sets the status of existing after-sale orders (更新售后订单状态)." })
-  updateAfterSaleOrderStatus(@Arg("input") input: UpdateAfterSaleOrderStatusInput, @Ctx() context: GatewayContext): Promise<UpdateAfterSaleOrderStatusPayload> {
+  @Mutation(() => UpdateAfterSaleOrderStatusPayload, {
+    description: "Sets the status of existing after-sale orders (更新售后订单状态).",
+  })
+  updateAfterSaleOrderStatus(
+    @Arg("input") input: UpdateAfterSaleOrderStatusInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateAfterSaleOrderStatusPayload> {
     return write(context, "updateSubStatus", input, toAfterSaleStatusBody(input));
   }
 }

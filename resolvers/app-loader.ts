@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { GatewayContext } from "../src/context";
+import type { GatewayContext } from "../src/graphql/context";
 import type { App } from "../schema/app.type";
 
 const loaders = new WeakMap<GatewayContext, DataLoader<string, App | null>>();
@@ -14,7 +14,9 @@ export function appLoader(context: GatewayContext): DataLoader<string, App | nul
     loader = new DataLoader(async (appKeys: readonly string[]) =>
       appKeys.map((appKey) => {
         const app = context.apps.get(appKey);
-        return app && context.caller.mayWrite(appKey) ? { appKey: app.appKey, name: app.name } : null;
+        return app && context.caller.mayWrite(appKey)
+          ? { appKey: app.appKey, name: app.name }
+          : null;
       }),
     );
     loaders.set(context, loader);

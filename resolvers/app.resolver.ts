@@ -1,5 +1,5 @@
 import { Authorized, Ctx, Query, Resolver } from "type-graphql";
-import type { GatewayContext } from "../src/context";
+import type { GatewayContext } from "../src/graphql/context";
 import { App } from "../schema/app.type";
 
 @Resolver(() => App)
@@ -7,6 +7,8 @@ export class AppResolver {
   @Authorized()
   @Query(() => [App], { description: "The Baidu apps this API key may write to." })
   apps(@Ctx() context: GatewayContext): App[] {
-    return [...context.apps.values()].filter((app) => context.caller.mayWrite(app.appKey)).map(({ appKey, name }) => ({ appKey, name }));
+    return [...context.apps.values()]
+      .filter((app) => context.caller.mayWrite(app.appKey))
+      .map(({ appKey, name }) => ({ appKey, name }));
   }
 }

@@ -17,7 +17,11 @@ export function toDetailPage(page: DetailPageInput | null | undefined): WireDeta
   };
 }
 
-const toPaymentLine = (line: PaymentLineInput): WirePaymentSpecInfo => ({ Name: line.name, Value: line.value, Quantity: line.quantity });
+const toPaymentLine = (line: PaymentLineInput): WirePaymentSpecInfo => ({
+  Name: line.name,
+  Value: line.value,
+  Quantity: line.quantity,
+});
 
 export function toPayment(payment: PaymentInput): WirePayment {
   return {

@@ -1,6 +1,11 @@
 import type { EndpointName } from "../src/baidu/endpoints";
 import type { WireOrderItem } from "../src/baidu/wire";
-import type { AttemptRecord, DeliveryRecord, FailureRecord, OrderRecord } from "../src/store/records";
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  FailureRecord,
+  OrderRecord,
+} from "../src/store/records";
 import type { AttemptOutcome } from "../schema/delivery.enums";
 import type { Delivery, DeliveryAttempt, DeliveryFailure } from "../schema/delivery.type";
 import type { Order } from "../schema/ledger-order.type";
@@ -56,7 +61,12 @@ function toFailureView(failure: FailureRecord): DeliveryFailure {
 }
 
 export function toAttemptView(attempt: AttemptRecord): DeliveryAttempt {
-  return { ...attempt, outcome: attempt.outcome as AttemptOutcome, startedAt: new Date(attempt.startedAt), finishedAt: new Date(attempt.finishedAt) };
+  return {
+    ...attempt,
+    outcome: attempt.outcome as AttemptOutcome,
+    startedAt: new Date(attempt.startedAt),
+    finishedAt: new Date(attempt.finishedAt),
+  };
 }
 
 export function toOrderView(order: OrderRecord): Order {
@@ -68,7 +78,11 @@ export function toOrderView(order: OrderRecord): Order {
     categoryCode: record?.CateID ?? null,
     statusCode: record?.Status ?? null,
     title: record?.Title ?? null,
-    afterSaleOrders: (subs?.Items ?? []).map((item) => ({ subOrderId: item.SubOrderID, statusCode: item.SubStatus, typeCode: item.OrderType ?? null })),
+    afterSaleOrders: (subs?.Items ?? []).map((item) => ({
+      subOrderId: item.SubOrderID,
+      statusCode: item.SubStatus,
+      typeCode: item.OrderType ?? null,
+    })),
     afterSaleStatusCode: subs?.Status ?? null,
     trackingNumbers: (record?.EXT?.MainOrder?.Express ?? []).map((express) => ({
       trackingNumber: express.ID,

@@ -1,13 +1,33 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Max, Min } from "class-validator";
 import { ENDPOINTS } from "../src/baidu/endpoints";
-import type { GatewayContext } from "../src/context";
+import type { GatewayContext } from "../src/graphql/context";
 import { listDeliveries } from "../src/store/ledger-read";
 import { DeliveryFilterInput } from "../schema/delivery.input";
 import { Delivery, DeliveryAttempt, DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
 import { BaiduRequest } from "../schema/request.type";
-import { fromCursor, toAttemptView, toCursor, toDeliveryView, toOrderView } from "./delivery.mapping";
+import {
+  fromCursor,
+  toAttemptView,
+  toCursor,
+  toDeliveryView,
+  toOrderView,
+} from "./delivery.mapping";
 import { ledgerLoaders, orderKey, visibleDelivery } from "./ledger-loaders";
 import { badInput, notFound } from "./ledger-errors";
 
@@ -23,18 +43,31 @@ export class PageArgs {
 }
 
 /** Reads one page of the ledger, newest first, limited to the caller's apps. */
-export async function deliveryPage(context: GatewayContext, filter: DeliveryFilterInput, page: PageArgs): Promise<DeliveryConnection> {
+export async function deliveryPage(
+  context: GatewayContext,
+  filter: DeliveryFilterInput,
+  page: PageArgs,
+): Promise<DeliveryConnection> {
   const before = page.after == null ? null : fromCursor(page.after);
   if (before === undefined) throw badInput("after", "is not a cursor this gateway made");
   const visibleApps = [...context.apps.keys()].filter((appKey) => context.caller.mayWrite(appKey));
   const { deliveries, hasMore } = await listDeliveries(
     context.sql,
-    { visibleApps, appKey: filter.appKey, resourceId: filter.resourceId, state: filter.state, since: filter.since?.getTime() ?? null },
+    {
+      visibleApps,
+      appKey: filter.appKey,
+      resourceId: filter.resourceId,
+      state: filter.state,
+      since: filter.since?.getTime() ?? null,
+    },
     page.first,
     before,
   );
   for (const delivery of deliveries) ledgerLoaders(context).deliveries.prime(delivery.id, delivery);
-  const edges = deliveries.map((delivery) => ({ cursor: toCursor(delivery.id), node: toDeliveryView(delivery) }));
+  const edges = deliveries.map((delivery) => ({
+    cursor: toCursor(delivery.id),
+    node: toDeliveryView(delivery),
+  }));
   return { edges, pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
@@ -46,16 +79,25 @@ const idOf = (id: string): number => {
 @Resolver(() => Delivery)
 export class DeliveryResolver {
   @Authorized()
-  @Query(() => Delivery, { nullable: true, description: "One delivery by id; null if there is none your API key may see." })
-  async delivery(@Arg("id", () => ID) id: string, @Ctx() context: GatewayContext): Promise<Delivery | null> {
+  @Query(() => Delivery, {
+    nullable: true,
+    description: "One delivery by id; null if there is none your API key may see.",
+  })
+  async delivery(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Delivery | null> {
     const delivery = await visibleDelivery(context, idOf(id));
     return delivery ? toDeliveryView(delivery) : null;
   }
 
   @Authorized()
-  @Query(() => DeliveryConnection, { description: "The ledger: deliveries of your API key's apps, newest first." })
+  @Query(() => DeliveryConnection, {
+    description: "The ledger: deliveries of your API key's apps, newest first.",
+  })
   deliveries(
-    @Arg("filter", () => DeliveryFilterInput, { nullable: true }) filter: DeliveryFilterInput | null,
+    @Arg("filter", () => DeliveryFilterInput, { nullable: true })
+    filter: DeliveryFilterInput | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() context: GatewayContext,
   ): Promise<DeliveryConnection> {
@@ -67,7 +109,10 @@ export class DeliveryResolver {
     description:
       "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery.",
   })
-  async retryDelivery(@Arg("id", () => ID) id: string, @Ctx() context: GatewayContext): Promise<Delivery> {
+  async retryDelivery(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Delivery> {
     const delivery = await visibleDelivery(context, idOf(id));
     if (!delivery) throw notFound();
     return toDeliveryView(await context.deliveries.retry(delivery));
@@ -78,13 +123,18 @@ export class DeliveryResolver {
     description:
       "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended.",
   })
-  async cancelDelivery(@Arg("id", () => ID) id: string, @Ctx() context: GatewayContext): Promise<Delivery> {
+  async cancelDelivery(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Delivery> {
     const delivery = await visibleDelivery(context, idOf(id));
     if (!delivery) throw notFound();
     return toDeliveryView(await context.deliveries.cancel(delivery));
   }
 
-  @FieldResolver(() => BaiduRequest, { description: "The request, exactly as sent (minus the access token, added when sending)." })
+  @FieldResolver(() => BaiduRequest, {
+    description: "The request, exactly as sent (minus the access token, added when sending).",
+  })
   request(@Root() delivery: Delivery): BaiduRequest {
     const { endpoint, query, body } = delivery.wire;
     return {
@@ -96,24 +146,42 @@ export class DeliveryResolver {
   }
 
   @FieldResolver(() => [DeliveryAttempt], { description: "Every attempt, oldest first." })
-  async attempts(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<DeliveryAttempt[]> {
+  async attempts(
+    @Root() delivery: Delivery,
+    @Ctx() context: GatewayContext,
+  ): Promise<DeliveryAttempt[]> {
     return (await ledgerLoaders(context).attempts.load(Number(delivery.id))).map(toAttemptView);
   }
 
-  @FieldResolver(() => Delivery, { nullable: true, description: "When SUPERSEDED: the newer delivery that carried this write's content." })
-  supersededBy(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<Delivery | null> {
+  @FieldResolver(() => Delivery, {
+    nullable: true,
+    description: "When SUPERSEDED: the newer delivery that carried this write's content.",
+  })
+  supersededBy(
+    @Root() delivery: Delivery,
+    @Ctx() context: GatewayContext,
+  ): Promise<Delivery | null> {
     return this.linked(delivery.supersededById, context);
   }
 
-  @FieldResolver(() => Delivery, { nullable: true, description: "When made by retryDelivery: the delivery it sends again." })
+  @FieldResolver(() => Delivery, {
+    nullable: true,
+    description: "When made by retryDelivery: the delivery it sends again.",
+  })
   retryOf(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<Delivery | null> {
     return this.linked(delivery.retryOfId, context);
   }
 
-  @FieldResolver(() => [Order], { description: "The orders it touches, as the ledger now knows them." })
+  @FieldResolver(() => [Order], {
+    description: "The orders it touches, as the ledger now knows them.",
+  })
   async orders(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<Order[]> {
-    const orders = await ledgerLoaders(context).orders.loadMany(delivery.resourceIds.map((resourceId) => orderKey(delivery.appKey, resourceId)));
-    return orders.flatMap((order) => (order && !(order instanceof Error) ? [toOrderView(order)] : []));
+    const orders = await ledgerLoaders(context).orders.loadMany(
+      delivery.resourceIds.map((resourceId) => orderKey(delivery.appKey, resourceId)),
+    );
+    return orders.flatMap((order) =>
+      order && !(order instanceof Error) ? [toOrderView(order)] : [],
+    );
   }
 
   private async linked(id: number | null, context: GatewayContext): Promise<Delivery | null> {

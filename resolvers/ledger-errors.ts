@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { ErrorCode } from "../src/errors";
+import { ErrorCode } from "../src/graphql/errors";
 
 /** A ledger argument that breaks a rule, reported like every other input violation. */
 export function badInput(argument: string, message: string): GraphQLError {
@@ -10,5 +10,7 @@ export function badInput(argument: string, message: string): GraphQLError {
 
 /** No delivery with this id that the caller's key may see (the two are not told apart). */
 export function notFound(): GraphQLError {
-  return new GraphQLError("No delivery with this id is visible to this API key", { extensions: { code: ErrorCode.NOT_FOUND } });
+  return new GraphQLError("No delivery with this id is visible to this API key", {
+    extensions: { code: ErrorCode.NOT_FOUND },
+  });
 }

@@ -1,9 +1,12 @@
 import DataLoader from "dataloader";
-import type { GatewayContext } from "../src/context";
+import type { GatewayContext } from "../src/graphql/context";
 import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
 import type { AttemptRecord, DeliveryRecord, OrderRecord } from "../src/store/records";
 
-/** The ledger's loaders for one request: a page of deliveries costs one query per kind of field, not one per row. */
+/**
+ * The ledger's loaders for one request: a page of deliveries costs one query per kind of field, not
+ * one per row.
+ */
 export interface LedgerLoaders {
   deliveries: DataLoader<number, DeliveryRecord | undefined>;
   attempts: DataLoader<number, AttemptRecord[]>;
@@ -13,7 +16,8 @@ export interface LedgerLoaders {
 const loaders = new WeakMap<GatewayContext, LedgerLoaders>();
 
 /** Keys of `orders`: app key and resource id, joined by a character neither may hold. */
-export const orderKey = (appKey: string, resourceId: string): string => `${appKey}\u0000${resourceId}`;
+export const orderKey = (appKey: string, resourceId: string): string =>
+  `${appKey}\u0000${resourceId}`;
 
 export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
   let made = loaders.get(context);
@@ -21,7 +25,9 @@ export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
   const { sql } = context;
   made = {
     deliveries: new DataLoader(async (ids) => {
-      const byId = new Map((await getDeliveries(sql, ids)).map((delivery) => [delivery.id, delivery]));
+      const byId = new Map(
+        (await getDeliveries(sql, ids)).map((delivery) => [delivery.id, delivery]),
+      );
       return ids.map((id) => byId.get(id));
     }),
     attempts: new DataLoader(async (ids) => {
@@ -33,7 +39,12 @@ export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
         const [appKey = "", resourceId = ""] = key.split("\u0000");
         return { appKey, resourceId };
       });
-      const byKey = new Map((await getOrders(sql, wanted)).map((order) => [orderKey(order.appKey, order.resourceId), order]));
+      const byKey = new Map(
+        (await getOrders(sql, wanted)).map((order) => [
+          orderKey(order.appKey, order.resourceId),
+          order,
+        ]),
+      );
       return keys.map((key) => byKey.get(key));
     }),
   };
@@ -42,7 +53,10 @@ export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
 }
 
 /** A delivery the caller may see: its app is one the caller's key may use. */
-export async function visibleDelivery(context: GatewayContext, id: number): Promise<DeliveryRecord | undefined> {
+export async function visibleDelivery(
+  context: GatewayContext,
+  id: number,
+): Promise<DeliveryRecord | undefined> {
   const delivery = await ledgerLoaders(context).deliveries.load(id);
   return delivery && context.caller.mayWrite(delivery.appKey) ? delivery : undefined;
 }

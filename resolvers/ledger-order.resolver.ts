@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../src/context";
-import { forbidden } from "../src/errors";
+import type { GatewayContext } from "../src/graphql/context";
+import { forbidden } from "../src/graphql/errors";
 import { DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
 import { toOrderView } from "./delivery.mapping";
@@ -12,16 +12,27 @@ export class LedgerOrderResolver {
   @Authorized()
   @Query(() => Order, {
     nullable: true,
-    description: "What the gateway last delivered to Baidu for one order, with its delivery history; null if the gateway never accepted a write for it.",
+    description:
+      "What the gateway last delivered to Baidu for one order, with its delivery history; null if the gateway never accepted a write for it.",
   })
-  async order(@Arg("appKey") appKey: string, @Arg("resourceId") resourceId: string, @Ctx() context: GatewayContext): Promise<Order | null> {
+  async order(
+    @Arg("appKey") appKey: string,
+    @Arg("resourceId") resourceId: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Order | null> {
     if (!context.caller.mayWrite(appKey)) throw forbidden();
     const order = await ledgerLoaders(context).orders.load(orderKey(appKey, resourceId));
     return order ? toOrderView(order) : null;
   }
 
-  @FieldResolver(() => DeliveryConnection, { description: "Every delivery that touched this order, newest first." })
-  deliveries(@Root() order: Order, @Args(() => PageArgs) page: PageArgs, @Ctx() context: GatewayContext): Promise<DeliveryConnection> {
+  @FieldResolver(() => DeliveryConnection, {
+    description: "Every delivery that touched this order, newest first.",
+  })
+  deliveries(
+    @Root() order: Order,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<DeliveryConnection> {
     return deliveryPage(context, { appKey: order.appKey, resourceId: order.resourceId }, page);
   }
 }

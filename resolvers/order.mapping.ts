@@ -1,8 +1,19 @@
-import type { WireBody, WireExpress, WireMainOrder, WireOrderItem, WireProduct } from "../src/baidu/wire";
+import type {
+  WireBody,
+  WireExpress,
+  WireMainOrder,
+  WireOrderItem,
+  WireProduct,
+} from "../src/baidu/wire";
 import type { ExpressInput } from "../schema/express.input";
 import type { OrderInfoInput, OrderStatusChangeInput } from "../schema/order.input";
 import type { ProductInput } from "../schema/product.input";
-import type { ImportOrderInput, UpdateOrderInfoInput, UpdateOrderLogisticsInput, UpdateOrderStatusInput } from "../schema/write.input";
+import type {
+  ImportOrderInput,
+  UpdateOrderInfoInput,
+  UpdateOrderLogisticsInput,
+  UpdateOrderStatusInput,
+} from "../schema/write.input";
 import { toSubsOrder } from "./after-sale.mapping";
 import { given, toDetailPage, toPayment } from "./common.mapping";
 
@@ -39,13 +50,17 @@ function toMainOrder(order: OrderInfoInput): WireMainOrder {
   };
 }
 
-const statusCode = (order: OrderStatusChangeInput): number => (order.status ?? order.statusCode) as number;
+const statusCode = (order: OrderStatusChangeInput): number =>
+  (order.status ?? order.statusCode) as number;
 
 function toOrderHead(appKey: string, order: OrderStatusChangeInput): WireOrderItem {
   return { CateID: order.category, BizAPPID: appKey, ResourceID: order.resourceId };
 }
 
-/** E1: one `Data` item holding the whole order; `Ctime`/`Mtime` with a lower-case t on the main order. */
+/**
+ * E1: one `Data` item holding the whole order; `Ctime`/`Mtime` with a lower-case t on the main
+ * order.
+ */
 export function toImportOrderBody(input: ImportOrderInput): WireBody {
   const { order } = input;
   const item: WireOrderItem = {
@@ -63,21 +78,40 @@ export function toImportOrderBody(input: ImportOrderInput): WireBody {
 export function toUpdateOrderInfoBody(input: UpdateOrderInfoInput): WireBody {
   const { order } = input;
   return {
-    Data: [{ ...toOrderHead(input.appKey, order), Status: statusCode(order), EXT: { MainOrder: toMainOrder(order), SubsOrder: toSubsOrder(order.afterSale) } }],
+    Data: [
+      {
+        ...toOrderHead(input.appKey, order),
+        Status: statusCode(order),
+        EXT: { MainOrder: toMainOrder(order), SubsOrder: toSubsOrder(order.afterSale) },
+      },
+    ],
   };
 }
 
 /** E3: one `Data` item per order, status only. */
 export function toUpdateOrderStatusBody(input: UpdateOrderStatusInput): WireBody {
-  return { Data: input.orders.map((order) => ({ ...toOrderHead(input.appKey, order), Status: statusCode(order) })) };
+  return {
+    Data: input.orders.map((order) => ({
+      ...toOrderHead(input.appKey, order),
+      Status: statusCode(order),
+    })),
+  };
 }
 
 /**
- * E7: `Express` as an array under `EXT.MainOrder`, as Baidu's Java bean sends it; Baidu's Go, PHP and C#
+ * E7: `Express` as an array under `EXT.MainOrder`, as Baidu's Java bean sends it; Baidu's Go, PHP
+ * and C#
  * SDKs send one object, and which the server accepts is open (contract §1.4.7, §6.13).
  */
 export function toLogisticsBody(input: UpdateOrderLogisticsInput): WireBody {
   return {
-    Data: [{ CateID: input.category, BizAPPID: input.appKey, ResourceID: input.resourceId, EXT: { MainOrder: { Express: input.express.map(toExpress) } } }],
+    Data: [
+      {
+        CateID: input.category,
+        BizAPPID: input.appKey,
+        ResourceID: input.resourceId,
+        EXT: { MainOrder: { Express: input.express.map(toExpress) } },
+      },
+    ],
   };
 }

@@ -1,9 +1,24 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import type { GatewayContext } from "../src/context";
-import { ImportOrderPayload, UpdateOrderInfoPayload, UpdateOrderLogisticsPayload, UpdateOrderStatusPayload } from "../schema/payload.type";
-import { ImportOrderInput, UpdateOrderInfoInput, UpdateOrderLogisticsInput, UpdateOrderStatusInput } from "../schema/write.input";
+import type { GatewayContext } from "../src/graphql/context";
+import {
+  ImportOrderPayload,
+  UpdateOrderInfoPayload,
+  UpdateOrderLogisticsPayload,
+  UpdateOrderStatusPayload,
+} from "../schema/payload.type";
+import {
+  ImportOrderInput,
+  UpdateOrderInfoInput,
+  UpdateOrderLogisticsInput,
+  UpdateOrderStatusInput,
+} from "../schema/write.input";
 import { WRITES_APP } from "./auth-checker";
-import { toImportOrderBody, toLogisticsBody, toUpdateOrderInfoBody, toUpdateOrderStatusBody } from "./order.mapping";
+import {
+  toImportOrderBody,
+  toLogisticsBody,
+  toUpdateOrderInfoBody,
+  toUpdateOrderStatusBody,
+} from "./order.mapping";
 import { write } from "./write";
 
 @Resolver()
@@ -13,27 +28,45 @@ export class OrderResolver {
     description:
       "Pushes a paid order into Baidu's order center (导入订单信息). Overwrites an existing order with the same resourceId, after-sale info included: use the update mutations for changes.",
   })
-  importOrder(@Arg("input") input: ImportOrderInput, @Ctx() context: GatewayContext): Promise<ImportOrderPayload> {
+  importOrder(
+    @Arg("input") input: ImportOrderInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<ImportOrderPayload> {
     return write(context, "addMainInfo", input, toImportOrderBody(input));
   }
 
   @Authorized(WRITES_APP)
-  @Mutation(() => UpdateOrderInfoPayload, { description: "Replaces an existing order's main info: products, payment, links, status (更新订单信息)." })
-  updateOrderInfo(@Arg("input") input: UpdateOrderInfoInput, @Ctx() context: GatewayContext): Promise<UpdateOrderInfoPayload> {
+  @Mutation(() => UpdateOrderInfoPayload, {
+    description:
+      "Replaces an existing order's main info: products, payment, links, status (更新订单信息).",
+  })
+  updateOrderInfo(
+    @Arg("input") input: UpdateOrderInfoInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateOrderInfoPayload> {
     return write(context, "updateMainInfo", input, toUpdateOrderInfoBody(input));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateOrderStatusPayload, {
-    description: "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result.",
+    description:
+      "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result.",
   })
-  updateOrderStatus(@Arg("input") input: UpdateOrderStatusInput, @Ctx() context: GatewayContext): Promise<UpdateOrderStatusPayload> {
+  updateOrderStatus(
+    @Arg("input") input: UpdateOrderStatusInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateOrderStatusPayload> {
     return write(context, "updateMainStatus", input, toUpdateOrderStatusBody(input));
   }
 
   @Authorized(WRITES_APP)
-  @Mutation(() => UpdateOrderLogisticsPayload, { description: "Sets an existing order's tracking numbers (导入/更新订单物流信息)." })
-  updateOrderLogistics(@Arg("input") input: UpdateOrderLogisticsInput, @Ctx() context: GatewayContext): Promise<UpdateOrderLogisticsPayload> {
+  @Mutation(() => UpdateOrderLogisticsPayload, {
+    description: "Sets an existing order's tracking numbers (导入/更新订单物流信息).",
+  })
+  updateOrderLogistics(
+    @Arg("input") input: UpdateOrderLogisticsInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateOrderLogisticsPayload> {
     return write(context, "addMainLogistics", input, toLogisticsBody(input));
   }
 }

@@ -4,7 +4,16 @@ import { DetailPageInput } from "./detail-page.input";
 import { AfterSaleStatus, AfterSaleType } from "./enums";
 import { PaymentInput } from "./payment.input";
 import { UnixSeconds } from "./scalars";
-import { AtMostPerCall, describeLimits, Identifier, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, UniqueBy } from "./validators";
+import {
+  AtMostPerCall,
+  describeLimits,
+  Identifier,
+  IsUnixSeconds,
+  MAX_CHARS,
+  MAX_ITEMS,
+  NotBlank,
+  UniqueBy,
+} from "./validators";
 
 @InputType({ description: "A product in an after-sale order (Baidu `RefundProduct`)." })
 export class RefundProductInput {
@@ -28,7 +37,9 @@ export class RefundInput {
   @Min(0)
   amount!: number;
 
-  @Field(() => [RefundProductInput], { description: `The products concerned (\`Product\`). ${describeLimits.list(MAX_ITEMS.refundProducts, "products")}` })
+  @Field(() => [RefundProductInput], {
+    description: `The products concerned (\`Product\`). ${describeLimits.list(MAX_ITEMS.refundProducts, "products")}`,
+  })
   @ArrayMaxSize(MAX_ITEMS.refundProducts)
   @ValidateNested()
   products!: RefundProductInput[];
@@ -36,7 +47,9 @@ export class RefundInput {
 
 @InputType({ description: "One after-sale order (Baidu `SubsOrder.Items[]`)." })
 export class AfterSaleItemInput {
-  @Field({ description: `Your after-sale order id (\`SubOrderID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Field({
+    description: `Your after-sale order id (\`SubOrderID\`). ${describeLimits.identifier(MAX_CHARS.id)}`,
+  })
   @Identifier(MAX_CHARS.id)
   @NotBlank()
   subOrderId!: string;
@@ -44,7 +57,9 @@ export class AfterSaleItemInput {
   @Field(() => AfterSaleStatus, { description: "This after-sale order's status (`SubStatus`)." })
   status!: AfterSaleStatus;
 
-  @Field(() => AfterSaleType, { description: "Refund only, exchange, or refund and return (`OrderType`)." })
+  @Field(() => AfterSaleType, {
+    description: "Refund only, exchange, or refund and return (`OrderType`).",
+  })
   type!: AfterSaleType;
 
   @Field(() => UnixSeconds, { description: "Creation time, Unix seconds (`CTime`)." })
@@ -55,7 +70,10 @@ export class AfterSaleItemInput {
   @IsUnixSeconds()
   updatedAt!: number;
 
-  @Field(() => DetailPageInput, { nullable: true, description: "Link to the after-sale detail page (`OrderDetail`)." })
+  @Field(() => DetailPageInput, {
+    nullable: true,
+    description: "Link to the after-sale detail page (`OrderDetail`).",
+  })
   @IsOptional()
   @ValidateNested()
   orderDetail?: DetailPageInput | null;
@@ -65,7 +83,10 @@ export class AfterSaleItemInput {
   @ValidateNested()
   refund?: RefundInput | null;
 
-  @Field(() => PaymentInput, { nullable: true, description: "Extra payment for this after-sale order (`Payment`)." })
+  @Field(() => PaymentInput, {
+    nullable: true,
+    description: "Extra payment for this after-sale order (`Payment`).",
+  })
   @IsOptional()
   @ValidateNested()
   payment?: PaymentInput | null;
@@ -82,7 +103,9 @@ export class AfterSaleItemInput {
 
 @InputType({ description: "All after-sale info of an order (Baidu `SubsOrder`)." })
 export class AfterSaleInput {
-  @Field(() => AfterSaleStatus, { description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`)." })
+  @Field(() => AfterSaleStatus, {
+    description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`).",
+  })
   status!: AfterSaleStatus;
 
   @Field(() => [AfterSaleItemInput], {
@@ -95,9 +118,13 @@ export class AfterSaleInput {
   items!: AfterSaleItemInput[];
 }
 
-@InputType({ description: "A new status for one after-sale order (Baidu `Items[]` of the status update)." })
+@InputType({
+  description: "A new status for one after-sale order (Baidu `Items[]` of the status update).",
+})
 export class AfterSaleStatusChangeInput {
-  @Field({ description: `Your after-sale order id (\`SubOrderID\`); it must exist at Baidu. ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Field({
+    description: `Your after-sale order id (\`SubOrderID\`); it must exist at Baidu. ${describeLimits.identifier(MAX_CHARS.id)}`,
+  })
   @Identifier(MAX_CHARS.id)
   @NotBlank()
   subOrderId!: string;

@@ -23,7 +23,10 @@ export class DeliveryFailure {
   @Field(() => String, { nullable: true, description: "Baidu's own text (`error_msg`, `msg`)." })
   baiduMessage!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Baidu's `request_id`, when its answer had one." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Baidu's `request_id`, when its answer had one.",
+  })
   requestId!: string | null;
 }
 
@@ -53,11 +56,17 @@ export class DeliveryAttempt {
   @Field(() => String, { nullable: true })
   message!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Baidu's `request_id`, when its answer had one." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Baidu's `request_id`, when its answer had one.",
+  })
   requestId!: string | null;
 }
 
-@ObjectType({ description: "One accepted write as the ledger keeps it: what was (or will be) sent to Baidu, and what became of it." })
+@ObjectType({
+  description:
+    "One accepted write as the ledger keeps it: what was (or will be) sent to Baidu, and what became of it.",
+})
 export class Delivery {
   @Field(() => ID)
   id!: string;
@@ -80,7 +89,10 @@ export class Delivery {
   @Field(() => [String], { description: "The orders the write touches (`ResourceID`s)." })
   resourceIds!: string[];
 
-  /** What `request` is resolved from (delivery.resolver.ts), so a payload that does not ask for it never parses the body. */
+  /**
+   * What `request` is resolved from (delivery.resolver.ts), so a payload that does not ask for it
+   * never parses the body.
+   */
   wire!: { endpoint: EndpointName; query: Array<[string, string]>; body: string };
 
   @Field(() => GraphQLISODateTime, { description: "When the gateway committed the write." })
@@ -89,10 +101,16 @@ export class Delivery {
   @Field(() => GraphQLISODateTime)
   updatedAt!: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it reached a final state." })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "When it reached a final state.",
+  })
   finishedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "While PENDING: when it may next be attempted." })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "While PENDING: when it may next be attempted.",
+  })
   nextAttemptAt!: Date | null;
 
   @Field(() => GraphQLISODateTime, { description: "After this, transient failures end it FAILED." })
@@ -101,13 +119,22 @@ export class Delivery {
   @Field(() => Int)
   attemptCount!: number;
 
-  @Field({ description: "Some attempt may have been executed by Baidu without the gateway hearing the answer." })
+  @Field({
+    description:
+      "Some attempt may have been executed by Baidu without the gateway hearing the answer.",
+  })
   outcomeUnknown!: boolean;
 
-  @Field(() => DeliveryFailure, { nullable: true, description: "Why the last attempt failed, if it did." })
+  @Field(() => DeliveryFailure, {
+    nullable: true,
+    description: "Why the last attempt failed, if it did.",
+  })
   lastError!: DeliveryFailure | null;
 
-  @Field(() => [OrderWriteResult], { nullable: true, description: "Baidu's per-order results, once DELIVERED." })
+  @Field(() => [OrderWriteResult], {
+    nullable: true,
+    description: "Baidu's per-order results, once DELIVERED.",
+  })
   results!: OrderWriteResult[] | null;
 
   /** Resolved by DeliveryResolver. */

@@ -16,14 +16,19 @@ export enum OrderCategory {
 
 registerEnumType(OrderCategory, {
   name: "OrderCategory",
-  description: "Order category, Baidu `CateID`. Main-order statuses are documented for PHYSICAL_GOODS and VIRTUAL_GOODS only.",
+  description:
+    "Order category, Baidu `CateID`. Main-order statuses are documented for PHYSICAL_GOODS and VIRTUAL_GOODS only.",
   valuesConfig: {
     PHYSICAL_GOODS: { description: "1 实物: physical goods" },
     VIRTUAL_GOODS: { description: "2 虚拟物品: virtual goods" },
     COURIER_SERVICE: { description: "5 快递服务类: courier service" },
-    COURIER_SERVICE_NO_AMOUNT: { description: "6 快递服务类无金额订单: courier service without an amount" },
+    COURIER_SERVICE_NO_AMOUNT: {
+      description: "6 快递服务类无金额订单: courier service without an amount",
+    },
     ON_SITE_SERVICE: { description: "10 上门服务类: on-site service" },
-    ON_SITE_SERVICE_NO_AMOUNT: { description: "11 上门服务类无金额订单: on-site service without an amount" },
+    ON_SITE_SERVICE_NO_AMOUNT: {
+      description: "11 上门服务类无金额订单: on-site service without an amount",
+    },
     HOTEL: { description: "15 酒店类: hotel" },
     TRAVEL_TICKET: { description: "20 票务类: travel tickets" },
     RIDE_HAILING: { description: "25 打车类: ride hailing" },
@@ -50,14 +55,18 @@ registerEnumType(OrderStatus, {
     "Main-order status, Baidu `Status`. PHYSICAL_GOODS allows 1, 5, 6, 100, 200, 300; VIRTUAL_GOODS allows 1, 2, 3, 4, 100, 200, 300. Other categories have undocumented tables: send their raw code in `statusCode`.",
   valuesConfig: {
     AWAITING_PAYMENT: { description: "1 待付款: awaiting payment (both categories)" },
-    AWAITING_SELLER_CONFIRMATION: { description: "2 等待卖家确认: awaiting seller confirmation (virtual goods)" },
+    AWAITING_SELLER_CONFIRMATION: {
+      description: "2 等待卖家确认: awaiting seller confirmation (virtual goods)",
+    },
     SELLER_PROCESSING: { description: "3 卖家处理中: seller processing (virtual goods)" },
     SELLER_CONFIRMED: { description: "4 卖家已确认: seller confirmed (virtual goods)" },
     AWAITING_SHIPMENT: { description: "5 等待卖家发货: paid, awaiting shipment (physical goods)" },
     AWAITING_RECEIPT: { description: "6 等待买家收货: shipped, awaiting receipt (physical goods)" },
     CLOSED: { description: "100 交易关闭: closed or cancelled (both categories)" },
     COMPLETED: { description: "200 交易完成: completed (both categories)" },
-    HIDDEN: { description: "300: hidden from the user; Baidu's way to delete an order (both categories)" },
+    HIDDEN: {
+      description: "300: hidden from the user; Baidu's way to delete an order (both categories)",
+    },
   },
 });
 
@@ -79,7 +88,8 @@ export enum AfterSaleStatus {
 
 registerEnumType(AfterSaleStatus, {
   name: "AfterSaleStatus",
-  description: "After-sale status, Baidu `SubsOrder.Status` (roll-up of all items) and `Items[].SubStatus`.",
+  description:
+    "After-sale status, Baidu `SubsOrder.Status` (roll-up of all items) and `Items[].SubStatus`.",
   valuesConfig: {
     APPLIED: { description: "400 申请中: the buyer applied; waiting for the seller" },
     PROCESSING: { description: "401 处理中: the seller agreed; in progress" },

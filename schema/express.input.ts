@@ -9,12 +9,16 @@ export class ExpressInput {
   @NotBlank()
   trackingNumber!: string;
 
-  @Field({ description: `Courier company name, e.g. 顺丰快递 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Field({
+    description: `Courier company name, e.g. 顺丰快递 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}`,
+  })
   @Text(MAX_CHARS.name)
   @NotBlank()
   courierName!: string;
 
-  @Field({ description: `Courier code from Baidu's table, e.g. SFEXPRESS (\`Code\`); Baidu checks it. ${describeLimits.identifier(MAX_CHARS.code)}` })
+  @Field({
+    description: `Courier code from Baidu's table, e.g. SFEXPRESS (\`Code\`); Baidu checks it. ${describeLimits.identifier(MAX_CHARS.code)}`,
+  })
   @Identifier(MAX_CHARS.code)
   @NotBlank()
   courierCode!: string;

@@ -9,7 +9,10 @@ export class AfterSaleOrderState {
   @Field(() => Int, { description: "`SubStatus`, Baidu's code (see AfterSaleStatus)." })
   statusCode!: number;
 
-  @Field(() => Int, { nullable: true, description: "`OrderType`, Baidu's code (see AfterSaleType)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "`OrderType`, Baidu's code (see AfterSaleType).",
+  })
   typeCode!: number | null;
 }
 
@@ -39,7 +42,10 @@ export class Order {
   @Field()
   resourceId!: string;
 
-  @Field(() => Int, { nullable: true, description: "`CateID`; null until a write with main info was delivered." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "`CateID`; null until a write with main info was delivered.",
+  })
   categoryCode!: number | null;
 
   @Field(() => Int, { nullable: true, description: "Main-order `Status` code." })
@@ -51,15 +57,24 @@ export class Order {
   @Field(() => [AfterSaleOrderState], { description: "After-sale orders (`EXT.SubsOrder.Items`)." })
   afterSaleOrders!: AfterSaleOrderState[];
 
-  @Field(() => Int, { nullable: true, description: "The roll-up after-sale status (`EXT.SubsOrder.Status`)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The roll-up after-sale status (`EXT.SubsOrder.Status`).",
+  })
   afterSaleStatusCode!: number | null;
 
   @Field(() => [ShipmentState], { description: "Tracking numbers (`EXT.MainOrder.Express`)." })
   trackingNumbers!: ShipmentState[];
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "The whole record in Baidu's wire names, as Baidu should now hold it." })
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: "The whole record in Baidu's wire names, as Baidu should now hold it.",
+  })
   record!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "When a delivery last changed this record." })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: "When a delivery last changed this record.",
+  })
   deliveredAt!: Date | null;
 }

@@ -7,11 +7,26 @@ import { ExpressInput } from "./express.input";
 import { PaymentInput } from "./payment.input";
 import { ProductInput } from "./product.input";
 import { UnixSeconds } from "./scalars";
-import { describeLimits, Identifier, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, PaymentMatchesProducts, StatusFitsCategory, Text } from "./validators";
+import {
+  describeLimits,
+  Identifier,
+  IsUnixSeconds,
+  MAX_CHARS,
+  MAX_ITEMS,
+  NotBlank,
+  PaymentMatchesProducts,
+  StatusFitsCategory,
+  Text,
+} from "./validators";
 
-@InputType({ description: "An order's category and status. Give `status` for PHYSICAL_GOODS and VIRTUAL_GOODS, `statusCode` for the others." })
+@InputType({
+  description:
+    "An order's category and status. Give `status` for PHYSICAL_GOODS and VIRTUAL_GOODS, `statusCode` for the others.",
+})
 export class OrderStatusChangeInput {
-  @Field({ description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+  @Field({
+    description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}`,
+  })
   @Identifier(MAX_CHARS.id)
   @NotBlank()
   resourceId!: string;
@@ -19,19 +34,30 @@ export class OrderStatusChangeInput {
   @Field(() => OrderCategory, { description: "The order's category (`CateID`)." })
   category!: OrderCategory;
 
-  @Field(() => OrderStatus, { nullable: true, description: "The status (`Status`); must be one documented for the category." })
+  @Field(() => OrderStatus, {
+    nullable: true,
+    description: "The status (`Status`); must be one documented for the category.",
+  })
   @StatusFitsCategory()
   status?: OrderStatus | null;
 
-  @Field(() => Int, { nullable: true, description: "Baidu's raw status code, for categories whose status table is undocumented (`Status`)." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Baidu's raw status code, for categories whose status table is undocumented (`Status`).",
+  })
   @IsOptional()
   @Min(0)
   statusCode?: number | null;
 }
 
-@InputType({ description: "An order's main info as Baidu's update replaces it (`EXT.MainOrder` plus status)." })
+@InputType({
+  description: "An order's main info as Baidu's update replaces it (`EXT.MainOrder` plus status).",
+})
 export class OrderInfoInput extends OrderStatusChangeInput {
-  @Field(() => [ProductInput], { description: `Product lines; at least one (\`Products\`). ${describeLimits.list(MAX_ITEMS.products, "product lines")}` })
+  @Field(() => [ProductInput], {
+    description: `Product lines; at least one (\`Products\`). ${describeLimits.list(MAX_ITEMS.products, "product lines")}`,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS.products)
   @ValidateNested()
@@ -42,12 +68,19 @@ export class OrderInfoInput extends OrderStatusChangeInput {
   @PaymentMatchesProducts()
   payment!: PaymentInput;
 
-  @Field(() => DetailPageInput, { nullable: true, description: "Link to the review page; send it only while the order awaits a review (`Appraise`)." })
+  @Field(() => DetailPageInput, {
+    nullable: true,
+    description:
+      "Link to the review page; send it only while the order awaits a review (`Appraise`).",
+  })
   @IsOptional()
   @ValidateNested()
   appraise?: DetailPageInput | null;
 
-  @Field(() => DetailPageInput, { nullable: true, description: "Link to the order page (`OrderDetail`)." })
+  @Field(() => DetailPageInput, {
+    nullable: true,
+    description: "Link to the order page (`OrderDetail`).",
+  })
   @IsOptional()
   @ValidateNested()
   orderDetail?: DetailPageInput | null;
@@ -61,7 +94,11 @@ export class OrderInfoInput extends OrderStatusChangeInput {
   @ValidateNested()
   express?: ExpressInput[] | null;
 
-  @Field(() => AfterSaleInput, { nullable: true, description: "After-sale info (`EXT.SubsOrder`). When sent, it replaces the stored after-sale info." })
+  @Field(() => AfterSaleInput, {
+    nullable: true,
+    description:
+      "After-sale info (`EXT.SubsOrder`). When sent, it replaces the stored after-sale info.",
+  })
   @IsOptional()
   @ValidateNested()
   afterSale?: AfterSaleInput | null;
@@ -69,7 +106,9 @@ export class OrderInfoInput extends OrderStatusChangeInput {
 
 @InputType({ description: "A whole order as Baidu's import stores it." })
 export class NewOrderInput extends OrderInfoInput {
-  @Field({ description: `Title shown to the user; Baidu suggests the product name (\`Title\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Field({
+    description: `Title shown to the user; Baidu suggests the product name (\`Title\`). ${describeLimits.text(MAX_CHARS.name)}`,
+  })
   @Text(MAX_CHARS.name)
   @NotBlank()
   title!: string;

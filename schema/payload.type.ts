@@ -2,7 +2,10 @@ import { Field, InterfaceType, ObjectType } from "type-graphql";
 import { Delivery } from "./delivery.type";
 import { BaiduRequest, OrderWriteResult } from "./request.type";
 
-@InterfaceType({ description: "Outcome of a write to Baidu's order center; every mutation's payload implements it." })
+@InterfaceType({
+  description:
+    "Outcome of a write to Baidu's order center; every mutation's payload implements it.",
+})
 export abstract class OrderWritePayload {
   @Field({ description: "True when this was a dry run: nothing was sent to Baidu." })
   dryRun!: boolean;
@@ -13,13 +16,23 @@ export abstract class OrderWritePayload {
   })
   results!: OrderWriteResult[];
 
-  @Field({ description: "Whether Baidu reported every order of this request as written. False while pending and on a dry run." })
+  @Field({
+    description:
+      "Whether Baidu reported every order of this request as written. False while pending and on a dry run.",
+  })
   allApplied!: boolean;
 
-  @Field(() => BaiduRequest, { nullable: true, description: "On a dry run, the request that would have been sent." })
+  @Field(() => BaiduRequest, {
+    nullable: true,
+    description: "On a dry run, the request that would have been sent.",
+  })
   request?: BaiduRequest | null;
 
-  @Field(() => Delivery, { nullable: true, description: "The write's delivery in the ledger: its state, attempts and last error. Null on a dry run." })
+  @Field(() => Delivery, {
+    nullable: true,
+    description:
+      "The write's delivery in the ledger: its state, attempts and last error. Null on a dry run.",
+  })
   delivery!: Delivery | null;
 }
 

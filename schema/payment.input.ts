@@ -6,7 +6,9 @@ import { describeLimits, IsUnixSeconds, MAX_CHARS, MAX_ITEMS, NotBlank, Text } f
 
 @InputType({ description: "A discount or an extra charge (Baidu `PaymentSpecInfo`)." })
 export class PaymentLineInput {
-  @Field({ description: `Display name, e.g. 运费 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Field({
+    description: `Display name, e.g. 运费 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}`,
+  })
   @Text(MAX_CHARS.name)
   @NotBlank()
   name!: string;
@@ -26,7 +28,8 @@ export class PaymentInput {
   method!: PaymentMethod;
 
   @Field(() => Int, {
-    description: "Total paid in fen (`Amount`). On an order it must equal Σ(payPrice × quantity) + Σ(charges) − Σ(discounts).",
+    description:
+      "Total paid in fen (`Amount`). On an order it must equal Σ(payPrice × quantity) + Σ(charges) − Σ(discounts).",
   })
   @Min(0)
   amount!: number;

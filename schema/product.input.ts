@@ -1,16 +1,28 @@
 import { ArrayMaxSize, IsOptional, IsUrl, Min, ValidateNested } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { DetailPageInput } from "./detail-page.input";
-import { describeLimits, Identifier, Link, MAX_CHARS, MAX_ITEMS, NotBlank, Text } from "./validators";
+import {
+  describeLimits,
+  Identifier,
+  Link,
+  MAX_CHARS,
+  MAX_ITEMS,
+  NotBlank,
+  Text,
+} from "./validators";
 
 @InputType({ description: "A SKU attribute such as colour or size (Baidu `SkuAttr`)." })
 export class SkuAttrInput {
-  @Field({ description: `Attribute name, e.g. 颜色 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Field({
+    description: `Attribute name, e.g. 颜色 (\`Name\`). ${describeLimits.text(MAX_CHARS.name)}`,
+  })
   @Text(MAX_CHARS.name)
   @NotBlank()
   name!: string;
 
-  @Field({ description: `Attribute value, e.g. Red (\`Value\`). ${describeLimits.text(MAX_CHARS.name)}` })
+  @Field({
+    description: `Attribute value, e.g. Red (\`Value\`). ${describeLimits.text(MAX_CHARS.name)}`,
+  })
   @Text(MAX_CHARS.name)
   @NotBlank()
   value!: string;
@@ -28,7 +40,10 @@ export class ProductInput {
   @NotBlank()
   name!: string;
 
-  @Field(() => String, { nullable: true, description: `Short description (\`Desc\`). ${describeLimits.text(MAX_CHARS.description)}` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Short description (\`Desc\`). ${describeLimits.text(MAX_CHARS.description)}`,
+  })
   @Text(MAX_CHARS.description)
   description?: string | null;
 
@@ -54,12 +69,18 @@ export class ProductInput {
   @Link(MAX_CHARS.link, { each: "image" })
   images?: string[] | null;
 
-  @Field(() => DetailPageInput, { nullable: true, description: "Link to the product page (`DetailPage`)." })
+  @Field(() => DetailPageInput, {
+    nullable: true,
+    description: "Link to the product page (`DetailPage`).",
+  })
   @IsOptional()
   @ValidateNested()
   detailPage?: DetailPageInput | null;
 
-  @Field(() => [SkuAttrInput], { nullable: true, description: `SKU attributes, at most ${MAX_ITEMS.skuAttrs} (Baidu's limit; \`SkuAttr\`).` })
+  @Field(() => [SkuAttrInput], {
+    nullable: true,
+    description: `SKU attributes, at most ${MAX_ITEMS.skuAttrs} (Baidu's limit; \`SkuAttr\`).`,
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_ITEMS.skuAttrs)
   @ValidateNested()

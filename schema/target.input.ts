@@ -3,7 +3,15 @@ import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import { DeliveryMode } from "./delivery.enums";
 import { OrderCategory } from "./enums";
-import { describeLimits, ExactlyOneOf, Identifier, IsCashierOrderId, IsIdempotencyKey, MAX_CHARS, NotBlank } from "./validators";
+import {
+  describeLimits,
+  ExactlyOneOf,
+  Identifier,
+  IsCashierOrderId,
+  IsIdempotencyKey,
+  MAX_CHARS,
+  NotBlank,
+} from "./validators";
 
 /**
  * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
@@ -46,12 +54,20 @@ export function TargetInput(endpoint: EndpointName) {
     @IsCashierOrderId({ required: sceneRequired })
     sceneId?: string | null;
 
-    @Field(() => Int, { defaultValue: 2, description: "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default." })
+    @Field(() => Int, {
+      defaultValue: 2,
+      description:
+        "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default.",
+    })
     @IsInt()
     @Min(1)
     sceneType!: number;
 
-    @Field({ defaultValue: false, description: "Return the Baidu request that would be sent (without the access token); record and send nothing." })
+    @Field({
+      defaultValue: false,
+      description:
+        "Return the Baidu request that would be sent (without the access token); record and send nothing.",
+    })
     dryRun!: boolean;
 
     @Field(() => String, {
@@ -64,7 +80,8 @@ export function TargetInput(endpoint: EndpointName) {
 
     @Field(() => DeliveryMode, {
       defaultValue: DeliveryMode.WAIT,
-      description: "WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed.",
+      description:
+        "WAIT (default): answer with Baidu's results, up to the wait budget; QUEUE: answer once the write is committed.",
     })
     deliveryMode!: DeliveryMode;
   }
@@ -75,7 +92,9 @@ export function TargetInput(endpoint: EndpointName) {
 export function SingleOrderInput(endpoint: EndpointName) {
   @InputType(`${endpoint}SingleOrder`)
   abstract class SingleOrder extends TargetInput(endpoint) {
-    @Field({ description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}` })
+    @Field({
+      description: `Your order id (Baidu \`ResourceID\`). ${describeLimits.identifier(MAX_CHARS.id)}`,
+    })
     @Identifier(MAX_CHARS.id)
     @NotBlank()
     resourceId!: string;

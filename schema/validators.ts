@@ -3,7 +3,9 @@ import { OrderCategory, STATUSES_BY_CATEGORY } from "./enums";
 
 type Check = (value: unknown, object: Record<string, unknown>) => string | undefined;
 
-/** Registers a property rule whose check returns the problem, or undefined when the value is fine. */
+/**
+ * Registers a property rule whose check returns the problem, or undefined when the value is fine.
+ */
 function rule(name: string, check: Check): PropertyDecorator {
   return (target, propertyName) => {
     let problem: string | undefined;
@@ -30,15 +32,20 @@ export function IsUnixSeconds(): PropertyDecorator {
   return rule("isUnixSeconds", (value) => {
     if (value === undefined || value === null) return undefined;
     const n = value as number;
-    if (n > 100_000_000_000) return "looks like a millisecond timestamp; Baidu wants Unix seconds (divide by 1000)";
-    if (n < MIN_SECONDS || n > MAX_SECONDS) return "must be a Unix time in seconds between 2001-09-09 and 2100-01-01";
+    if (n > 100_000_000_000)
+      return "looks like a millisecond timestamp; Baidu wants Unix seconds (divide by 1000)";
+    if (n < MIN_SECONDS || n > MAX_SECONDS)
+      return "must be a Unix time in seconds between 2001-09-09 and 2100-01-01";
     return undefined;
   });
 }
 
 const SWAN_SCHEMA = /^baiduboxapp:\/\/swan\/[A-Za-z0-9]{32}\/\S+$/;
 
-/** Baidu's examples all read `baiduboxapp://swan/<32-char app key>/<page path>?<query>`; empty hides the link. */
+/**
+ * Baidu's examples all read `baiduboxapp://swan/<32-char app key>/<page path>?<query>`; empty hides
+ * the link.
+ */
 export function IsSwanSchema(): PropertyDecorator {
   return rule("isSwanSchema", (value) =>
     value === undefined || value === null || value === "" || SWAN_SCHEMA.test(String(value))
@@ -47,7 +54,10 @@ export function IsSwanSchema(): PropertyDecorator {
   );
 }
 
-/** `status` must be documented for the order's category; undocumented categories take a raw `statusCode`. */
+/**
+ * `status` must be documented for the order's category; undocumented categories take a raw
+ * `statusCode`.
+ */
 export function StatusFitsCategory(): PropertyDecorator {
   return rule("statusFitsCategory", (status, order) => {
     const category = order.category as OrderCategory;
@@ -57,16 +67,23 @@ export function StatusFitsCategory(): PropertyDecorator {
     if (status != null && code != null) return "give either status or statusCode, not both";
     if (allowed) {
       if (status == null) return `is required for ${categoryName}`;
-      return allowed.has(status as number) ? undefined : `is not a ${categoryName} status; allowed: ${[...allowed].join(", ")}`;
+      return allowed.has(status as number)
+        ? undefined
+        : `is not a ${categoryName} status; allowed: ${[...allowed].join(", ")}`;
     }
-    if (status != null) return `${categoryName} has no documented status table; send Baidu's raw code in statusCode instead`;
+    if (status != null)
+      return `${categoryName} has no documented status table; send Baidu's raw code in statusCode instead`;
     return code == null ? `${categoryName} needs statusCode (Baidu's raw status code)` : undefined;
   });
 }
 
-const isBlank = (value: unknown): boolean => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+const isBlank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "");
 
-/** A required text such as an id: present, and more than white space. Optional texts skip it when absent. */
+/**
+ * A required text such as an id: present, and more than white space. Optional texts skip it when
+ * absent.
+ */
 export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorator {
   return rule("notBlank", (value) => {
     if (options.optional && (value === undefined || value === null)) return undefined;
@@ -74,13 +91,19 @@ export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorato
   });
 }
 
-/** Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; absent is fine unless required. */
+/**
+ * Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; absent is
+ * fine unless required.
+ */
 export function IsCashierOrderId(options: { required: boolean }): PropertyDecorator {
   return rule("isCashierOrderId", (value) => {
-    if (value === undefined || value === null) return options.required ? "is required by Baidu on this endpoint" : undefined;
+    if (value === undefined || value === null)
+      return options.required ? "is required by Baidu on this endpoint" : undefined;
     const text = String(value);
     if (!/^\d+$/.test(text)) return "must be Baidu's cashier order id, in decimal digits";
-    return text.length > MAX_CHARS.cashierOrderIdDigits ? `must be at most ${MAX_CHARS.cashierOrderIdDigits} digits` : undefined;
+    return text.length > MAX_CHARS.cashierOrderIdDigits
+      ? `must be at most ${MAX_CHARS.cashierOrderIdDigits} digits`
+      : undefined;
   });
 }
 
@@ -88,11 +111,16 @@ export function IsCashierOrderId(options: { required: boolean }): PropertyDecora
 export function IsIdempotencyKey(): PropertyDecorator {
   return rule("isIdempotencyKey", (value) => {
     if (value === undefined || value === null) return undefined;
-    return /^[\x21-\x7e]{1,255}$/.test(String(value)) ? undefined : "must be 1 to 255 printable ASCII characters without spaces";
+    return /^[\x21-\x7e]{1,255}$/.test(String(value))
+      ? undefined
+      : "must be 1 to 255 printable ASCII characters without spaces";
   });
 }
 
-/** Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as absent. */
+/**
+ * Exactly one of two optional properties, such as `openId` and `swanId`; a blank one counts as
+ * absent.
+ */
 export function ExactlyOneOf(other: string): PropertyDecorator {
   return (target, propertyName) =>
     rule("exactlyOneOf", (value, object) => {
@@ -101,7 +129,10 @@ export function ExactlyOneOf(other: string): PropertyDecorator {
     })(target, propertyName);
 }
 
-/** No two list items share `key` (Baidu keys after-sale orders by `SubOrderID`, orders by `ResourceID`). */
+/**
+ * No two list items share `key` (Baidu keys after-sale orders by `SubOrderID`, orders by
+ * `ResourceID`).
+ */
 export function UniqueBy(key: string): PropertyDecorator {
   return rule("uniqueBy", (value) => {
     if (!Array.isArray(value)) return undefined;
@@ -113,7 +144,9 @@ export function UniqueBy(key: string): PropertyDecorator {
       if (first === undefined) firstIndex.set(id, index);
       else clashes.push(`[${index}] repeats [${first}]`);
     });
-    return clashes.length === 0 ? undefined : `${key} must be unique within the list: ${clashes.join(", ")}`;
+    return clashes.length === 0
+      ? undefined
+      : `${key} must be unique within the list: ${clashes.join(", ")}`;
   });
 }
 
@@ -127,13 +160,19 @@ function total(lines: Array<{ value: number; quantity: number }> | null | undefi
   return (lines ?? []).reduce((sum, line) => sum + line.value * line.quantity, 0);
 }
 
-/** Baidu's rule: Amount = Σ(PayPrice × Quantity) + Σ(PaymentInfo) − Σ(PreferentialInfo), each Value × Quantity (contract §1.4.4). */
+/**
+ * Baidu's rule: Amount = Σ(PayPrice × Quantity) + Σ(PaymentInfo) − Σ(PreferentialInfo), each Value
+ * × Quantity (contract §1.4.4).
+ */
 export function PaymentMatchesProducts(): PropertyDecorator {
   return rule("paymentMatchesProducts", (value, order) => {
     const payment = value as PaymentLike | undefined;
     const products = order.products as Array<{ payPrice: number; quantity: number }> | undefined;
     if (!payment || !Array.isArray(products)) return undefined;
-    const expected = products.reduce((sum, p) => sum + p.payPrice * p.quantity, 0) + total(payment.charges) - total(payment.discounts);
+    const expected =
+      products.reduce((sum, p) => sum + p.payPrice * p.quantity, 0) +
+      total(payment.charges) -
+      total(payment.discounts);
     return payment.amount === expected
       ? undefined
       : `amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is ${expected} fen for this order`;
@@ -142,7 +181,8 @@ export function PaymentMatchesProducts(): PropertyDecorator {
 
 /* ---------------------------------------------------------------------------------------------
  * Text and batch limits. Baidu documents no maximum length and no character rules for any string
- * field, nor the largest batch of E2/E3/E5/E6 (contract §1.4, §3.5): every limit below that does not
+ * field, nor the largest batch of E2/E3/E5/E6 (contract §1.4, §3.5): every limit below that does
+ * not
  * cite Baidu is the gateway's own, chosen so that a real order never comes near it while a hostile
  * value (NUL, ESC, CR/LF, U+202E, a lone surrogate, 900 KB) is refused before anything is recorded
  * or sent. Lengths count Unicode characters (code points): 苹 and 😀 count one each. Each kind of
@@ -151,9 +191,13 @@ export function PaymentMatchesProducts(): PropertyDecorator {
 
 /** Maximum lengths, in characters. */
 export const MAX_CHARS = {
-  /** App keys and courier codes: Baidu's AppKeys have 32 characters, its courier codes at most 10. */
+  /**
+   * App keys and courier codes: Baidu's AppKeys have 32 characters, its courier codes at most 10.
+   */
   code: 64,
-  /** Ids: order, after-sale order and product ids, openId, swanId, tracking numbers (a UUID has 36). */
+  /**
+   * Ids: order, after-sale order and product ids, openId, swanId, tracking numbers (a UUID has 36).
+   */
   id: 128,
   /** Titles and names: order title, product, SKU attribute, payment line, courier, link name. */
   name: 256,
@@ -165,7 +209,9 @@ export const MAX_CHARS = {
   cashierOrderIdDigits: 19,
 } as const;
 
-/** Maximum list sizes inside one order or after-sale order; the batches per call are `InputLimits`. */
+/**
+ * Maximum list sizes inside one order or after-sale order; the batches per call are `InputLimits`.
+ */
 export const MAX_ITEMS = {
   /** Baidu: `ImgList` at most 5 (contract §1.4.3). */
   images: 5,
@@ -181,15 +227,24 @@ export const MAX_ITEMS = {
   express: 20,
 } as const;
 
-/** The batch sizes per call, where Baidu's real limit is unknown: set from the configuration at start. */
+/**
+ * The batch sizes per call, where Baidu's real limit is unknown: set from the configuration at
+ * start.
+ */
 export interface InputLimits {
   /** Orders in one updateOrderStatus call (`Data` items of E3; Baidu's example sends 2). */
   maxOrdersPerCall: number;
-  /** After-sale orders in one appendAfterSaleOrders, updateAfterSaleOrder or updateAfterSaleOrderStatus call (and in an order's after-sale info). */
+  /**
+   * After-sale orders in one appendAfterSaleOrders, updateAfterSaleOrder or
+   * updateAfterSaleOrderStatus call (and in an order's after-sale info).
+   */
   maxAfterSaleItemsPerCall: number;
 }
 
-export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = { maxOrdersPerCall: 100, maxAfterSaleItemsPerCall: 100 };
+export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = {
+  maxOrdersPerCall: 100,
+  maxAfterSaleItemsPerCall: 100,
+};
 
 let inputLimits: InputLimits = { ...DEFAULT_INPUT_LIMITS };
 
@@ -208,29 +263,50 @@ export function setInputLimits(limits: Partial<InputLimits>): void {
   for (const key of Object.keys(DEFAULT_INPUT_LIMITS) as Array<keyof InputLimits>) {
     const value = limits[key];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`limits.${key} must be a whole number of at least 1`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`limits.${key} must be a whole number of at least 1`);
     next[key] = value;
   }
   inputLimits = next;
 }
 
-/** A list of at most `getInputLimits()[limit]` items; the message reads like class-validator's ArrayMaxSize. */
+/**
+ * A list of at most `getInputLimits()[limit]` items; the message reads like class-validator's
+ * ArrayMaxSize.
+ */
 export function AtMostPerCall(limit: keyof InputLimits): PropertyDecorator {
   return rule("atMostPerCall", (value) => {
     const max = inputLimits[limit];
-    return Array.isArray(value) && value.length > max ? `must contain no more than ${max} elements` : undefined;
+    return Array.isArray(value) && value.length > max
+      ? `must contain no more than ${max} elements`
+      : undefined;
   });
 }
 
-/** C0 (U+0000–U+001F: NUL, ESC, TAB, CR and LF included), DEL and C1 (U+007F–U+009F), and the line and paragraph separators U+2028, U+2029. */
+/**
+ * C0 (U+0000–U+001F: NUL, ESC, TAB, CR and LF included), DEL and C1 (U+007F–U+009F), and the line
+ * and paragraph separators U+2028, U+2029.
+ */
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-/** With the `u` flag \p{Cs} matches only a surrogate that is not half of a pair: text that is not valid Unicode. */
+/**
+ * With the `u` flag \p{Cs} matches only a surrogate that is not half of a pair: text that is not
+ * valid Unicode.
+ */
 const LONE_SURROGATE = /\p{Cs}/u;
-/** The bidirectional marks, embeddings, overrides and isolates: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069. */
+/**
+ * The bidirectional marks, embeddings, overrides and isolates: U+061C, U+200E, U+200F,
+ * U+202A–U+202E, U+2066–U+2069.
+ */
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-/** The other invisible format characters (Unicode Cf): zero-width space and joiners, U+2060, U+FEFF, soft hyphen, tags. */
+/**
+ * The other invisible format characters (Unicode Cf): zero-width space and joiners, U+2060, U+FEFF,
+ * soft hyphen, tags.
+ */
 const INVISIBLE = /(?![\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069])\p{Cf}/u;
-/** Space separators (U+0020, U+00A0, U+3000, …); the other white space characters are control characters. */
+/**
+ * Space separators (U+0020, U+00A0, U+3000, …); the other white space characters are control
+ * characters.
+ */
 const SPACE = /\p{Zs}/u;
 
 /** Whether `text` has more than `max` code points, without counting a long text to its end. */
@@ -244,10 +320,14 @@ function longerThan(text: string, max: number): boolean {
 
 /** "a", "a or b", "a, b or c". */
 function spoken(items: readonly string[], conjunction: "and" | "or"): string {
-  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
+  return items.length < 2
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
 }
 
-/** The characters a kind of text refuses anywhere in it, each with the name its message gives it. */
+/**
+ * The characters a kind of text refuses anywhere in it, each with the name its message gives it.
+ */
 const REFUSED = {
   control: { pattern: CONTROL, name: "control characters" },
   loneSurrogate: { pattern: LONE_SURROGATE, name: "lone surrogates" },
@@ -259,7 +339,10 @@ const REFUSED = {
 interface TextKind {
   max: number;
   refused: ReadonlyArray<keyof typeof REFUSED>;
-  /** No white space at either end (ids); a blank value is then left to NotBlank, so it is reported once. */
+  /**
+   * No white space at either end (ids); a blank value is then left to NotBlank, so it is reported
+   * once.
+   */
   trimmed: boolean;
 }
 
@@ -272,14 +355,24 @@ interface Findings {
 /** What is wrong with one text; undefined when nothing is. */
 function findingsOf(text: string, kind: TextKind, fastPath: RegExp): Findings | undefined {
   const tooLong = longerThan(text, kind.max);
-  const edges = kind.trimmed && (SPACE.test(text.charAt(0)) || SPACE.test(text.charAt(text.length - 1)));
+  const edges =
+    kind.trimmed && (SPACE.test(text.charAt(0)) || SPACE.test(text.charAt(text.length - 1)));
   if (!tooLong && !edges && !fastPath.test(text)) return undefined;
-  return { tooLong, edges, refused: new Set(kind.refused.filter((key) => REFUSED[key].pattern.test(text))) };
+  return {
+    tooLong,
+    edges,
+    refused: new Set(kind.refused.filter((key) => REFUSED[key].pattern.test(text))),
+  };
 }
 
-/** One message for all the findings, e.g. "must be at most 64 characters and must not contain control characters or bidirectional controls". */
+/**
+ * One message for all the findings, e.g. "must be at most 64 characters and must not contain
+ * control characters or bidirectional controls".
+ */
 function describeFindings(findings: Findings, kind: TextKind): string {
-  const refused = kind.refused.filter((key) => findings.refused.has(key)).map((key) => REFUSED[key].name);
+  const refused = kind.refused
+    .filter((key) => findings.refused.has(key))
+    .map((key) => REFUSED[key].name);
   const parts = [
     ...(findings.tooLong ? [`must be at most ${kind.max} characters`] : []),
     ...(refused.length > 0 ? [`must not contain ${spoken(refused, "or")}`] : []),
@@ -294,11 +387,20 @@ function describeFindings(findings: Findings, kind: TextKind): string {
  * passes: presence is NotBlank's business. With `each`, the value is a list whose every string is
  * checked, and one message, for the problems of all of them, starts with `each <each>`.
  */
-function textRule(name: string, kind: TextKind, options: { each?: string } = {}): PropertyDecorator {
+function textRule(
+  name: string,
+  kind: TextKind,
+  options: { each?: string } = {},
+): PropertyDecorator {
   // One scan for the common case, a text with none of the refused characters.
-  const fastPath = new RegExp(kind.refused.map((key) => REFUSED[key].pattern.source).join("|"), "u");
+  const fastPath = new RegExp(
+    kind.refused.map((key) => REFUSED[key].pattern.source).join("|"),
+    "u",
+  );
   const find = (value: unknown): Findings | undefined =>
-    typeof value !== "string" || (kind.trimmed && isBlank(value)) ? undefined : findingsOf(value, kind, fastPath);
+    typeof value !== "string" || (kind.trimmed && isBlank(value))
+      ? undefined
+      : findingsOf(value, kind, fastPath);
   const { each } = options;
   if (!each) {
     return rule(name, (value) => {
@@ -324,26 +426,42 @@ function textRule(name: string, kind: TextKind, options: { each?: string } = {})
  * invisible formatting characters, no lone surrogates), and no white space at either end.
  */
 export function Identifier(max: number): PropertyDecorator {
-  return textRule("identifier", { max, refused: ["control", "loneSurrogate", "bidi", "invisible"], trimmed: true });
+  return textRule("identifier", {
+    max,
+    refused: ["control", "loneSurrogate", "bidi", "invisible"],
+    trimmed: true,
+  });
 }
 
-/** Free text (titles, names, descriptions): at most `max` characters, no control or bidirectional-control characters, no lone surrogates. */
+/**
+ * Free text (titles, names, descriptions): at most `max` characters, no control or
+ * bidirectional-control characters, no lone surrogates.
+ */
 export function Text(max: number): PropertyDecorator {
   return textRule("text", { max, refused: ["control", "loneSurrogate", "bidi"], trimmed: false });
 }
 
-/** A scheme or URL: at most `max` characters, no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates. */
+/**
+ * A scheme or URL: at most `max` characters, no white space (percent-encode it), no control,
+ * bidirectional-control or invisible formatting characters, no lone surrogates.
+ */
 export function Link(max: number, options: { each?: string } = {}): PropertyDecorator {
-  return textRule("link", { max, refused: ["control", "loneSurrogate", "bidi", "invisible", "space"], trimmed: false }, options);
+  return textRule(
+    "link",
+    { max, refused: ["control", "loneSurrogate", "bidi", "invisible", "space"], trimmed: false },
+    options,
+  );
 }
 
 /** The rules above, as each field's GraphQL description states them. */
 export const describeLimits = {
   identifier: (max: number) =>
     `At most ${max} characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end.`,
-  text: (max: number) => `At most ${max} characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates.`,
+  text: (max: number) =>
+    `At most ${max} characters; no control (line breaks and tabs included) or bidirectional-control characters, no lone surrogates.`,
   link: (max: number, subject?: string) =>
     `${subject ? `${subject}: at most` : "At most"} ${max} characters; no white space (percent-encode it), no control, bidirectional-control or invisible formatting characters, no lone surrogates.`,
   list: (max: number, what: string) => `At most ${max} ${what}.`,
-  perCall: (limit: keyof InputLimits, what: string) => `At most ${DEFAULT_INPUT_LIMITS[limit]} ${what} by default (setting \`limits.${limit}\`).`,
+  perCall: (limit: keyof InputLimits, what: string) =>
+    `At most ${DEFAULT_INPUT_LIMITS[limit]} ${what} by default (setting \`limits.${limit}\`).`,
 };

@@ -9,7 +9,10 @@ import { AtMostPerCall, describeLimits, MAX_ITEMS, UniqueBy } from "./validators
 
 @InputType({ description: "Input of importOrder (Baidu 导入订单信息)." })
 export class ImportOrderInput extends TargetInput("addMainInfo") {
-  @Field(() => NewOrderInput, { description: "The whole order. An existing order with this resourceId is overwritten, after-sale info included." })
+  @Field(() => NewOrderInput, {
+    description:
+      "The whole order. An existing order with this resourceId is overwritten, after-sale info included.",
+  })
   @ValidateNested()
   order!: NewOrderInput;
 }
@@ -21,7 +24,10 @@ export class UpdateOrderInfoInput extends TargetInput("updateMainInfo") {
   order!: OrderInfoInput;
 }
 
-@InputType({ description: "Input of updateOrderStatus (Baidu 更新订单状态): several orders of one user at once." })
+@InputType({
+  description:
+    "Input of updateOrderStatus (Baidu 更新订单状态): several orders of one user at once.",
+})
 export class UpdateOrderStatusInput extends TargetInput("updateMainStatus") {
   @Field(() => [OrderStatusChangeInput], {
     description: `One entry per order; resourceIds must be unique. ${describeLimits.perCall("maxOrdersPerCall", "orders")}`,
@@ -35,7 +41,9 @@ export class UpdateOrderStatusInput extends TargetInput("updateMainStatus") {
 
 @InputType({ description: "Input of appendAfterSaleOrders (Baidu 导入售后订单信息)." })
 export class AppendAfterSaleOrdersInput extends SingleOrderInput("appendSubInfo") {
-  @Field(() => AfterSaleInput, { description: "New after-sale orders to add to the order; the order must have been imported." })
+  @Field(() => AfterSaleInput, {
+    description: "New after-sale orders to add to the order; the order must have been imported.",
+  })
   @ValidateNested()
   afterSale!: AfterSaleInput;
 }
@@ -43,7 +51,8 @@ export class AppendAfterSaleOrdersInput extends SingleOrderInput("appendSubInfo"
 @InputType({ description: "Input of updateAfterSaleOrder (Baidu 更新售后订单信息)." })
 export class UpdateAfterSaleOrderInput extends SingleOrderInput("updateSubInfo") {
   @Field(() => AfterSaleInput, {
-    description: "The order's complete after-sale info: it replaces all stored after-sale info. Every subOrderId must already exist at Baidu.",
+    description:
+      "The order's complete after-sale info: it replaces all stored after-sale info. Every subOrderId must already exist at Baidu.",
   })
   @ValidateNested()
   afterSale!: AfterSaleInput;
@@ -51,7 +60,9 @@ export class UpdateAfterSaleOrderInput extends SingleOrderInput("updateSubInfo")
 
 @InputType({ description: "New statuses for existing after-sale orders." })
 export class AfterSaleStatusInput {
-  @Field(() => AfterSaleStatus, { description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`)." })
+  @Field(() => AfterSaleStatus, {
+    description: "Roll-up status across all after-sale orders of this order (`SubsOrder.Status`).",
+  })
   status!: AfterSaleStatus;
 
   @Field(() => [AfterSaleStatusChangeInput], {
@@ -73,7 +84,9 @@ export class UpdateAfterSaleOrderStatusInput extends SingleOrderInput("updateSub
 
 @InputType({ description: "Input of updateOrderLogistics (Baidu 导入/更新订单物流信息)." })
 export class UpdateOrderLogisticsInput extends SingleOrderInput("addMainLogistics") {
-  @Field(() => [ExpressInput], { description: `The order's shipments; the order must exist. ${describeLimits.list(MAX_ITEMS.express, "shipments")}` })
+  @Field(() => [ExpressInput], {
+    description: `The order's shipments; the order must exist. ${describeLimits.list(MAX_ITEMS.express, "shipments")}`,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS.express)
   @ValidateNested()

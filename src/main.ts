@@ -1,11 +1,15 @@
 import "reflect-metadata";
-import { DEV_API_KEY } from "./auth";
-import { ConfigError, loadConfig, type GatewayConfig } from "./config";
-import { withEmulator } from "./dev-mode";
-import { exampleCurl } from "./example";
-import { createLogger } from "./log";
+import { DEV_API_KEY } from "./auth/api-keys";
+import { ConfigError, loadConfig } from "./config/load";
+import type { GatewayConfig } from "./config/types";
+import { withEmulator } from "./dev/mode";
+import { exampleCurl } from "./dev/example";
+import { createLogger } from "./ops/log";
 
-/** `npm start`: read the configuration once, then serve; with no Baidu app configured, embed the emulator. */
+/**
+ * `npm start`: read the configuration once, then serve; with no Baidu app configured, embed the
+ * emulator.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -21,10 +25,16 @@ async function main(): Promise<void> {
   const { startGateway } = await import("./server.js");
   const logger = createLogger({ level: config.logLevel });
   const dev = config.emulator ? await withEmulator(config) : undefined;
-  const gateway = await startGateway({ config: dev?.config ?? config, logger, processMetrics: true });
+  const gateway = await startGateway({
+    config: dev?.config ?? config,
+    logger,
+    processMetrics: true,
+  });
   const out = (line = "") => process.stdout.write(line + "\n");
   if (dev) {
-    out("RUNNING AGAINST THE BUILT-IN BAIDU EMULATOR: no Baidu credentials are configured, nothing is sent to Baidu.");
+    out(
+      "RUNNING AGAINST THE BUILT-IN BAIDU EMULATOR: no Baidu credentials are configured, nothing is sent to Baidu.",
+    );
     out(`  Emulator:  ${dev.emulator.url}  (stored orders: ${dev.emulator.url}/__emulator/orders)`);
     out(`  GraphQL:   ${gateway.graphqlUrl}  (open it in a browser for a playground)`);
     out(`  API key:   ${DEV_API_KEY}  (development only; accepted only with the emulator)`);
@@ -34,7 +44,9 @@ async function main(): Promise<void> {
     out(exampleCurl(gateway.graphqlUrl));
     out();
   } else {
-    out(`Gateway for ${config.apps.length} Baidu app(s) at ${config.baidu.baseUrl}: ${gateway.graphqlUrl} (${config.mode} mode)`);
+    out(
+      `Gateway for ${config.apps.length} Baidu app(s) at ${config.baidu.baseUrl}: ${gateway.graphqlUrl} (${config.mode} mode)`,
+    );
     out(`Ledger: ${describeStore(config)}`);
   }
   const stop = async () => {
@@ -54,6 +66,8 @@ function describeStore(config: GatewayConfig): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`The gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `The gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

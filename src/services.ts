@@ -1,12 +1,12 @@
 import { hostname } from "node:os";
 import { Budget } from "./baidu/budget";
 import { BaiduClient } from "./baidu/client";
-import type { Clock } from "./clock";
-import type { GatewayConfig } from "./config";
+import type { Clock } from "./lib/clock";
+import type { GatewayConfig } from "./config/types";
 import { DeliveryService } from "./delivery/service";
 import { DeliveryWorker } from "./delivery/worker";
-import { describeError, type Logger } from "./log";
-import { GatewayMetrics } from "./metrics";
+import { describeError, type Logger } from "./ops/log";
+import { GatewayMetrics } from "./ops/metrics";
 import { ledgerBudgetStore, THROTTLE_CHANNEL } from "./store/budget";
 import { openDeliveryFigures } from "./store/ledger-read";
 import { countStatements, type Sql } from "./store/sql";
@@ -27,7 +27,13 @@ export interface Services {
  * Wires the parts. What the replicas of a deployment share goes through the store: each app's
  * token, the QPS budget and slow-down, the delivery queue and its leases.
  */
-export function createServices(config: GatewayConfig, store: Sql, clock: Clock, logger: Logger, processMetrics: boolean): Services {
+export function createServices(
+  config: GatewayConfig,
+  store: Sql,
+  clock: Clock,
+  logger: Logger,
+  processMetrics: boolean,
+): Services {
   const sql = countStatements(store);
   // Who fetched the token of record, for the operator reading baidu_tokens.
   const replicaName = `${hostname()}:${process.pid}`;
@@ -69,11 +75,17 @@ export function createServices(config: GatewayConfig, store: Sql, clock: Clock, 
       };
     },
   });
-  const deliveries = new DeliveryService(sql, worker, config.delivery, clock, (endpoint) => metrics?.accepted.inc({ endpoint }));
+  const deliveries = new DeliveryService(sql, worker, config.delivery, clock, (endpoint) =>
+    metrics?.accepted.inc({ endpoint }),
+  );
   const timers: NodeJS.Timeout[] = [];
   let unlisten: (() => Promise<void>) | undefined;
   const refreshBudget = () =>
-    budget.refresh().catch((error: unknown) => logger.error("Reading the shared slow-down of Baidu calls failed", describeError(error)));
+    budget
+      .refresh()
+      .catch((error: unknown) =>
+        logger.error("Reading the shared slow-down of Baidu calls failed", describeError(error)),
+      );
   return {
     sql,
     baidu,
@@ -82,7 +94,8 @@ export function createServices(config: GatewayConfig, store: Sql, clock: Clock, 
     metrics,
     async start() {
       await refreshBudget();
-      // Slow-downs another replica records are announced, and read again at every poll in case a notice was lost.
+      // Slow-downs another replica records are announced, and read again at every poll in case a
+      // notice was lost.
       unlisten = await sql.listen?.(THROTTLE_CHANNEL, () => void refreshBudget());
       timers.push(setInterval(() => void refreshBudget(), config.delivery.pollMs).unref());
       await worker.start();

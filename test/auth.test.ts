@@ -1,17 +1,32 @@
-import { sha256Hex } from "../src/auth";
+import { sha256Hex } from "../src/auth/api-keys";
 import { ENDPOINTS, TOKEN_PATH } from "../src/baidu/endpoints";
-import { AppsDocument, ImportOrderDocument, TypenameDocument, UpdateOrderLogisticsDocument } from "./generated/graphql";
+import {
+  AppsDocument,
+  ImportOrderDocument,
+  TypenameDocument,
+  UpdateOrderLogisticsDocument,
+} from "./generated/graphql";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
 import { ADMIN_KEY, OTHER, SHOP, SHOP_KEY, startHarness, type Harness } from "./support/harness";
 
-const UNAUTHENTICATED = { errors: [{ message: "Send a valid API key as `Authorization: Bearer <key>`", extensions: { code: "UNAUTHENTICATED" } }] };
+const UNAUTHENTICATED = {
+  errors: [
+    {
+      message: "Send a valid API key as `Authorization: Bearer <key>`",
+      extensions: { code: "UNAUTHENTICATED" },
+    },
+  ],
+};
 /** `print()` puts every mutation's field on line 2, column 3. */
 const at = (field: string) => ({ locations: [{ line: 2, column: 3 }], path: [field] });
 
 async function post(h: Harness, authorization: string | undefined) {
   const response = await fetch(h.gateway.graphqlUrl, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
+    headers: {
+      "content-type": "application/json",
+      ...(authorization === undefined ? {} : { authorization }),
+    },
     body: JSON.stringify({ query: "{ apps { appKey } }" }),
   });
   return { status: response.status, body: await response.json() };
@@ -23,7 +38,11 @@ describe("API keys", () => {
   afterEach(() => h.close());
 
   it("answers HTTP 401 UNAUTHENTICATED when the Authorization header is missing, and calls no one upstream", async () => {
-    const { status, body } = await h.send(UpdateOrderLogisticsDocument, { input: updateOrderLogisticsInput }, null);
+    const { status, body } = await h.send(
+      UpdateOrderLogisticsDocument,
+      { input: updateOrderLogisticsInput },
+      null,
+    );
     expect({ status, body }).toEqual({ status: 401, body: UNAUTHENTICATED });
     expect(h.emulator.requests).toEqual([]);
   });
@@ -34,13 +53,20 @@ describe("API keys", () => {
     ["Bearer with two words", `Bearer ${ADMIN_KEY} extra`],
     ["the key without the Bearer scheme", ADMIN_KEY],
     ["an empty header", ""],
-  ])("answers HTTP 401 UNAUTHENTICATED for a malformed header: %s", async (_case, authorization) => {
-    expect(await post(h, authorization)).toEqual({ status: 401, body: UNAUTHENTICATED });
-    expect(h.emulator.requests).toEqual([]);
-  });
+  ])(
+    "answers HTTP 401 UNAUTHENTICATED for a malformed header: %s",
+    async (_case, authorization) => {
+      expect(await post(h, authorization)).toEqual({ status: 401, body: UNAUTHENTICATED });
+      expect(h.emulator.requests).toEqual([]);
+    },
+  );
 
   it("answers HTTP 401 UNAUTHENTICATED for an unknown key, even on a mutation", async () => {
-    const { status, body } = await h.send(UpdateOrderLogisticsDocument, { input: updateOrderLogisticsInput }, "not-a-key-of-this-gateway");
+    const { status, body } = await h.send(
+      UpdateOrderLogisticsDocument,
+      { input: updateOrderLogisticsInput },
+      "not-a-key-of-this-gateway",
+    );
     expect({ status, body }).toEqual({ status: 401, body: UNAUTHENTICATED });
     expect(h.emulator.requests).toEqual([]);
   });
@@ -48,14 +74,22 @@ describe("API keys", () => {
   it("compares keys by their SHA-256, so the stored hash itself is not a key", async () => {
     const { status, body } = await h.send(TypenameDocument, {}, sha256Hex(ADMIN_KEY));
     expect({ status, body }).toEqual({ status: 401, body: UNAUTHENTICATED });
-    expect(await h.send(TypenameDocument, {}, ADMIN_KEY)).toMatchObject({ status: 200, body: { data: { __typename: "Query" } } });
+    expect(await h.send(TypenameDocument, {}, ADMIN_KEY)).toMatchObject({
+      status: 200,
+      body: { data: { __typename: "Query" } },
+    });
   });
 
   it("accepts a key whose SHA-256 alone is configured, with any case of the Bearer scheme", async () => {
     await h.close();
     const key = "a-key-known-only-by-its-hash";
-    h = await startHarness({ config: { apiKeys: [{ name: "hashed", sha256: sha256Hex(key), apps: [OTHER.appKey] }] } });
-    expect(await post(h, `bearer ${key}`)).toEqual({ status: 200, body: { data: { apps: [{ appKey: OTHER.appKey }] } } });
+    h = await startHarness({
+      config: { apiKeys: [{ name: "hashed", sha256: sha256Hex(key), apps: [OTHER.appKey] }] },
+    });
+    expect(await post(h, `bearer ${key}`)).toEqual({
+      status: 200,
+      body: { data: { apps: [{ appKey: OTHER.appKey }] } },
+    });
     expect(await post(h, `Bearer ${ADMIN_KEY}`)).toEqual({ status: 401, body: UNAUTHENTICATED });
   });
 });
@@ -68,7 +102,11 @@ describe("app permissions", () => {
   const toOther = { ...updateOrderLogisticsInput, appKey: OTHER.appKey };
 
   it("answers FORBIDDEN when a key writes to an app it is not allowed, and calls no one upstream", async () => {
-    const { status, body } = await h.send(UpdateOrderLogisticsDocument, { input: toOther }, SHOP_KEY);
+    const { status, body } = await h.send(
+      UpdateOrderLogisticsDocument,
+      { input: toOther },
+      SHOP_KEY,
+    );
     expect({ status, body }).toEqual({
       status: 200,
       body: {
@@ -91,7 +129,11 @@ describe("app permissions", () => {
     expect(body).toEqual({
       data: null,
       errors: [
-        { message: "This API key may not act for the Baidu app named in the input (appKey)", ...at("updateOrderLogistics"), extensions: { code: "FORBIDDEN" } },
+        {
+          message: "This API key may not act for the Baidu app named in the input (appKey)",
+          ...at("updateOrderLogistics"),
+          extensions: { code: "FORBIDDEN" },
+        },
       ],
     });
     // The same input from an allowed caller is refused for its content.
@@ -107,35 +149,69 @@ describe("app permissions", () => {
         importOrder: {
           dryRun: false,
           allApplied: true,
-          results: [{ resourceId: "2221554346520", appKey: SHOP.appKey, categoryCode: 1, rowsAffected: 1, applied: true }],
+          results: [
+            {
+              resourceId: "2221554346520",
+              appKey: SHOP.appKey,
+              categoryCode: 1,
+              rowsAffected: 1,
+              applied: true,
+            },
+          ],
           request: null,
         },
       },
     });
-    expect(h.emulator.requests.map((r) => r.path)).toEqual([TOKEN_PATH, ENDPOINTS.addMainInfo.path]);
+    expect(h.emulator.requests.map((r) => r.path)).toEqual([
+      TOKEN_PATH,
+      ENDPOINTS.addMainInfo.path,
+    ]);
   });
 
-  // The emulator answers errno 40001 when BizAPPID is not the app of the token, so a mix-up fails loudly.
+  // The emulator answers errno 40001 when BizAPPID is not the app of the token, so a mix-up fails
+  // loudly.
   it("uses each app's own access token and pm_app_key, fetched once per app", async () => {
-    for (const input of [importOrderInput, { ...importOrderInput, appKey: OTHER.appKey }, importOrderInput]) {
-      expect((await h.send(ImportOrderDocument, { input })).body.data?.importOrder.allApplied).toBe(true);
+    for (const input of [
+      importOrderInput,
+      { ...importOrderInput, appKey: OTHER.appKey },
+      importOrderInput,
+    ]) {
+      expect((await h.send(ImportOrderDocument, { input })).body.data?.importOrder.allApplied).toBe(
+        true,
+      );
     }
-    expect(h.emulator.requestsTo("token").map((r) => r.query.client_id)).toEqual([SHOP.appKey, OTHER.appKey]);
-    const calls = h.emulator.requestsTo("addMainInfo").map((r) => ({ pm: r.query.pm_app_key, token: r.query.access_token }));
+    expect(h.emulator.requestsTo("token").map((r) => r.query.client_id)).toEqual([
+      SHOP.appKey,
+      OTHER.appKey,
+    ]);
+    const calls = h.emulator
+      .requestsTo("addMainInfo")
+      .map((r) => ({ pm: r.query.pm_app_key, token: r.query.access_token }));
     expect(calls.map((c) => c.pm)).toEqual([SHOP.pmAppKey, OTHER.pmAppKey, SHOP.pmAppKey]);
     expect(calls[2]?.token).toBe(calls[0]?.token);
     expect(calls[1]?.token).not.toBe(calls[0]?.token);
   });
 
   it("answers BAD_USER_INPUT naming input.appKey for an app the gateway does not hold", async () => {
-    const { body } = await h.send(UpdateOrderLogisticsDocument, { input: { ...updateOrderLogisticsInput, appKey: "NotConfiguredNotConfiguredNotCon" } });
+    const { body } = await h.send(UpdateOrderLogisticsDocument, {
+      input: { ...updateOrderLogisticsInput, appKey: "NotConfiguredNotConfiguredNotCon" },
+    });
     expect(body).toEqual({
       data: null,
       errors: [
         {
-          message: "Invalid input: input.appKey: no Baidu app with this key is configured in the gateway",
+          message:
+            "Invalid input: input.appKey: no Baidu app with this key is configured in the gateway",
           ...at("updateOrderLogistics"),
-          extensions: { code: "BAD_USER_INPUT", violations: [{ path: "input.appKey", message: "no Baidu app with this key is configured in the gateway" }] },
+          extensions: {
+            code: "BAD_USER_INPUT",
+            violations: [
+              {
+                path: "input.appKey",
+                message: "no Baidu app with this key is configured in the gateway",
+              },
+            ],
+          },
         },
       ],
     });
@@ -151,7 +227,9 @@ describe("app permissions", () => {
         ],
       },
     });
-    expect((await h.send(AppsDocument, {}, SHOP_KEY)).body).toEqual({ data: { apps: [{ appKey: SHOP.appKey, name: "shop" }] } });
+    expect((await h.send(AppsDocument, {}, SHOP_KEY)).body).toEqual({
+      data: { apps: [{ appKey: SHOP.appKey, name: "shop" }] },
+    });
   });
 });
 
@@ -162,7 +240,10 @@ describe("the HTTP routes", () => {
   it("answers GET /healthz with 200 and no key", async () => {
     h = await startHarness();
     const response = await fetch(new URL("/healthz", h.gateway.graphqlUrl));
-    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: "ok" } });
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 200,
+      body: { status: "ok" },
+    });
   });
 
   it("shows Apollo's landing page to a browser in development mode", async () => {
@@ -179,6 +260,9 @@ describe("the HTTP routes", () => {
   it("answers 404 with a hint for any other path", async () => {
     h = await startHarness();
     const response = await fetch(new URL("/", h.gateway.graphqlUrl));
-    expect({ status: response.status, text: await response.text() }).toEqual({ status: 404, text: "Not found: GraphQL is served at /graphql" });
+    expect({ status: response.status, text: await response.text() }).toEqual({
+      status: 404,
+      text: "Not found: GraphQL is served at /graphql",
+    });
   });
 });

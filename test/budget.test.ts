@@ -1,9 +1,18 @@
-import { Budget, BudgetExhausted, levelAt, type BudgetOptions, type BudgetStore } from "../src/baidu/budget";
+import {
+  Budget,
+  BudgetExhausted,
+  levelAt,
+  type BudgetOptions,
+  type BudgetStore,
+} from "../src/baidu/budget";
 import { ledgerBudgetStore } from "../src/store/budget";
 import { testClock } from "./support/harness";
 import { STORE_KINDS, testStore } from "./support/store";
 
-/** A shared store the test steers: it refuses while `refusals` has entries (each the ms to wait), and records what it was asked. */
+/**
+ * A shared store the test steers: it refuses while `refusals` has entries (each the ms to wait),
+ * and records what it was asked.
+ */
 function fakeStore() {
   const refusals: number[] = [];
   const asked: Array<{ intervalMs: number; toleranceMs: number }> = [];
@@ -18,12 +27,18 @@ function fakeStore() {
   return { store, refusals, asked, consumed: () => asked.length };
 }
 
-const options = (callsPerSecond: number | null): BudgetOptions => ({ callsPerSecond, recoverMs: 10_000, pauseMs: 1000 });
+const options = (callsPerSecond: number | null): BudgetOptions => ({
+  callsPerSecond,
+  recoverMs: 10_000,
+  pauseMs: 1000,
+});
 
 describe("the budget toward Baidu", () => {
   it("eases a slow-down by one step per recoverMs after the last refusal", () => {
     const throttle = { level: 3, signalledAt: 1_000 };
-    expect([0, 9_999, 10_000, 25_000, 40_000].map((t) => levelAt(throttle, 1_000 + t, 10_000))).toEqual([3, 3, 2, 1, 0]);
+    expect(
+      [0, 9_999, 10_000, 25_000, 40_000].map((t) => levelAt(throttle, 1_000 + t, 10_000)),
+    ).toEqual([3, 3, 2, 1, 0]);
     expect(levelAt(undefined, 5_000, 10_000)).toBe(0);
   });
 
@@ -63,7 +78,8 @@ describe("the budget toward Baidu", () => {
     const budget = new Budget(fake.store, options(10), clock.clock);
     fake.refusals.push(80, 80);
     await Promise.all([budget.acquire("app", Infinity), budget.acquire("app", Infinity)]);
-    // Both asked at once and were refused; then they waited in line, one after the other, each asking again after its wait.
+    // Both asked at once and were refused; then they waited in line, one after the other, each
+    // asking again after its wait.
     expect(clock.sleeps).toEqual([80, 80]);
     expect(fake.consumed()).toBe(4);
   });

@@ -1,5 +1,5 @@
-import { checkClock } from "../src/clock-skew";
-import { createLogger } from "../src/log";
+import { checkClock } from "../src/store/clock-skew";
+import { createLogger } from "../src/ops/log";
 import { testStore } from "./support/store";
 
 /** A replica whose clock is off the database server's says so at start (leases compare clocks). */

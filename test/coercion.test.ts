@@ -1,4 +1,4 @@
-import { fromCoercionMessage } from "../src/violations";
+import { fromCoercionMessage } from "../src/graphql/violations";
 import { UpdateAfterSaleOrderDocument, type UpdateAfterSaleOrderInput } from "./generated/graphql";
 import * as ex from "./support/examples";
 import { startHarness, type Harness } from "./support/harness";
@@ -17,7 +17,12 @@ describe("errors graphql-js raises while coercing variables", () => {
   };
 
   it.each([
-    ["a string for an Int", (i: Record<string, any>) => (i.sceneType = "PERSONAL-DATA"), "input.sceneType", "Int cannot represent non-integer value"],
+    [
+      "a string for an Int",
+      (i: Record<string, any>) => (i.sceneType = "PERSONAL-DATA"),
+      "input.sceneType",
+      "Int cannot represent non-integer value",
+    ],
     [
       "a string with a semicolon for an Int",
       (i: Record<string, any>) => (i.sceneType = "x; PERSONAL-DATA"),
@@ -30,7 +35,12 @@ describe("errors graphql-js raises while coercing variables", () => {
       "input.appKey",
       "String cannot represent a non string value",
     ],
-    ["an unknown enum value", (i: Record<string, any>) => (i.category = "PERSONAL-DATA"), "input.category", "is not a value of the OrderCategory enum"],
+    [
+      "an unknown enum value",
+      (i: Record<string, any>) => (i.category = "PERSONAL-DATA"),
+      "input.category",
+      "is not a value of the OrderCategory enum",
+    ],
     [
       "a fraction for UnixSeconds",
       (i: Record<string, any>) => (i.afterSale.items[0].createdAt = 1571026201.5),
@@ -49,30 +59,40 @@ describe("errors graphql-js raises while coercing variables", () => {
       "input.afterSale",
       'has a field that type "AfterSaleInput" does not define',
     ],
-  ])("names the field and the problem for %s, without echoing the value", async (_label, change, path, message) => {
-    const { status, body, text } = await sendRaw(change);
-    expect(status).toBe(400);
-    expect(body).toEqual({
-      errors: [
-        {
-          message: `Invalid input: ${path}: ${message}`,
-          locations: expect.any(Array),
-          extensions: { code: "BAD_USER_INPUT", violations: [{ path, message }] },
-        },
-      ],
-    });
-    expect(text).not.toContain("PERSONAL-DATA");
-    expect(text).not.toContain("1571026201.5");
-    expect(text).not.toContain("PERSONAL");
-  });
+  ])(
+    "names the field and the problem for %s, without echoing the value",
+    async (_label, change, path, message) => {
+      const { status, body, text } = await sendRaw(change);
+      expect(status).toBe(400);
+      expect(body).toEqual({
+        errors: [
+          {
+            message: `Invalid input: ${path}: ${message}`,
+            locations: expect.any(Array),
+            extensions: { code: "BAD_USER_INPUT", violations: [{ path, message }] },
+          },
+        ],
+      });
+      expect(text).not.toContain("PERSONAL-DATA");
+      expect(text).not.toContain("1571026201.5");
+      expect(text).not.toContain("PERSONAL");
+    },
+  );
 
   it("leaves messages of other forms alone", () => {
-    expect(fromCoercionMessage('Variable "$input" of required type "X!" was not provided.', "anything")).toBeUndefined();
+    expect(
+      fromCoercionMessage('Variable "$input" of required type "X!" was not provided.', "anything"),
+    ).toBeUndefined();
     expect(fromCoercionMessage("Cannot query field", undefined)).toBeUndefined();
   });
 
   it("falls back to a generic reason it knows carries no value", () => {
-    expect(fromCoercionMessage('Variable "$input" got invalid value "v" at "input.x"; Some new reason: "v"', 'Some new reason: "v"')).toEqual({
+    expect(
+      fromCoercionMessage(
+        'Variable "$input" got invalid value "v" at "input.x"; Some new reason: "v"',
+        'Some new reason: "v"',
+      ),
+    ).toEqual({
       path: "input.x",
       message: "has a value of the wrong type",
     });

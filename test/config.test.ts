@@ -1,14 +1,20 @@
 import { DEFAULT_INPUT_LIMITS } from "../schema/validators";
-import { DEFAULT_LIMITS } from "../src/limits";
+import { DEFAULT_LIMITS } from "../src/graphql/limits";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sha256Hex } from "../src/auth";
-import { ConfigError, loadConfig, type GatewayConfig } from "../src/config";
+import { sha256Hex } from "../src/auth/api-keys";
+import { ConfigError, loadConfig } from "../src/config/load";
+import type { GatewayConfig } from "../src/config/types";
 
 const SECRET = "Zq8sX3vLw9Tn4Rb7Kd2Mh6Yp";
 const KEY_HASH = sha256Hex("some-api-key");
-const APP = { name: "shop", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", appSecret: SECRET, pmAppKey: "shop-pm" };
+const APP = {
+  name: "shop",
+  appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
+  appSecret: SECRET,
+  pmAppKey: "shop-pm",
+};
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "gateway-config-"))));
@@ -26,7 +32,9 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
     loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    expect(error.message).toBe(`The configuration has ${error.problems.length} problem(s):\n${error.problems.map((p) => `  - ${p}`).join("\n")}`);
+    expect(error.message).toBe(
+      `The configuration has ${error.problems.length} problem(s):\n${error.problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     return error.problems;
   }
   throw new Error("loadConfig accepted the configuration");
@@ -44,11 +52,24 @@ describe("loadConfig", () => {
         retry: { baseDelayMs: 50, maxDelayMs: 1000 },
         connections: 8,
         budget: { callsPerSecond: 20, recoverMs: 5000, pauseMs: 500 },
+        wire: { expressShape: "object", detailPageStatus: "integer" },
       },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
-      delivery: { waitMs: 2500, deadlineMs: 3_600_000, leaseMs: 25_000, concurrency: 8, pollMs: 500, retentionDays: 7 },
+      delivery: {
+        waitMs: 2500,
+        deadlineMs: 3_600_000,
+        leaseMs: 25_000,
+        concurrency: 8,
+        pollMs: 500,
+        retentionDays: 7,
+      },
       limits: { maxWrites: 1, maxDepth: 8, maxOrdersPerCall: 50 },
-      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64, corsOrigins: ["https://admin.example.com/"] },
+      http: {
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 20_000,
+        maxConnections: 64,
+        corsOrigins: ["https://admin.example.com/"],
+      },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
     });
@@ -63,6 +84,7 @@ describe("loadConfig", () => {
         timeoutMs: 5000,
         connections: 8,
         budget: { callsPerSecond: 20, recoverMs: 5000, pauseMs: 500 },
+        wire: { expressShape: "object", detailPageStatus: "integer" },
       },
       store: { databaseUrl: "postgres://gateway@db.internal/ledger", dataDir: "/var/lib/gateway" },
       delivery: {
@@ -76,7 +98,12 @@ describe("loadConfig", () => {
       },
       limits: { ...DEFAULT_LIMITS, maxWrites: 1, maxDepth: 8 },
       inputLimits: { maxOrdersPerCall: 50, maxAfterSaleItemsPerCall: 100 },
-      http: { headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 64, corsOrigins: ["https://admin.example.com"] },
+      http: {
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 20_000,
+        maxConnections: 64,
+        corsOrigins: ["https://admin.example.com"],
+      },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
     });
@@ -107,7 +134,13 @@ describe("loadConfig", () => {
   });
 
   it("reads one app from BAIDU_APP_KEY, BAIDU_APP_SECRET and BAIDU_PM_APP_KEY", () => {
-    const env = { BAIDU_APP_KEY: APP.appKey, BAIDU_APP_SECRET: SECRET, BAIDU_PM_APP_KEY: "pm", GATEWAY_API_KEY_SHA256: KEY_HASH, NODE_ENV: "production" };
+    const env = {
+      BAIDU_APP_KEY: APP.appKey,
+      BAIDU_APP_SECRET: SECRET,
+      BAIDU_PM_APP_KEY: "pm",
+      GATEWAY_API_KEY_SHA256: KEY_HASH,
+      NODE_ENV: "production",
+    };
     expect(loadConfig(env)).toMatchObject({
       mode: "production",
       emulator: false,
@@ -117,7 +150,10 @@ describe("loadConfig", () => {
 
   it("reads an app secret from the environment variable named by appSecretEnv", () => {
     const { appSecret: _inline, ...app } = APP;
-    const env = { ...file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }), SHOP_SECRET: SECRET };
+    const env = {
+      ...file({ apps: [{ ...app, appSecretEnv: "SHOP_SECRET" }] }),
+      SHOP_SECRET: SECRET,
+    };
     expect(loadConfig(env).apps).toEqual([APP]);
   });
 
@@ -135,7 +171,13 @@ describe("loadConfig", () => {
       port: 4000,
       logLevel: "info",
       emulator: true,
-      baidu: { baseUrl: "https://openapi.baidu.com", timeoutMs: 3000, connections: 128, budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 } },
+      baidu: {
+        baseUrl: "https://openapi.baidu.com",
+        timeoutMs: 3000,
+        connections: 128,
+        budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 },
+        wire: { expressShape: "object", detailPageStatus: "integer" },
+      },
       store: { databaseUrl: undefined, dataDir: join(process.cwd(), "data/ledger") },
       delivery: {
         waitMs: 5000,
@@ -148,7 +190,12 @@ describe("loadConfig", () => {
       },
       limits: DEFAULT_LIMITS,
       inputLimits: DEFAULT_INPUT_LIMITS,
-      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024, corsOrigins: [] },
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        maxConnections: 1024,
+        corsOrigins: [],
+      },
       apps: [],
       apiKeys: [],
     });
@@ -159,7 +206,9 @@ describe("loadConfig", () => {
       "apps: production mode needs at least one Baidu app (the emulator is for development)",
       "apiKeys: production mode needs at least one API key",
     ]);
-    expect(problemsOf({ ...file({ apps: [APP] }), NODE_ENV: "production" })).toEqual(["apiKeys: production mode needs at least one API key"]);
+    expect(problemsOf({ ...file({ apps: [APP] }), NODE_ENV: "production" })).toEqual([
+      "apiKeys: production mode needs at least one API key",
+    ]);
   });
 
   it("lists every problem at once, each with its path", () => {
@@ -196,64 +245,110 @@ describe("loadConfig", () => {
 
   it("refuses two API keys with the same hash, which would make one of them unreachable", () => {
     const key = { name: "a", sha256: KEY_HASH, apps: ["*"] };
-    expect(problemsOf(file({ apps: [APP], apiKeys: [key, { ...key, name: "b" }] }))).toEqual(["apiKeys: two API keys share one sha256"]);
+    expect(problemsOf(file({ apps: [APP], apiKeys: [key, { ...key, name: "b" }] }))).toEqual([
+      "apiKeys: two API keys share one sha256",
+    ]);
   });
 
   it("reports a list entry that is not an object instead of crashing", () => {
-    expect(problemsOf(file({ apps: [null, APP], apiKeys: ["some-api-key"] }))).toEqual(["apps[0]: must be an object", "apiKeys[0]: must be an object"]);
+    expect(problemsOf(file({ apps: [null, APP], apiKeys: ["some-api-key"] }))).toEqual([
+      "apps[0]: must be an object",
+      "apiKeys[0]: must be an object",
+    ]);
   });
 
   it("refuses a GATEWAY_API_KEY_SHA256 that is not a SHA-256, without repeating it", () => {
     const problems = problemsOf({ GATEWAY_API_KEY_SHA256: "some-api-key" });
-    expect(problems).toEqual(["GATEWAY_API_KEY_SHA256: must be 64 hexadecimal characters (the SHA-256 of the key)"]);
+    expect(problems).toEqual([
+      "GATEWAY_API_KEY_SHA256: must be 64 hexadecimal characters (the SHA-256 of the key)",
+    ]);
   });
 
   it.each([
-    ["a file that is not valid JSON", `{"apps": [{"appKey": "k", "appSecret": ${SECRET}, "pmAppKey": "p"}]}`],
+    [
+      "a file that is not valid JSON",
+      `{"apps": [{"appKey": "k", "appSecret": ${SECRET}, "pmAppKey": "p"}]}`,
+    ],
     ["a file cut off inside the secret", `{"apps": [{"appKey": "k", "appSecret": "${SECRET}`],
-    ["a secret given where the appKey belongs", { apps: [{ appKey: { value: SECRET }, appSecret: SECRET, pmAppKey: 7 }] }],
-    ["a secret given as the API key hash", { apps: [APP], apiKeys: [{ name: "k", sha256: SECRET, apps: [SECRET] }] }],
+    [
+      "a secret given where the appKey belongs",
+      { apps: [{ appKey: { value: SECRET }, appSecret: SECRET, pmAppKey: 7 }] },
+    ],
+    [
+      "a secret given as the API key hash",
+      { apps: [APP], apiKeys: [{ name: "k", sha256: SECRET, apps: [SECRET] }] },
+    ],
   ])("never repeats an app secret in a problem: %s", (_case, content) => {
     const problems = problemsOf({ ...file(content), BAIDU_APP_SECRET: SECRET });
     expect(problems.length).toBeGreaterThan(0);
-    // V8 quotes ~10 characters around a JSON syntax error: no six characters of the secret in a row.
+    // V8 quotes ~10 characters around a JSON syntax error: no six characters of the secret in a
+    // row.
     const pieces = Array.from({ length: SECRET.length - 5 }, (_, i) => SECRET.slice(i, i + 6));
-    expect(problems.filter((problem) => pieces.some((piece) => problem.includes(piece)))).toEqual([]);
+    expect(problems.filter((problem) => pieces.some((piece) => problem.includes(piece)))).toEqual(
+      [],
+    );
   });
 });
 
 describe("loadConfig, edge cases", () => {
   const hash = "a".repeat(64);
-  const prod = { GATEWAY_MODE: "production", BAIDU_APP_KEY: "k", BAIDU_APP_SECRET: "s3cret-value", BAIDU_PM_APP_KEY: "p", GATEWAY_API_KEY_SHA256: hash };
+  const prod = {
+    GATEWAY_MODE: "production",
+    BAIDU_APP_KEY: "k",
+    BAIDU_APP_SECRET: "s3cret-value",
+    BAIDU_PM_APP_KEY: "p",
+    GATEWAY_API_KEY_SHA256: hash,
+  };
 
   it("treats an empty environment variable as unset", () => {
-    expect(loadConfig({ ...prod, PORT: "", LOG_LEVEL: "" })).toMatchObject({ port: 4000, logLevel: "info" });
+    expect(loadConfig({ ...prod, PORT: "", LOG_LEVEL: "" })).toMatchObject({
+      port: 4000,
+      logLevel: "info",
+    });
   });
 
   it("refuses plain http to a remote Baidu in production, but allows loopback", () => {
     expect(() => loadConfig({ ...prod, BAIDU_BASE_URL: "http://openapi.baidu.com" })).toThrow(
       "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)",
     );
-    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1:8790" }).baidu.baseUrl).toBe("http://127.0.0.1:8790");
-    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://[::1]:8790/" }).baidu.baseUrl).toBe("http://[::1]:8790");
+    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1:8790" }).baidu.baseUrl).toBe(
+      "http://127.0.0.1:8790",
+    );
+    expect(loadConfig({ ...prod, BAIDU_BASE_URL: "http://[::1]:8790/" }).baidu.baseUrl).toBe(
+      "http://[::1]:8790",
+    );
   });
 
-  const https = "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)";
+  const https =
+    "baidu.baseUrl: production mode needs https (plain http is allowed to loopback only)";
   it.each([
     // Plain http to the host after the @, which is not loopback: both problems.
     ["http://127.0.0.1:1@evil.invalid", "must not carry user info (user:password@)", [https]],
     ["http://localhost:@evil.invalid", "must not carry user info (user:password@)", [https]],
     ["http://[::1]@evil.invalid", "must not carry user info (user:password@)", [https]],
     ["https://user@openapi.baidu.com", "must not carry user info (user:password@)", []],
-    ["https://openapi.baidu.com/rest", "must be an origin only, with no path, query or fragment", []],
-    ["https://openapi.baidu.com?x=1", "must be an origin only, with no path, query or fragment", []],
+    [
+      "https://openapi.baidu.com/rest",
+      "must be an origin only, with no path, query or fragment",
+      [],
+    ],
+    [
+      "https://openapi.baidu.com?x=1",
+      "must be an origin only, with no path, query or fragment",
+      [],
+    ],
     ["ftp://openapi.baidu.com", "must use http or https", []],
     ["openapi.baidu.com", "is not a URL", []],
   ])("refuses baidu.baseUrl %s, naming the setting", (url, problem, more) => {
-    expect(problemsOf({ ...prod, BAIDU_BASE_URL: url })).toEqual([`baidu.baseUrl: ${problem}, such as https://openapi.baidu.com`, ...more]);
+    expect(problemsOf({ ...prod, BAIDU_BASE_URL: url })).toEqual([
+      `baidu.baseUrl: ${problem}, such as https://openapi.baidu.com`,
+      ...more,
+    ]);
   });
 
   it("refuses plain http to a host that only looks like loopback in production", () => {
-    expect(problemsOf({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1.evil.invalid" })).toEqual([https]);
+    expect(problemsOf({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1.evil.invalid" })).toEqual([
+      https,
+    ]);
   });
 });

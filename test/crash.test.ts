@@ -27,7 +27,8 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
   });
 
   it("delivers every acknowledged write after a restart, in order, appends exactly once", async () => {
-    // A short lease, so that on PostgreSQL the restarted process takes over the killed one's attempts soon.
+    // A short lease, so that on PostgreSQL the restarted process takes over the killed one's
+    // attempts soon.
     const env = { BAIDU_TIMEOUT_MS: "1000", DELIVERY_LEASE_MS: "4100", DELIVERY_POLL_MS: "100" };
     const start = async () => {
       const gateway = await spawnGateway(emulator.url, store, env);
@@ -46,7 +47,11 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
       Promise.all(
         resourceIds.map(async (resourceId) => {
           for (let i = next.get(resourceId)!; i < SEQUENCE.length; i++) {
-            const answer = await SENDERS[SEQUENCE[i]!](gateway, resourceId, `${resourceId}-${i}`).catch(() => undefined);
+            const answer = await SENDERS[SEQUENCE[i]!](
+              gateway,
+              resourceId,
+              `${resourceId}-${i}`,
+            ).catch(() => undefined);
             if (!answer) return;
             expect(answer.errors).toBeUndefined();
             next.set(resourceId, i + 1);
@@ -56,9 +61,15 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
       );
     await run(first);
     await killed;
-    // The ledger held acknowledged writes still to be delivered (or in flight) when the process died.
-    const ledger = await openStore({ databaseUrl: store.databaseUrl, dataDir: store.dataDir ?? "" });
-    const [left] = await ledger.query<{ n: number }>("select count(*)::int as n from deliveries where state in ('PENDING', 'SENDING')");
+    // The ledger held acknowledged writes still to be delivered (or in flight) when the process
+    // died.
+    const ledger = await openStore({
+      databaseUrl: store.databaseUrl,
+      dataDir: store.dataDir ?? "",
+    });
+    const [left] = await ledger.query<{ n: number }>(
+      "select count(*)::int as n from deliveries where state in ('PENDING', 'SENDING')",
+    );
     await ledger.close();
     expect(left!.n).toBeGreaterThan(0);
     const unfinished = [...next.values()].filter((i) => i < SEQUENCE.length).length;
@@ -75,39 +86,67 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
 
     // The ledger lists each write once (the re-sent ones found by their keys), in the order sent.
     expect(nodes).toHaveLength(ORDERS * SEQUENCE.length);
-    const operations = (resourceId: string) => nodes.filter((node) => node.resourceIds[0] === resourceId).map((node) => node.request.path);
-    for (const resourceId of resourceIds) expect(operations(resourceId)).toEqual(SEQUENCE.map((name) => ENDPOINTS[name].path));
-    // Every write was delivered and applied; only an append caught in flight may be of unknown outcome.
-    // Such an append may have been claimed in the last instant before the kill and never sent: Baidu
+    const operations = (resourceId: string) =>
+      nodes.filter((node) => node.resourceIds[0] === resourceId).map((node) => node.request.path);
+    for (const resourceId of resourceIds)
+      expect(operations(resourceId)).toEqual(SEQUENCE.map((name) => ENDPOINTS[name].path));
+    // Every write was delivered and applied; only an append caught in flight may be of unknown
+    // outcome.
+    // Such an append may have been claimed in the last instant before the kill and never sent:
+    // Baidu
     // has no read API, so the gateway cannot tell, and a person decides (see README, "Delivery").
     // That order's later after-sale writes then found no after-sale order at Baidu.
     const appendsOf = (resourceId: string) =>
-      emulator.requestsTo("appendSubInfo").filter((r) => JSON.stringify(r.body).includes(`"ResourceID":"${resourceId}"`));
+      emulator
+        .requestsTo("appendSubInfo")
+        .filter((r) => JSON.stringify(r.body).includes(`"ResourceID":"${resourceId}"`));
     const unsent = new Set(
-      nodes.filter((node) => node.state === "OUTCOME_UNKNOWN" && appendsOf(node.resourceIds[0]!).length === 0).map((node) => node.resourceIds[0]!),
+      nodes
+        .filter(
+          (node) =>
+            node.state === "OUTCOME_UNKNOWN" && appendsOf(node.resourceIds[0]!).length === 0,
+        )
+        .map((node) => node.resourceIds[0]!),
     );
     // (0 to 2 of the 40 appends in the runs seen here.) Every other append arrived exactly once.
     expect(unsent.size).toBeLessThan(ORDERS / 4);
     for (const node of nodes) {
-      if (node.state === "OUTCOME_UNKNOWN") expect(node.request.path).toBe(ENDPOINTS.appendSubInfo.path);
-      else if (!unsent.has(node.resourceIds[0]!) || node.request.path === ENDPOINTS.addMainInfo.path)
-        expect({ id: node.id, path: node.request.path, state: node.state, applied: node.results?.every((r) => r.applied) }).toEqual({
+      if (node.state === "OUTCOME_UNKNOWN")
+        expect(node.request.path).toBe(ENDPOINTS.appendSubInfo.path);
+      else if (
+        !unsent.has(node.resourceIds[0]!) ||
+        node.request.path === ENDPOINTS.addMainInfo.path
+      )
+        expect({
+          id: node.id,
+          path: node.request.path,
+          state: node.state,
+          applied: node.results?.every((r) => r.applied),
+        }).toEqual({
           id: node.id,
           path: node.request.path,
           state: "DELIVERED",
           applied: true,
         });
     }
-    // Baidu saw each order's writes in acceptance order (a replayed overwrite may repeat), and each append once.
+    // Baidu saw each order's writes in acceptance order (a replayed overwrite may repeat), and each
+    // append once.
     for (const resourceId of resourceIds.filter((id) => !unsent.has(id))) {
       const arrived = emulator.requests
-        .filter((request) => JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`))
+        .filter((request) =>
+          JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`),
+        )
         .map((request) => request.path)
         .filter((path, i, all) => path !== all[i - 1]);
-      expect({ resourceId, arrived }).toEqual({ resourceId, arrived: SEQUENCE.map((name) => ENDPOINTS[name].path) });
+      expect({ resourceId, arrived }).toEqual({
+        resourceId,
+        arrived: SEQUENCE.map((name) => ENDPOINTS[name].path),
+      });
       expect(appendsOf(resourceId)).toHaveLength(1);
       const stored = emulator.store.get(SHOP.appKey, resourceId)!.record;
-      expect(stored.EXT?.SubsOrder?.Items.map((item) => [item.SubOrderID, item.SubStatus])).toEqual([["onlyOne", 402]]);
+      expect(stored.EXT?.SubsOrder?.Items.map((item) => [item.SubOrderID, item.SubStatus])).toEqual(
+        [["onlyOne", 402]],
+      );
     }
   });
 });

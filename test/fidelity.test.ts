@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENDPOINTS } from "../src/baidu/endpoints";
-import { EXAMPLE_REQUEST } from "../src/example";
+import { EXAMPLE_REQUEST } from "../src/dev/example";
 import {
   AppendAfterSaleOrdersDocument,
   ImportOrderDocument,
@@ -15,8 +15,13 @@ import {
 import * as ex from "./support/examples";
 import { startHarness, type Harness } from "./support/harness";
 
-/** Baidu's own example body for update/sub/info, verbatim from its doc page (`ENDPOINTS.updateSubInfo.see`), kept in the repository. */
-const fixture = JSON.parse(readFileSync(join(__dirname, "fixtures/update-sub-info.doc-example.json"), "utf8"));
+/**
+ * Baidu's own example body for update/sub/info, verbatim from its doc page
+ * (`ENDPOINTS.updateSubInfo.see`), kept in the repository.
+ */
+const fixture = JSON.parse(
+  readFileSync(join(__dirname, "fixtures/update-sub-info.doc-example.json"), "utf8"),
+);
 
 describe("the mapping to Baidu's wire format", () => {
   let h: Harness;
@@ -26,7 +31,8 @@ describe("the mapping to Baidu's wire format", () => {
   const lastCall = () => h.emulator.requests.filter((r) => !r.path.endsWith("/token")).at(-1)!;
 
   it("sends update/sub/info exactly as Baidu's doc example, with its two placeholders as real codes", async () => {
-    // Baidu's example refers to order 2221554346520 and after-sale order onlyOne: create them first.
+    // Baidu's example refers to order 2221554346520 and after-sale order onlyOne: create them
+    // first.
     const seeded = structuredClone(fixture.Data[0]);
     seeded.EXT.SubsOrder.Status = 400;
     seeded.EXT.SubsOrder.Items[0].SubStatus = 400;
@@ -35,7 +41,8 @@ describe("the mapping to Baidu's wire format", () => {
       { openId: EXAMPLE_REQUEST.variables.input.openId },
     );
 
-    // The README's example (src/example.ts), with the item status changed so that each of the doc's
+    // The README's example (src/dev/example.ts), with the item status changed so that each of the
+    // doc's
     // two placeholders gets a different code.
     const input = structuredClone(EXAMPLE_REQUEST.variables.input) as UpdateAfterSaleOrderInput;
     input.afterSale.items[0]!.status = "APPLIED";
@@ -51,7 +58,15 @@ describe("the mapping to Baidu's wire format", () => {
         updateAfterSaleOrder: {
           dryRun: false,
           allApplied: true,
-          results: [{ resourceId: "2221554346520", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", categoryCode: 2, rowsAffected: 1, applied: true }],
+          results: [
+            {
+              resourceId: "2221554346520",
+              appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
+              categoryCode: 2,
+              rowsAffected: 1,
+              applied: true,
+            },
+          ],
           request: null,
         },
       },
@@ -60,7 +75,13 @@ describe("the mapping to Baidu's wire format", () => {
 
   it("sends every endpoint's example body and query string of the contract (§1.5), in a realistic order", async () => {
     const steps = [
-      { doc: ImportOrderDocument, input: ex.importOrderInput, path: ENDPOINTS.addMainInfo.path, body: ex.importOrderBody, field: "importOrder" },
+      {
+        doc: ImportOrderDocument,
+        input: ex.importOrderInput,
+        path: ENDPOINTS.addMainInfo.path,
+        body: ex.importOrderBody,
+        field: "importOrder",
+      },
       {
         doc: UpdateOrderInfoDocument,
         input: ex.updateOrderInfoInput,
@@ -100,11 +121,17 @@ describe("the mapping to Baidu's wire format", () => {
     for (const step of steps) {
       const { body } = await h.send(step.doc as never, { input: step.input } as never);
       const call = lastCall();
-      expect({ field: step.field, path: call.path, body: call.body }).toEqual({ field: step.field, path: step.path, body: step.body });
+      expect({ field: step.field, path: call.path, body: call.body }).toEqual({
+        field: step.field,
+        path: step.path,
+        body: step.body,
+      });
       const { access_token, ...query } = call.query;
       expect(access_token).toMatch(/^24\./);
       expect(query).toEqual(ex.exampleQuery);
-      expect((body.data as Record<string, { allApplied: boolean }>)[step.field].allApplied).toBe(true);
+      expect((body.data as Record<string, { allApplied: boolean }>)[step.field].allApplied).toBe(
+        true,
+      );
     }
   });
 
@@ -117,8 +144,20 @@ describe("the mapping to Baidu's wire format", () => {
       dryRun: false,
       allApplied: false,
       results: [
-        { resourceId: "2221554346520", appKey: ex.updateOrderStatusInput.appKey, categoryCode: 2, rowsAffected: 1, applied: true },
-        { resourceId: "3221554346520", appKey: ex.updateOrderStatusInput.appKey, categoryCode: 2, rowsAffected: 0, applied: false },
+        {
+          resourceId: "2221554346520",
+          appKey: ex.updateOrderStatusInput.appKey,
+          categoryCode: 2,
+          rowsAffected: 1,
+          applied: true,
+        },
+        {
+          resourceId: "3221554346520",
+          appKey: ex.updateOrderStatusInput.appKey,
+          categoryCode: 2,
+          rowsAffected: 0,
+          applied: false,
+        },
       ],
       request: null,
     });

@@ -63,13 +63,15 @@ function hostileValue(r: Random, n: number): unknown {
 
 /** The example input with one to three values replaced (or keys added) at random depths. */
 function mutate(r: Random, value: unknown, n: number, depth = 0): unknown {
-  if (Array.isArray(value)) return value.map((item) => (r.next() < 0.3 ? mutate(r, item, n, depth + 1) : item));
+  if (Array.isArray(value))
+    return value.map((item) => (r.next() < 0.3 ? mutate(r, item, n, depth + 1) : item));
   if (value && typeof value === "object") {
     const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     const keys = Object.keys(copy);
     for (let i = 0; i < 1 + r.int(3); i++) {
       const key = r.pick(keys);
-      copy[key] = r.next() < 0.5 && depth < 4 ? mutate(r, copy[key], n, depth + 1) : hostileValue(r, n);
+      copy[key] =
+        r.next() < 0.5 && depth < 4 ? mutate(r, copy[key], n, depth + 1) : hostileValue(r, n);
     }
     if (r.next() < 0.1) copy[`${MARK}${n}`] = hostileValue(r, n);
     return copy;
@@ -108,7 +110,10 @@ const SOUP = [
 /** A document made of the GraphQL grammar's pieces and planted names, in no particular order. */
 function hostileDocument(r: Random, n: number): string {
   return r.pick<() => string>([
-    () => Array.from({ length: 1 + r.int(200) }, () => (r.next() < 0.2 ? `${MARK}${n}` : r.pick(SOUP))).join(" "),
+    () =>
+      Array.from({ length: 1 + r.int(200) }, () =>
+        r.next() < 0.2 ? `${MARK}${n}` : r.pick(SOUP),
+      ).join(" "),
     () => `{ ${MARK}${n} }`,
     () => `query ${MARK}${n} { apps { appKey } }`,
     () => `{ apps(${MARK}${n}: "${MARK}${n}") { appKey } }`,
@@ -119,7 +124,8 @@ function hostileDocument(r: Random, n: number): string {
     () => `mutation { cancelDelivery(id: ${n}) { id } }`,
     () => `{ __type(name: "${MARK}${n}") { name } }`,
     () => `{ deliveries(first: ${MARK}${n}) { edges { cursor } } }`,
-    () => `{ deliveries(first: [${MARK}${n}], filter: { since: ${MARK}${n} }) { edges { cursor } } }`,
+    () =>
+      `{ deliveries(first: [${MARK}${n}], filter: { since: ${MARK}${n} }) { edges { cursor } } }`,
     () => `query ($v: Int = ${MARK}${n}) { apps { appKey @include(if: ${MARK}${n}) } }`,
     () => `subscription ${MARK}${n} { __typename }`,
   ])();
@@ -133,18 +139,48 @@ interface Sent {
 }
 
 function hostileRequest(r: Random, n: number): Sent {
-  const headers: Record<string, string> = { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    authorization: `Bearer ${ADMIN_KEY}`,
+  };
   const roll = r.next();
-  if (roll < 0.1) headers.authorization = r.pick(["", `Bearer ${MARK}${n}`, `Basic ${MARK}${n}`, `Bearer ${"k".repeat(20_000)}`, "Bearer"]);
-  if (roll > 0.9) headers["content-type"] = r.pick(["text/plain", "application/json; charset=utf-16", "multipart/form-data", `application/${MARK}${n}`]);
+  if (roll < 0.1)
+    headers.authorization = r.pick([
+      "",
+      `Bearer ${MARK}${n}`,
+      `Basic ${MARK}${n}`,
+      `Bearer ${"k".repeat(20_000)}`,
+      "Bearer",
+    ]);
+  if (roll > 0.9)
+    headers["content-type"] = r.pick([
+      "text/plain",
+      "application/json; charset=utf-16",
+      "multipart/form-data",
+      `application/${MARK}${n}`,
+    ]);
   if (r.next() < 0.05) headers["x-apollo-operation-name"] = `${MARK}${n}`;
   const kind = r.next();
   if (kind < 0.45) {
     const write = r.pick(WRITES);
-    return { method: "POST", headers, body: JSON.stringify({ query: write.document, variables: { input: mutate(r, write.input, n) } }) };
+    return {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        query: write.document,
+        variables: { input: mutate(r, write.input, n) },
+      }),
+    };
   }
   if (kind < 0.8) {
-    return { method: "POST", headers, body: JSON.stringify({ query: hostileDocument(r, n), variables: r.next() < 0.3 ? hostileValue(r, n) : undefined }) };
+    return {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        query: hostileDocument(r, n),
+        variables: r.next() < 0.3 ? hostileValue(r, n) : undefined,
+      }),
+    };
   }
   if (kind < 0.9) {
     const body = r.pick([
@@ -168,7 +204,9 @@ function hostileRequest(r: Random, n: number): Sent {
   };
 }
 
-function parsed(text: string): { data?: Record<string, unknown> | null; errors?: unknown } | undefined {
+function parsed(
+  text: string,
+): { data?: Record<string, unknown> | null; errors?: unknown } | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === "object" ? value : undefined;
@@ -177,7 +215,10 @@ function parsed(text: string): { data?: Record<string, unknown> | null; errors?:
   }
 }
 
-/** A seeded campaign of hostile documents, variables, bodies and headers against a production-mode gateway. */
+/**
+ * A seeded campaign of hostile documents, variables, bodies and headers against a production-mode
+ * gateway.
+ */
 describe("a production gateway under hostile requests", () => {
   jest.setTimeout(120_000);
   let h: Harness;
@@ -193,15 +234,21 @@ describe("a production gateway under hostile requests", () => {
     let accepted = 0;
     for (let n = 0; n < REQUESTS; n++) {
       const sent = hostileRequest(r, n);
-      const response = await fetch(h.gateway.graphqlUrl + (sent.search ?? ""), { method: sent.method, headers: sent.headers, body: sent.body });
+      const response = await fetch(h.gateway.graphqlUrl + (sent.search ?? ""), {
+        method: sent.method,
+        headers: sent.headers,
+        body: sent.body,
+      });
       const text = await response.text();
       const where = `request ${n} (seed ${SEED}): ${sent.body?.slice(0, 200) ?? sent.search}`;
-      if (response.status >= 500) problems.push(`${where}: HTTP ${response.status} ${text.slice(0, 300)}`);
+      if (response.status >= 500)
+        problems.push(`${where}: HTTP ${response.status} ${text.slice(0, 300)}`);
       // An accepted write's data may name what it was given (its resourceId); no refusal may.
       const body = parsed(text);
       const refusal = body === undefined ? text : JSON.stringify(body.errors ?? "");
       if (refusal.includes(MARK)) problems.push(`${where}: echoed: ${refusal.slice(0, 300)}`);
-      if (/\n\s+at |stacktrace/.test(text)) problems.push(`${where}: stack trace: ${text.slice(0, 300)}`);
+      if (/\n\s+at |stacktrace/.test(text))
+        problems.push(`${where}: stack trace: ${text.slice(0, 300)}`);
       const write = body?.data && Object.values(body.data)[0];
       if (sent.body?.includes('"variables":{"input"') && write) accepted++;
     }
@@ -210,7 +257,9 @@ describe("a production gateway under hostile requests", () => {
     const recorded = await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries");
     expect(recorded[0]!.n).toBe(accepted);
     const writes = h.emulator.requests.filter((request) => !request.path.startsWith("/oauth"));
-    const attempts = await h.sql.query<{ n: number }>("select count(*)::int as n from delivery_attempts");
+    const attempts = await h.sql.query<{ n: number }>(
+      "select count(*)::int as n from delivery_attempts",
+    );
     expect(writes.length).toBeLessThanOrEqual(attempts[0]!.n);
     // Still up.
     const alive = await fetch(h.gateway.graphqlUrl, {

@@ -2,17 +2,23 @@ import { UpdateAfterSaleOrderDocument } from "./generated/graphql";
 import * as ex from "./support/examples";
 import { ADMIN_KEY, startHarness, type Harness } from "./support/harness";
 
-/** The HTTP layer in front of Apollo (src/http.ts, src/server.ts). */
+/** The HTTP layer in front of Apollo (src/http/graphql-handler.ts, src/server.ts). */
 describe("the gateway's HTTP layer", () => {
   let h: Harness;
   beforeAll(async () => (h = await startHarness()));
   afterAll(() => h.close());
 
   const post = (body: string, contentType = "application/json") =>
-    fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${ADMIN_KEY}` }, body });
+    fetch(h.gateway.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": contentType, authorization: `Bearer ${ADMIN_KEY}` },
+      body,
+    });
 
   it("answers 413 to a body over 1 MB, so that a client still sending gets the answer, not a reset", async () => {
-    const response = await post(JSON.stringify({ query: "{ __typename }", padding: "x".repeat(5_000_000) }));
+    const response = await post(
+      JSON.stringify({ query: "{ __typename }", padding: "x".repeat(5_000_000) }),
+    );
     expect([response.status, await response.text()]).toEqual([413, "Request body too large"]);
   });
 
@@ -25,7 +31,12 @@ describe("the gateway's HTTP layer", () => {
         else controller.enqueue(chunk);
       },
     });
-    const init = { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` }, body, duplex: "half" };
+    const init = {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+      body,
+      duplex: "half",
+    };
     const response = await fetch(h.gateway.graphqlUrl, init as RequestInit);
     expect([response.status, await response.text()]).toEqual([413, "Request body too large"]);
   });
@@ -34,13 +45,23 @@ describe("the gateway's HTTP layer", () => {
     const response = await post("{ not json");
     expect([response.status, await response.json()]).toEqual([
       400,
-      { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] },
+      {
+        errors: [
+          { message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } },
+        ],
+      },
     ]);
   });
 
   it("accepts a content type in any letter case", async () => {
-    const response = await post(JSON.stringify({ query: "{ __typename }" }), "Application/JSON; charset=utf-8");
-    expect([response.status, await response.json()]).toEqual([200, { data: { __typename: "Query" } }]);
+    const response = await post(
+      JSON.stringify({ query: "{ __typename }" }),
+      "Application/JSON; charset=utf-8",
+    );
+    expect([response.status, await response.json()]).toEqual([
+      200,
+      { data: { __typename: "Query" } },
+    ]);
   });
 
   it("gives no schema hints to clients in production mode", async () => {
@@ -52,9 +73,12 @@ describe("the gateway's HTTP layer", () => {
 
   it("answers 404 outside /graphql and /healthz, and keeps the query string of GET requests", async () => {
     expect((await fetch(h.gateway.graphqlUrl.replace("/graphql", "/other"))).status).toBe(404);
-    const get = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, {
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" },
-    });
+    const get = await fetch(
+      `${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`,
+      {
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "1" },
+      },
+    );
     expect([get.status, await get.json()]).toEqual([200, { data: { __typename: "Query" } }]);
   });
 
@@ -73,8 +97,11 @@ describe("the gateway's shutdown", () => {
     try {
       ex.seedExampleOrders(h.emulator, { afterSale: true });
       h.emulator.faults.add({ route: "updateSubInfo", kind: "latency", ms: 150 });
-      const inFlight = h.send(UpdateAfterSaleOrderDocument, { input: ex.updateAfterSaleOrderInput });
-      while (h.emulator.requestsTo("updateSubInfo").length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const inFlight = h.send(UpdateAfterSaleOrderDocument, {
+        input: ex.updateAfterSaleOrderInput,
+      });
+      while (h.emulator.requestsTo("updateSubInfo").length === 0)
+        await new Promise((resolve) => setImmediate(resolve));
       await h.gateway.close();
       expect((await inFlight).body.data?.updateAfterSaleOrder.allApplied).toBe(true);
       await expect(fetch(h.gateway.graphqlUrl)).rejects.toThrow();

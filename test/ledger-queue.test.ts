@@ -24,7 +24,14 @@ const write = (endpoint: NewDelivery["endpoint"], resourceIds: string[], at = T0
   endpoint,
   resourceIds,
   query: [["open_id", "u"]],
-  body: JSON.stringify({ Data: resourceIds.map((ResourceID) => ({ CateID: 1, BizAPPID: "app", ResourceID, Status: 200 })) }),
+  body: JSON.stringify({
+    Data: resourceIds.map((ResourceID) => ({
+      CateID: 1,
+      BizAPPID: "app",
+      ResourceID,
+      Status: 200,
+    })),
+  }),
   idempotencyKey: null,
   acceptedAt: at,
   deadlineAt: at + 86_400_000,
@@ -52,7 +59,8 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     if (accepted.conflict) throw new Error("conflict");
     return accepted.delivery.id;
   };
-  const claim = async (owner: string, now = T0) => (await claimDeliveries(sql, { owner, now, until: now + 10_000 }, 50)).map((d) => d.id);
+  const claim = async (owner: string, now = T0) =>
+    (await claimDeliveries(sql, { owner, now, until: now + 10_000 }, 50)).map((d) => d.id);
 
   it("holds a write to any order of an earlier batch write until that one has ended", async () => {
     const batch = await accept(write("updateMainStatus", ["a", "b"]));
@@ -61,14 +69,20 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     const onC = await accept(write("updateMainInfo", ["c"]));
     expect(await claim("p1")).toEqual([batch, onC]);
     expect(await claim("p1")).toEqual([]);
-    expect(await finishAttempt(sql, batch, "p1", delivered(T0), true)).toMatchObject({ id: batch, state: "DELIVERED", attemptCount: 1 });
+    expect(await finishAttempt(sql, batch, "p1", delivered(T0), true)).toMatchObject({
+      id: batch,
+      state: "DELIVERED",
+      attemptCount: 1,
+    });
     expect(await claim("p1")).toEqual([onA, onB]);
   });
 
   it("never gives one delivery to two processes claiming at once", async () => {
     for (let i = 0; i < 40; i++) await accept(write("updateMainInfo", [`order-${i}`]));
     const [one, two] = await Promise.all([claim("p1"), claim("p2")]);
-    expect([...one!, ...two!].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect([...one!, ...two!].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
     expect(one!.filter((id) => two!.includes(id))).toEqual([]);
   });
 
@@ -90,9 +104,13 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
       { id: overwrite, state: "PENDING", unsent: false },
       { id: append, state: "OUTCOME_UNKNOWN", unsent: false },
     ]);
-    const [o, a] = await getDeliveries(sql, [overwrite, append]).then((rows) => rows.sort((x, y) => x.id - y.id));
+    const [o, a] = await getDeliveries(sql, [overwrite, append]).then((rows) =>
+      rows.sort((x, y) => x.id - y.id),
+    );
     expect([o!.attemptCount, o!.mayHaveExecuted, a!.finishedAt]).toEqual([1, true, T0 + 20_000]);
-    expect((await getAttempts(sql, [append])).map((attempt) => [attempt.outcome, attempt.message])).toEqual([["OUTCOME_UNKNOWN", INTERRUPTED]]);
+    expect(
+      (await getAttempts(sql, [append])).map((attempt) => [attempt.outcome, attempt.message]),
+    ).toEqual([["OUTCOME_UNKNOWN", INTERRUPTED]]);
     expect(await claim("p2", T0 + 20_000)).toEqual([overwrite]);
   });
 
@@ -102,7 +120,12 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     const [recovered] = await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
     expect(recovered).toEqual({ id: append, state: "PENDING", unsent: true });
     const [a] = await getDeliveries(sql, [append]);
-    expect([a!.state, a!.attemptCount, a!.mayHaveExecuted, a!.lastError]).toEqual(["PENDING", 0, false, null]);
+    expect([a!.state, a!.attemptCount, a!.mayHaveExecuted, a!.lastError]).toEqual([
+      "PENDING",
+      0,
+      false,
+      null,
+    ]);
     expect(await getAttempts(sql, [append])).toEqual([]);
     // The process that lost the lease can no longer mark it as sending: it sends nothing.
     expect(await markSending(sql, append, "p1", T0 + 20_000)).toBe(false);
@@ -115,13 +138,22 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     expect(await releaseDelivery(sql, early, "p2", T0, T0 + 1_000)).toBeUndefined();
     expect(await releaseDelivery(sql, early, "p1", T0, T0 + 1_000)).toBe("PENDING");
     const [pending] = await getDeliveries(sql, [early]);
-    expect([pending!.state, pending!.attemptCount, pending!.nextAttemptAt, pending!.lastError]).toEqual(["PENDING", 0, T0 + 1_000, null]);
+    expect([
+      pending!.state,
+      pending!.attemptCount,
+      pending!.nextAttemptAt,
+      pending!.lastError,
+    ]).toEqual(["PENDING", 0, T0 + 1_000, null]);
     expect(await claim("p1", T0 + 999)).toEqual([]);
     expect(await claim("p1", T0 + 1_000)).toEqual([early]);
     const next = await accept(write("updateSubInfo", ["a"]));
     expect(await releaseDelivery(sql, early, "p1", T0 + 1_000, T0 + 86_400_001)).toBe("FAILED");
     const [failed] = await getDeliveries(sql, [early]);
-    expect([failed!.state, failed!.finishedAt, failed!.lastError]).toEqual(["FAILED", T0 + 1_000, { verdict: "UNAVAILABLE", message: NO_BUDGET }]);
+    expect([failed!.state, failed!.finishedAt, failed!.lastError]).toEqual([
+      "FAILED",
+      T0 + 1_000,
+      { verdict: "UNAVAILABLE", message: NO_BUDGET },
+    ]);
     // Out of its order's line: the next write may go.
     expect(await claim("p1", T0 + 1_000)).toEqual([next]);
   });
@@ -131,12 +163,27 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     const recent = await accept(write("addMainInfo", ["b"]));
     const pending = await accept(write("addMainInfo", ["c"]));
     await claim("p1");
-    await finishAttempt(sql, old, "p1", { ...delivered(T0), records: { a: { CateID: 1, BizAPPID: "app", ResourceID: "a" } } }, true);
+    await finishAttempt(
+      sql,
+      old,
+      "p1",
+      { ...delivered(T0), records: { a: { CateID: 1, BizAPPID: "app", ResourceID: "a" } } },
+      true,
+    );
     await finishAttempt(sql, recent, "p1", delivered(T0 + 86_400_000), true);
-    await sql.query("update deliveries set state = 'PENDING', lease_owner = null where id = $1", [pending]);
+    await sql.query("update deliveries set state = 'PENDING', lease_owner = null where id = $1", [
+      pending,
+    ]);
     expect(await purgeFinished(sql, T0 + 3_600_000, 1)).toBe(1);
-    expect((await getDeliveries(sql, [old, recent, pending])).map((d) => d.id).sort()).toEqual([recent, pending]);
+    expect((await getDeliveries(sql, [old, recent, pending])).map((d) => d.id).sort()).toEqual([
+      recent,
+      pending,
+    ]);
     expect(await getAttempts(sql, [old])).toEqual([]);
-    expect((await getOrders(sql, [{ appKey: "app", resourceId: "a" }]))[0]!.record).toEqual({ CateID: 1, BizAPPID: "app", ResourceID: "a" });
+    expect((await getOrders(sql, [{ appKey: "app", resourceId: "a" }]))[0]!.record).toEqual({
+      CateID: 1,
+      BizAPPID: "app",
+      ResourceID: "a",
+    });
   });
 });

@@ -2,7 +2,7 @@ import { getMetadataStorage } from "class-validator";
 import { getNamedType, getNullableType, isInputObjectType, isListType } from "graphql";
 import { getMetadataStorage as getTypeGraphQLMetadata } from "type-graphql";
 import { DEFAULT_INPUT_LIMITS, getInputLimits, setInputLimits } from "../schema/validators";
-import { createSchema } from "../src/schema";
+import { createSchema } from "../src/graphql/build-schema";
 import {
   DeliveriesDocument,
   ImportOrderDocument,
@@ -45,7 +45,11 @@ const withOrder = (change: (order: ImportOrderInput["order"]) => void): ImportOr
 };
 
 const statusOrders = (count: number): UpdateOrderStatusInput["orders"] =>
-  Array.from({ length: count }, (_, i) => ({ resourceId: `order-${100_000 + i}`, category: "VIRTUAL_GOODS" as const, status: "COMPLETED" as const }));
+  Array.from({ length: count }, (_, i) => ({
+    resourceId: `order-${100_000 + i}`,
+    category: "VIRTUAL_GOODS" as const,
+    status: "COMPLETED" as const,
+  }));
 
 /** A response that names no planted value, in any of the forms JSON may spell it. */
 function expectNoEcho(text: string, ...also: string[]) {
@@ -63,7 +67,8 @@ describe("text and batch limits", () => {
   beforeAll(async () => (h = await startHarness()));
   afterAll(() => h.close());
   beforeEach(() => h.emulator.clearRequests());
-  // Nothing reached Baidu, not even a token request: refused input is refused before it is recorded,
+  // Nothing reached Baidu, not even a token request: refused input is refused before it is
+  // recorded,
   // and the inputs at the limits are sent as dry runs.
   afterEach(() => expect(h.emulator.requests).toEqual([]));
 
@@ -78,9 +83,13 @@ describe("text and batch limits", () => {
       expect(status).toBe(200);
       expect(body).toEqual(
         badInput("importOrder", [
-          // The input's own fields first, then those it inherits (the target's), as class-validator reports them.
+          // The input's own fields first, then those it inherits (the target's), as class-validator
+          // reports them.
           { path: "input.order.resourceId", message: "must not contain bidirectional controls" },
-          { path: "input.order.products[0].productId", message: "must not contain lone surrogates" },
+          {
+            path: "input.order.products[0].productId",
+            message: "must not contain lone surrogates",
+          },
           { path: "input.openId", message: "must not contain control characters" },
         ]),
       );
@@ -89,12 +98,23 @@ describe("text and batch limits", () => {
 
     it("refuses ESC and CR/LF in tracking numbers and courier codes, and a bidi override in a courier name", async () => {
       const input = structuredClone(ex.updateOrderLogisticsInput);
-      input.express[0] = { trackingNumber: `SF\r\n${MARK}`, courierName: `顺丰\u202E${MARK}`, courierCode: `\u001b[31m${MARK}`, type: "TO_USER" };
+      input.express[0] = {
+        trackingNumber: `SF\r\n${MARK}`,
+        courierName: `顺丰\u202E${MARK}`,
+        courierCode: `\u001b[31m${MARK}`,
+        type: "TO_USER",
+      };
       const { body, text } = await h.send(UpdateOrderLogisticsDocument, { input });
       expect(body).toEqual(
         badInput("updateOrderLogistics", [
-          { path: "input.express[0].trackingNumber", message: "must not contain control characters" },
-          { path: "input.express[0].courierName", message: "must not contain bidirectional controls" },
+          {
+            path: "input.express[0].trackingNumber",
+            message: "must not contain control characters",
+          },
+          {
+            path: "input.express[0].courierName",
+            message: "must not contain bidirectional controls",
+          },
           { path: "input.express[0].courierCode", message: "must not contain control characters" },
         ]),
       );
@@ -114,11 +134,18 @@ describe("text and batch limits", () => {
       const { body, text } = await h.send(UpdateAfterSaleOrderStatusDocument, { input });
       expect(body).toEqual(
         badInput("updateAfterSaleOrderStatus", [
-          { path: "input.afterSale.items[0].subOrderId", message: "must not start or end with white space" },
-          { path: "input.afterSale.items[1].subOrderId", message: "must not start or end with white space" },
+          {
+            path: "input.afterSale.items[0].subOrderId",
+            message: "must not start or end with white space",
+          },
+          {
+            path: "input.afterSale.items[1].subOrderId",
+            message: "must not start or end with white space",
+          },
           {
             path: "input.afterSale.items[2].subOrderId",
-            message: "must not contain invisible formatting characters and must not start or end with white space",
+            message:
+              "must not contain invisible formatting characters and must not start or end with white space",
           },
           { path: "input.openId", message: "must not contain invisible formatting characters" },
           { path: "input.resourceId", message: "must not be empty or blank" },
@@ -129,17 +156,31 @@ describe("text and batch limits", () => {
 
     it("limits the cashier order id to the 19 digits of a Long", async () => {
       const twenty = "1".repeat(20);
-      const { body, text } = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, sceneId: twenty } });
-      expect(body).toEqual(badInput("updateOrderStatus", [{ path: "input.sceneId", message: "must be at most 19 digits" }]));
+      const { body, text } = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, sceneId: twenty },
+      });
+      expect(body).toEqual(
+        badInput("updateOrderStatus", [
+          { path: "input.sceneId", message: "must be at most 19 digits" },
+        ]),
+      );
       expect(text).not.toContain(twenty);
-      const nineteen = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, sceneId: "9".repeat(19), dryRun: true } });
+      const nineteen = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, sceneId: "9".repeat(19), dryRun: true },
+      });
       expect(nineteen.body.errors).toBeUndefined();
-      expect(nineteen.body.data?.updateOrderStatus.request?.query).toContainEqual({ name: "scene_id", value: "9".repeat(19) });
+      expect(nineteen.body.data?.updateOrderStatus.request?.query).toContainEqual({
+        name: "scene_id",
+        value: "9".repeat(19),
+      });
     });
 
     it("checks the ledger's filters too", async () => {
-      // src/errors.ts names the paths of every argument from \`input\`, this one's (\`filter\`) too.
-      const { status, body, text } = await h.send(DeliveriesDocument, { filter: { appKey: "K".repeat(65), resourceId: `${MARK}\u0000` } });
+      // src/graphql/errors.ts names the paths of every argument from \`input\`, this one's
+      // (\`filter\`) too.
+      const { status, body, text } = await h.send(DeliveriesDocument, {
+        filter: { appKey: "K".repeat(65), resourceId: `${MARK}\u0000` },
+      });
       expect(status).toBe(200);
       expect(body).toEqual(
         badInput("deliveries", [
@@ -168,12 +209,30 @@ describe("text and batch limits", () => {
         badInput("importOrder", [
           { path: "input.order.title", message: "must not contain control characters" },
           { path: "input.order.products[0].name", message: "must not contain control characters" },
-          { path: "input.order.products[0].description", message: "must not contain bidirectional controls" },
-          { path: "input.order.products[0].skuAttrs[0].name", message: "must not contain control characters" },
-          { path: "input.order.products[0].skuAttrs[0].value", message: "must not contain lone surrogates" },
-          { path: "input.order.payment.discounts[0].name", message: "must not contain control characters" },
-          { path: "input.order.payment.charges[0].name", message: "must not contain control characters" },
-          { path: "input.order.orderDetail.name", message: "must not contain bidirectional controls" },
+          {
+            path: "input.order.products[0].description",
+            message: "must not contain bidirectional controls",
+          },
+          {
+            path: "input.order.products[0].skuAttrs[0].name",
+            message: "must not contain control characters",
+          },
+          {
+            path: "input.order.products[0].skuAttrs[0].value",
+            message: "must not contain lone surrogates",
+          },
+          {
+            path: "input.order.payment.discounts[0].name",
+            message: "must not contain control characters",
+          },
+          {
+            path: "input.order.payment.charges[0].name",
+            message: "must not contain control characters",
+          },
+          {
+            path: "input.order.orderDetail.name",
+            message: "must not contain bidirectional controls",
+          },
         ]),
       );
       expectNoEcho(text);
@@ -187,7 +246,9 @@ describe("text and batch limits", () => {
       });
       const { body } = await h.send(ImportOrderDocument, { input: { ...input, dryRun: true } });
       expect(body.errors).toBeUndefined();
-      const [item] = (body.data?.importOrder.request?.body as { Data: Array<Record<string, unknown>> }).Data;
+      const [item] = (
+        body.data?.importOrder.request?.body as { Data: Array<Record<string, unknown>> }
+      ).Data;
       expect(item!.Title).toBe("  Red apples, 5 斤  ");
     });
   });
@@ -203,19 +264,47 @@ describe("text and batch limits", () => {
           iphoneSchema: `app://order\u200B${MARK}`,
           androidSchema: `app://order/${"x".repeat(2037)}`,
         };
-        order.products[0]!.detailPage = { status: "CLICKABLE", swanSchema: `baiduboxapp://swan/${K}/pages/item?id=1 ${MARK}` };
-        order.products[0]!.images = ["https://example.invalid/a.jpeg", `https://example.invalid/${MARK}\u0000.jpeg`, `https://example.invalid/${MARK}\uD800`];
+        order.products[0]!.detailPage = {
+          status: "CLICKABLE",
+          swanSchema: `baiduboxapp://swan/${K}/pages/item?id=1 ${MARK}`,
+        };
+        order.products[0]!.images = [
+          "https://example.invalid/a.jpeg",
+          `https://example.invalid/${MARK}\u0000.jpeg`,
+          `https://example.invalid/${MARK}\uD800`,
+        ];
       });
       const { body, text } = await h.send(ImportOrderDocument, { input });
       expect(body).toEqual(
         badInput("importOrder", [
-          { path: "input.order.products[0].images", message: "each image must not contain control characters or lone surrogates" },
-          { path: "input.order.products[0].detailPage.swanSchema", message: "must look like baiduboxapp://swan/<32-character app key>/<page path>" },
-          { path: "input.order.products[0].detailPage.swanSchema", message: "must not contain white space" },
-          { path: "input.order.orderDetail.swanSchema", message: "must not contain control characters" },
-          { path: "input.order.orderDetail.h5Schema", message: "must not contain bidirectional controls" },
-          { path: "input.order.orderDetail.iphoneSchema", message: "must not contain invisible formatting characters" },
-          { path: "input.order.orderDetail.androidSchema", message: "must be at most 2048 characters" },
+          {
+            path: "input.order.products[0].images",
+            message: "each image must not contain control characters or lone surrogates",
+          },
+          {
+            path: "input.order.products[0].detailPage.swanSchema",
+            message: "must look like baiduboxapp://swan/<32-character app key>/<page path>",
+          },
+          {
+            path: "input.order.products[0].detailPage.swanSchema",
+            message: "must not contain white space",
+          },
+          {
+            path: "input.order.orderDetail.swanSchema",
+            message: "must not contain control characters",
+          },
+          {
+            path: "input.order.orderDetail.h5Schema",
+            message: "must not contain bidirectional controls",
+          },
+          {
+            path: "input.order.orderDetail.iphoneSchema",
+            message: "must not contain invisible formatting characters",
+          },
+          {
+            path: "input.order.orderDetail.androidSchema",
+            message: "must be at most 2048 characters",
+          },
         ]),
       );
       expectNoEcho(text, "x".repeat(100));
@@ -225,12 +314,18 @@ describe("text and batch limits", () => {
   describe("lengths", () => {
     it("refuses a 900 KB id with one violation that echoes nothing", async () => {
       const huge = "x".repeat(900_000);
-      const input = { ...ex.updateOrderStatusInput, orders: [{ ...ex.updateOrderStatusInput.orders[0]!, resourceId: `${huge}${MARK}\u0000` }] };
+      const input = {
+        ...ex.updateOrderStatusInput,
+        orders: [{ ...ex.updateOrderStatusInput.orders[0]!, resourceId: `${huge}${MARK}\u0000` }],
+      };
       const { status, body, text } = await h.send(UpdateOrderStatusDocument, { input });
       expect(status).toBe(200);
       expect(body).toEqual(
         badInput("updateOrderStatus", [
-          { path: "input.orders[0].resourceId", message: "must be at most 128 characters and must not contain control characters" },
+          {
+            path: "input.orders[0].resourceId",
+            message: "must be at most 128 characters and must not contain control characters",
+          },
         ]),
       );
       expect(text.length).toBeLessThan(1000);
@@ -280,8 +375,17 @@ describe("text and batch limits", () => {
       expect(body.data?.importOrder.dryRun).toBe(true);
 
       const logistics = structuredClone(ex.updateOrderLogisticsInput);
-      logistics.express = [{ trackingNumber: "t".repeat(128), courierName: "c".repeat(256), courierCode: "C".repeat(64), type: "TO_USER" }];
-      const atLimit = await h.send(UpdateOrderLogisticsDocument, { input: { ...logistics, dryRun: true } });
+      logistics.express = [
+        {
+          trackingNumber: "t".repeat(128),
+          courierName: "c".repeat(256),
+          courierCode: "C".repeat(64),
+          type: "TO_USER",
+        },
+      ];
+      const atLimit = await h.send(UpdateOrderLogisticsDocument, {
+        input: { ...logistics, dryRun: true },
+      });
       expect(atLimit.body.errors).toBeUndefined();
     });
 
@@ -323,7 +427,14 @@ describe("text and batch limits", () => {
       );
 
       const logistics = structuredClone(ex.updateOrderLogisticsInput);
-      logistics.express = [{ trackingNumber: "t".repeat(129), courierName: "c".repeat(257), courierCode: "C".repeat(65), type: "TO_USER" }];
+      logistics.express = [
+        {
+          trackingNumber: "t".repeat(129),
+          courierName: "c".repeat(257),
+          courierCode: "C".repeat(65),
+          type: "TO_USER",
+        },
+      ];
       const tooLong = await h.send(UpdateOrderLogisticsDocument, { input: logistics });
       expect(tooLong.body).toEqual(
         badInput("updateOrderLogistics", [
@@ -339,32 +450,58 @@ describe("text and batch limits", () => {
     afterEach(() => setInputLimits(DEFAULT_INPUT_LIMITS));
 
     it("refuses 10,001 orders in one updateOrderStatus call, and takes 100", async () => {
-      const { status, body } = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: statusOrders(10_001) } });
+      const { status, body } = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: statusOrders(10_001) },
+      });
       expect(status).toBe(200);
-      expect(body).toEqual(badInput("updateOrderStatus", [{ path: "input.orders", message: "must contain no more than 100 elements" }]));
+      expect(body).toEqual(
+        badInput("updateOrderStatus", [
+          { path: "input.orders", message: "must contain no more than 100 elements" },
+        ]),
+      );
       expect(JSON.stringify(body)).not.toContain("order-1");
 
-      const over = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: statusOrders(101) } });
-      expect(over.body).toEqual(badInput("updateOrderStatus", [{ path: "input.orders", message: "must contain no more than 100 elements" }]));
+      const over = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: statusOrders(101) },
+      });
+      expect(over.body).toEqual(
+        badInput("updateOrderStatus", [
+          { path: "input.orders", message: "must contain no more than 100 elements" },
+        ]),
+      );
 
-      const max = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: statusOrders(100), dryRun: true } });
+      const max = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: statusOrders(100), dryRun: true },
+      });
       expect(max.body.errors).toBeUndefined();
-      expect((max.body.data?.updateOrderStatus.request?.body as { Data: unknown[] }).Data).toHaveLength(100);
+      expect(
+        (max.body.data?.updateOrderStatus.request?.body as { Data: unknown[] }).Data,
+      ).toHaveLength(100);
     });
 
     it("takes the orders-per-call limit from the setting, read on every request", async () => {
       expect(getInputLimits()).toEqual({ maxOrdersPerCall: 100, maxAfterSaleItemsPerCall: 100 });
       setInputLimits({ maxOrdersPerCall: 3 });
       expect(getInputLimits()).toEqual({ maxOrdersPerCall: 3, maxAfterSaleItemsPerCall: 100 });
-      const four = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: statusOrders(4) } });
-      expect(four.body).toEqual(badInput("updateOrderStatus", [{ path: "input.orders", message: "must contain no more than 3 elements" }]));
-      const three = await h.send(UpdateOrderStatusDocument, { input: { ...ex.updateOrderStatusInput, orders: statusOrders(3), dryRun: true } });
+      const four = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: statusOrders(4) },
+      });
+      expect(four.body).toEqual(
+        badInput("updateOrderStatus", [
+          { path: "input.orders", message: "must contain no more than 3 elements" },
+        ]),
+      );
+      const three = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: statusOrders(3), dryRun: true },
+      });
       expect(three.body.errors).toBeUndefined();
     });
 
     it("refuses a setting that is not a whole number of at least 1, and keeps the one in force", () => {
       for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-        expect(() => setInputLimits({ maxOrdersPerCall: bad })).toThrow(new RangeError("limits.maxOrdersPerCall must be a whole number of at least 1"));
+        expect(() => setInputLimits({ maxOrdersPerCall: bad })).toThrow(
+          new RangeError("limits.maxOrdersPerCall must be a whole number of at least 1"),
+        );
       }
       expect(() => setInputLimits({ maxOrdersPerCall: 5, maxAfterSaleItemsPerCall: 0 })).toThrow(
         new RangeError("limits.maxAfterSaleItemsPerCall must be a whole number of at least 1"),
@@ -375,15 +512,32 @@ describe("text and batch limits", () => {
     it("limits the after-sale orders of one call (maxAfterSaleItemsPerCall) and the products of each", async () => {
       const input = structuredClone(ex.updateAfterSaleOrderInput);
       const item = input.afterSale.items[0]!;
-      const products = Array.from({ length: 101 }, (_, i) => ({ productId: `p-${i}`, quantity: 1, amount: 0 }));
-      input.afterSale.items = Array.from({ length: 101 }, (_, i) => ({ ...item, subOrderId: `after-sale-${i}` }));
-      input.afterSale.items[0] = { ...item, refund: { amount: 0, products }, returnedProducts: products };
+      const products = Array.from({ length: 101 }, (_, i) => ({
+        productId: `p-${i}`,
+        quantity: 1,
+        amount: 0,
+      }));
+      input.afterSale.items = Array.from({ length: 101 }, (_, i) => ({
+        ...item,
+        subOrderId: `after-sale-${i}`,
+      }));
+      input.afterSale.items[0] = {
+        ...item,
+        refund: { amount: 0, products },
+        returnedProducts: products,
+      };
       const { body } = await h.send(UpdateAfterSaleOrderDocument, { input });
       expect(body).toEqual(
         badInput("updateAfterSaleOrder", [
           { path: "input.afterSale.items", message: "must contain no more than 100 elements" },
-          { path: "input.afterSale.items[0].refund.products", message: "must contain no more than 100 elements" },
-          { path: "input.afterSale.items[0].returnedProducts", message: "must contain no more than 100 elements" },
+          {
+            path: "input.afterSale.items[0].refund.products",
+            message: "must contain no more than 100 elements",
+          },
+          {
+            path: "input.afterSale.items[0].returnedProducts",
+            message: "must contain no more than 100 elements",
+          },
         ]),
       );
 
@@ -391,15 +545,35 @@ describe("text and batch limits", () => {
       const status = structuredClone(ex.updateAfterSaleOrderStatusInput);
       status.afterSale.items.push({ subOrderId: "another", status: "REFUNDED" });
       const two = await h.send(UpdateAfterSaleOrderStatusDocument, { input: status });
-      expect(two.body).toEqual(badInput("updateAfterSaleOrderStatus", [{ path: "input.afterSale.items", message: "must contain no more than 1 elements" }]));
+      expect(two.body).toEqual(
+        badInput("updateAfterSaleOrderStatus", [
+          { path: "input.afterSale.items", message: "must contain no more than 1 elements" },
+        ]),
+      );
     });
 
     it("limits product lines, payment lines and shipments, and takes them at their limits", async () => {
-      const lines = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `line ${i}`, value: 0, quantity: 1 }));
-      const order = (products: number, paymentLines: number, shipments: number): ImportOrderInput => {
+      const lines = (count: number) =>
+        Array.from({ length: count }, (_, i) => ({ name: `line ${i}`, value: 0, quantity: 1 }));
+      const order = (
+        products: number,
+        paymentLines: number,
+        shipments: number,
+      ): ImportOrderInput => {
         const input = withOrder((o) => {
-          o.products = Array.from({ length: products }, (_, i) => ({ productId: `p-${i}`, name: "n", quantity: 1, price: 0, payPrice: 0 }));
-          o.payment = { ...o.payment, amount: 0, discounts: lines(paymentLines), charges: lines(paymentLines) };
+          o.products = Array.from({ length: products }, (_, i) => ({
+            productId: `p-${i}`,
+            name: "n",
+            quantity: 1,
+            price: 0,
+            payPrice: 0,
+          }));
+          o.payment = {
+            ...o.payment,
+            amount: 0,
+            discounts: lines(paymentLines),
+            charges: lines(paymentLines),
+          };
           o.express = Array.from({ length: shipments }, (_, i) => ({
             trackingNumber: `SF${i}`,
             courierName: "顺丰快递",
@@ -413,24 +587,37 @@ describe("text and batch limits", () => {
       expect(over.body).toEqual(
         badInput("importOrder", [
           { path: "input.order.products", message: "must contain no more than 100 elements" },
-          { path: "input.order.payment.discounts", message: "must contain no more than 20 elements" },
+          {
+            path: "input.order.payment.discounts",
+            message: "must contain no more than 20 elements",
+          },
           { path: "input.order.payment.charges", message: "must contain no more than 20 elements" },
           { path: "input.order.express", message: "must contain no more than 20 elements" },
         ]),
       );
-      const atLimit = await h.send(ImportOrderDocument, { input: { ...order(100, 20, 20), dryRun: true } });
+      const atLimit = await h.send(ImportOrderDocument, {
+        input: { ...order(100, 20, 20), dryRun: true },
+      });
       expect(atLimit.body.errors).toBeUndefined();
 
       const logistics = structuredClone(ex.updateOrderLogisticsInput);
-      logistics.express = Array.from({ length: 21 }, () => ({ ...ex.updateOrderLogisticsInput.express[0]! }));
+      logistics.express = Array.from({ length: 21 }, () => ({
+        ...ex.updateOrderLogisticsInput.express[0]!,
+      }));
       const shipments = await h.send(UpdateOrderLogisticsDocument, { input: logistics });
-      expect(shipments.body).toEqual(badInput("updateOrderLogistics", [{ path: "input.express", message: "must contain no more than 20 elements" }]));
+      expect(shipments.body).toEqual(
+        badInput("updateOrderLogistics", [
+          { path: "input.express", message: "must contain no more than 20 elements" },
+        ]),
+      );
     });
   });
 
   it("has a rule and a documented limit on every string and list input field", async () => {
     const schema = await createSchema();
-    const classes = new Map(getTypeGraphQLMetadata().inputTypes.map((type) => [type.name, type.target]));
+    const classes = new Map(
+      getTypeGraphQLMetadata().inputTypes.map((type) => [type.name, type.target]),
+    );
     const storage = getMetadataStorage();
     const TEXT_RULES = ["identifier", "text", "link", "isIdempotencyKey", "isCashierOrderId"];
     const LIST_RULES = ["arrayMaxSize", "atMostPerCall"];
@@ -438,16 +625,26 @@ describe("text and batch limits", () => {
     let checked = 0;
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isInputObjectType(type)) continue;
-      const rules = storage.getTargetValidationMetadatas(classes.get(type.name)!, "", false, false, undefined);
+      const rules = storage.getTargetValidationMetadatas(
+        classes.get(type.name)!,
+        "",
+        false,
+        false,
+        undefined,
+      );
       for (const field of Object.values(type.getFields())) {
         const list = isListType(getNullableType(field.type));
         if (getNamedType(field.type).name !== "String" && !list) continue;
         checked++;
         const names = rules
           .filter((metadata) => metadata.propertyName === field.name)
-          .map((metadata) => storage.getTargetValidatorConstraints(metadata.constraintCls)[0]?.name);
-        if (!names.some((name) => (list ? LIST_RULES : TEXT_RULES).includes(name!))) problems.push(`${type.name}.${field.name}: no limit checked`);
-        if (!/\bat most \d+|1–255/i.test(field.description ?? "")) problems.push(`${type.name}.${field.name}: no limit documented`);
+          .map(
+            (metadata) => storage.getTargetValidatorConstraints(metadata.constraintCls)[0]?.name,
+          );
+        if (!names.some((name) => (list ? LIST_RULES : TEXT_RULES).includes(name!)))
+          problems.push(`${type.name}.${field.name}: no limit checked`);
+        if (!/\bat most \d+|1–255/i.test(field.description ?? ""))
+          problems.push(`${type.name}.${field.name}: no limit documented`);
       }
     }
     expect(problems).toEqual([]);

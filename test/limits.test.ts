@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import { DEFAULT_LIMITS, type OperationLimits } from "../src/limits";
+import { DEFAULT_LIMITS, type OperationLimits } from "../src/graphql/limits";
 import { startEmulator, type Emulator } from "../src/emulator/server";
 import { ADMIN_KEY, OTHER, SHOP, startHarness, type Harness } from "./support/harness";
 import { spawnGateway, type SpawnedGateway } from "./support/spawned";
@@ -12,7 +12,12 @@ async function post(url: string, query: string, variables?: unknown) {
     headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 const refusal = (code: string, message: string, limit?: number) => ({
@@ -29,38 +34,79 @@ describe("limits on what one request may ask", () => {
 
   it("stops parsing a document past maxTokens", async () => {
     const query = `{ ${Array.from({ length: 1500 }, (_, i) => `a${i}: __typename`).join(" ")} }`;
-    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("QUERY_TOO_LONG", "The operation is longer than the gateway allows (limits.maxTokens)"));
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal(
+        "QUERY_TOO_LONG",
+        "The operation is longer than the gateway allows (limits.maxTokens)",
+      ),
+    );
   });
 
   it("refuses more aliases than maxAliases", async () => {
     const query = `{ apps { ${Array.from({ length: 21 }, (_, i) => `k${i}: appKey`).join(" ")} } }`;
-    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("TOO_MANY_ALIASES", "The operation has more aliases than the gateway allows (20)", 20));
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal(
+        "TOO_MANY_ALIASES",
+        "The operation has more aliases than the gateway allows (20)",
+        20,
+      ),
+    );
   });
 
   it("refuses more directives than maxDirectives", async () => {
     const query = `{ apps { ${Array.from({ length: 21 }, () => "appKey @include(if: true)").join(" ")} } }`;
     expect(await post(h.gateway.graphqlUrl, query)).toEqual(
-      refusal("TOO_MANY_DIRECTIVES", "The operation has more directives than the gateway allows (20)", 20),
+      refusal(
+        "TOO_MANY_DIRECTIVES",
+        "The operation has more directives than the gateway allows (20)",
+        20,
+      ),
     );
   });
 
   it("refuses a costlier operation than maxCost", async () => {
-    const fields = "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
+    const fields =
+      "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
     const query = `{ deliveries(first: 100) { edges { node { ${fields} attempts { number outcome message } } } } }`;
-    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("QUERY_TOO_COSTLY", "The operation has more cost than the gateway allows (1000)", 1000));
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal(
+        "QUERY_TOO_COSTLY",
+        "The operation has more cost than the gateway allows (1000)",
+        1000,
+      ),
+    );
   });
 
   it("counts a connection's default page size in the cost, and a page given by a variable as the largest, across the schema's cycles", async () => {
     // Delivery.orders → Order.deliveries → …: small to write, huge to answer.
-    const cycle = "{ deliveries { edges { node { orders { deliveries { edges { node { orders { deliveries { edges { node { id } } } } } } } } } } } }";
-    expect(await post(h.gateway.graphqlUrl, cycle)).toEqual(refusal("QUERY_TOO_COSTLY", "The operation has more cost than the gateway allows (1000)", 1000));
+    const cycle =
+      "{ deliveries { edges { node { orders { deliveries { edges { node { orders { deliveries { edges { node { id } } } } } } } } } } } }";
+    expect(await post(h.gateway.graphqlUrl, cycle)).toEqual(
+      refusal(
+        "QUERY_TOO_COSTLY",
+        "The operation has more cost than the gateway allows (1000)",
+        1000,
+      ),
+    );
     // The cost is the document's, judged once however its variables change: $n counts as 100.
-    const fields = "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
+    const fields =
+      "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
     const paged = `query ($n: Int) { deliveries(first: $n) { edges { node { ${fields} } } } }`;
     expect(await post(h.gateway.graphqlUrl, paged, { n: 5 })).toEqual(
-      refusal("QUERY_TOO_COSTLY", "The operation has more cost than the gateway allows (1000)", 1000),
+      refusal(
+        "QUERY_TOO_COSTLY",
+        "The operation has more cost than the gateway allows (1000)",
+        1000,
+      ),
     );
-    expect((await post(h.gateway.graphqlUrl, `{ deliveries(first: 5) { edges { node { ${fields} } } } }`)).status).toBe(200);
+    expect(
+      (
+        await post(
+          h.gateway.graphqlUrl,
+          `{ deliveries(first: 5) { edges { node { ${fields} } } } }`,
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("counts the writes inside fragments too", async () => {
@@ -68,7 +114,9 @@ describe("limits on what one request may ask", () => {
     const inline = `mutation { ... on Mutation { ${writes.join(" ")} } }`;
     const spread = `mutation { ...A ...B } fragment A on Mutation { ${writes.slice(0, 3).join(" ")} } fragment B on Mutation { ${writes.slice(3).join(" ")} }`;
     for (const query of [inline, spread])
-      expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5));
+      expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+        refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5),
+      );
   });
 
   it("refuses a subscription as invalid, not as a fault of its own", async () => {
@@ -81,55 +129,109 @@ describe("limits on what one request may ask", () => {
   });
 
   it.each([
-    ["an Int", `{ deliveries(first: ${"ZQXMARK".repeat(3)}) { edges { cursor } } }`, "Int cannot represent the value given."],
-    ["a list for an Int", "{ deliveries(first: [ZQXMARK]) { edges { cursor } } }", "Int cannot represent the value given."],
-    ["an object for an Int", "{ deliveries(first: {a: ZQXMARK}) { edges { cursor } } }", "Int cannot represent the value given."],
-    ["a DateTime", '{ deliveries(filter: { since: "ZQXMARK" }) { edges { cursor } } }', "DateTime cannot represent the value given."],
-    ["a String", '{ order(appKey: ZQXMARK, resourceId: "r") { resourceId } }', "String cannot represent the value given."],
-    ["a Boolean", "{ apps { appKey @include(if: ZQXMARK) } }", "Boolean cannot represent the value given."],
-    ["a default value", "query ($n: Int = ZQXMARK) { deliveries(first: $n) { edges { cursor } } }", "Int cannot represent the value given."],
-  ])("does not repeat %s written without quotes in the document", async (_label, query, message) => {
-    const { status, body } = await post(h.gateway.graphqlUrl, query);
-    expect(JSON.stringify(body)).not.toContain("ZQXMARK");
-    expect([status, body.errors?.[0]?.message]).toEqual([400, message]);
-  });
+    [
+      "an Int",
+      `{ deliveries(first: ${"ZQXMARK".repeat(3)}) { edges { cursor } } }`,
+      "Int cannot represent the value given.",
+    ],
+    [
+      "a list for an Int",
+      "{ deliveries(first: [ZQXMARK]) { edges { cursor } } }",
+      "Int cannot represent the value given.",
+    ],
+    [
+      "an object for an Int",
+      "{ deliveries(first: {a: ZQXMARK}) { edges { cursor } } }",
+      "Int cannot represent the value given.",
+    ],
+    [
+      "a DateTime",
+      '{ deliveries(filter: { since: "ZQXMARK" }) { edges { cursor } } }',
+      "DateTime cannot represent the value given.",
+    ],
+    [
+      "a String",
+      '{ order(appKey: ZQXMARK, resourceId: "r") { resourceId } }',
+      "String cannot represent the value given.",
+    ],
+    [
+      "a Boolean",
+      "{ apps { appKey @include(if: ZQXMARK) } }",
+      "Boolean cannot represent the value given.",
+    ],
+    [
+      "a default value",
+      "query ($n: Int = ZQXMARK) { deliveries(first: $n) { edges { cursor } } }",
+      "Int cannot represent the value given.",
+    ],
+  ])(
+    "does not repeat %s written without quotes in the document",
+    async (_label, query, message) => {
+      const { status, body } = await post(h.gateway.graphqlUrl, query);
+      expect(JSON.stringify(body)).not.toContain("ZQXMARK");
+      expect([status, body.errors?.[0]?.message]).toEqual([400, message]);
+    },
+  );
 
   it("does not keep documents for automatic persisted queries", async () => {
     const response = await fetch(h.gateway.graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
-      body: JSON.stringify({ query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }),
+      body: JSON.stringify({
+        query: "{ __typename }",
+        extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+      }),
     });
     // HTTP 200, as the APQ protocol has it: a client then sends the whole document.
     expect([response.status, await response.json()]).toEqual([
       200,
-      { errors: [{ message: "PersistedQueryNotSupported", extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" } }] },
+      {
+        errors: [
+          {
+            message: "PersistedQueryNotSupported",
+            extensions: { code: "PERSISTED_QUERY_NOT_SUPPORTED" },
+          },
+        ],
+      },
     ]);
   });
 
   it("refuses more writes in one operation than maxWrites, and records none of them", async () => {
     const write = (i: number) => `w${i}: cancelDelivery(id: "${i}") { id }`;
     const query = `mutation { ${Array.from({ length: 6 }, (_, i) => write(i)).join(" ")} }`;
-    expect(await post(h.gateway.graphqlUrl, query)).toEqual(refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5));
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5),
+    );
     expect(await h.sql.query("select id from deliveries")).toEqual([]);
   });
 });
 
 describe("limits on nesting", () => {
   let h: Harness;
-  beforeAll(async () => (h = await startHarness({ config: { limits: { ...DEFAULT_LIMITS, maxDepth: 3 } } })));
+  beforeAll(
+    async () =>
+      (h = await startHarness({ config: { limits: { ...DEFAULT_LIMITS, maxDepth: 3 } } })),
+  );
   afterAll(() => h.close());
 
   it("refuses an operation nested deeper than maxDepth", async () => {
     const query = "{ deliveries(first: 1) { edges { node { attempts { number } } } } }";
     expect(await post(h.gateway.graphqlUrl, query)).toEqual(
-      refusal("QUERY_TOO_DEEP", "The operation has more levels of nesting than the gateway allows (3)", 3),
+      refusal(
+        "QUERY_TOO_DEEP",
+        "The operation has more levels of nesting than the gateway allows (3)",
+        3,
+      ),
     );
-    expect((await post(h.gateway.graphqlUrl, "{ deliveries(first: 1) { edges { cursor } } }")).status).toBe(200);
+    expect(
+      (await post(h.gateway.graphqlUrl, "{ deliveries(first: 1) { edges { cursor } } }")).status,
+    ).toBe(200);
   });
 });
 
-/** The sequence that ran a gateway out of memory: many distinct large documents, then one huge one. */
+/**
+ * The sequence that ran a gateway out of memory: many distinct large documents, then one huge one.
+ */
 describe("a production gateway under documents meant to exhaust its memory", () => {
   jest.setTimeout(120_000);
   let emulator: Emulator;
@@ -161,8 +263,16 @@ describe("a production gateway under documents meant to exhaust its memory", () 
     // One ~780 KB document repeating a field 60,000 times.
     const huge = `{ ${"apps { appKey } ".repeat(60_000)} }`;
     expect(huge.length).toBeGreaterThan(780_000);
-    expect(await post(gateway.url, huge)).toEqual(refusal("QUERY_TOO_LONG", "The operation is longer than the gateway allows (limits.maxTokens)"));
-    expect(await post(gateway.url, "{ apps { appKey } }")).toEqual({ status: 200, body: { data: { apps: [{ appKey: SHOP.appKey }] } } });
+    expect(await post(gateway.url, huge)).toEqual(
+      refusal(
+        "QUERY_TOO_LONG",
+        "The operation is longer than the gateway allows (limits.maxTokens)",
+      ),
+    );
+    expect(await post(gateway.url, "{ apps { appKey } }")).toEqual({
+      status: 200,
+      body: { data: { apps: [{ appKey: SHOP.appKey }] } },
+    });
     expect(gateway.child.exitCode).toBeNull();
     expect(gateway.output()).not.toMatch(/heap out of memory/i);
   });
@@ -171,7 +281,19 @@ describe("a production gateway under documents meant to exhaust its memory", () 
 describe("slow and many clients", () => {
   let h: Harness;
   const sockets: Socket[] = [];
-  beforeAll(async () => (h = await startHarness({ config: { http: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 4, corsOrigins: [] } } })));
+  beforeAll(
+    async () =>
+      (h = await startHarness({
+        config: {
+          http: {
+            headersTimeoutMs: 300,
+            requestTimeoutMs: 600,
+            maxConnections: 4,
+            corsOrigins: [],
+          },
+        },
+      })),
+  );
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();
     await h.close();
@@ -196,7 +318,9 @@ describe("slow and many clients", () => {
 
   it("answers 408 and closes a connection whose body does not arrive within requestTimeoutMs", async () => {
     const socket = await open();
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":`);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":`,
+    );
     expect(await closed(socket)).toMatch(/^HTTP\/1\.1 408 /);
   });
 

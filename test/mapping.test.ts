@@ -1,9 +1,19 @@
 import { toAfterSaleItem, toAfterSaleStatusBody } from "../resolvers/after-sale.mapping";
 import { given, toDetailPage } from "../resolvers/common.mapping";
 import { toExpress, toUpdateOrderStatusBody } from "../resolvers/order.mapping";
-import { AfterSaleStatus, AfterSaleType, DetailPageStatus, ExpressType, OrderCategory, OrderStatus } from "../schema/enums";
+import {
+  AfterSaleStatus,
+  AfterSaleType,
+  DetailPageStatus,
+  ExpressType,
+  OrderCategory,
+  OrderStatus,
+} from "../schema/enums";
 import type { AfterSaleItemInput } from "../schema/after-sale.input";
-import type { UpdateAfterSaleOrderStatusInput, UpdateOrderStatusInput } from "../schema/write.input";
+import type {
+  UpdateAfterSaleOrderStatusInput,
+  UpdateOrderStatusInput,
+} from "../schema/write.input";
 
 /** The mapped value as JSON sends it: keys left undefined drop out. */
 const withoutUndefined = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -18,7 +28,13 @@ describe("the pure input-to-wire mappings", () => {
       updatedAt: 1600000001,
       orderDetail: null,
     } as AfterSaleItemInput;
-    expect(withoutUndefined(toAfterSaleItem(item))).toStrictEqual({ SubOrderID: "s1", SubStatus: 400, CTime: 1600000000, MTime: 1600000001, OrderType: 2 });
+    expect(withoutUndefined(toAfterSaleItem(item))).toStrictEqual({
+      SubOrderID: "s1",
+      SubStatus: 400,
+      CTime: 1600000000,
+      MTime: 1600000001,
+      OrderType: 2,
+    });
   });
 
   it("maps returned goods to Aftermarket.Product and an after-sale payment to Payment", () => {
@@ -37,13 +53,24 @@ describe("the pure input-to-wire mappings", () => {
   });
 
   it("keeps an empty name but drops a null one on a detail page", () => {
-    expect(withoutUndefined(toDetailPage({ status: DetailPageStatus.HIDDEN, name: "", swanSchema: null }))).toStrictEqual({ Status: 0, Name: "" });
+    expect(
+      withoutUndefined(
+        toDetailPage({ status: DetailPageStatus.HIDDEN, name: "", swanSchema: null }),
+      ),
+    ).toStrictEqual({ Status: 0, Name: "" });
     expect(toDetailPage(null)).toBeUndefined();
     expect(given(null)).toBeUndefined();
   });
 
   it("always sends the reserved Express Status as 0", () => {
-    expect(toExpress({ trackingNumber: "T", courierName: "N", courierCode: "C", type: ExpressType.TO_MERCHANT })).toStrictEqual({
+    expect(
+      toExpress({
+        trackingNumber: "T",
+        courierName: "N",
+        courierCode: "C",
+        type: ExpressType.TO_MERCHANT,
+      }),
+    ).toStrictEqual({
       ID: "T",
       Name: "N",
       Code: "C",
@@ -57,7 +84,11 @@ describe("the pure input-to-wire mappings", () => {
       appKey: "k",
       orders: [
         { resourceId: "r", category: OrderCategory.HOTEL, statusCode: 7 },
-        { resourceId: "q", category: OrderCategory.VIRTUAL_GOODS, status: OrderStatus.SELLER_CONFIRMED },
+        {
+          resourceId: "q",
+          category: OrderCategory.VIRTUAL_GOODS,
+          status: OrderStatus.SELLER_CONFIRMED,
+        },
       ],
     } as UpdateOrderStatusInput;
     expect(toUpdateOrderStatusBody(input)).toStrictEqual({
@@ -73,8 +104,13 @@ describe("the pure input-to-wire mappings", () => {
       appKey: "k",
       resourceId: "r",
       category: OrderCategory.PHYSICAL_GOODS,
-      afterSale: { status: AfterSaleStatus.CLOSED, items: [{ subOrderId: "s", status: AfterSaleStatus.REJECTED }] },
+      afterSale: {
+        status: AfterSaleStatus.CLOSED,
+        items: [{ subOrderId: "s", status: AfterSaleStatus.REJECTED }],
+      },
     } as UpdateAfterSaleOrderStatusInput;
-    expect(toAfterSaleStatusBody(input).Data[0]!.EXT).toStrictEqual({ SubsOrder: { Status: 404, Items: [{ SubOrderID: "s", SubStatus: 407 }] } });
+    expect(toAfterSaleStatusBody(input).Data[0]!.EXT).toStrictEqual({
+      SubsOrder: { Status: 404, Items: [{ SubOrderID: "s", SubStatus: 407 }] },
+    });
   });
 });

@@ -1,4 +1,8 @@
-import { DeliveriesDocument, UpdateOrderInfoTrackedDocument, type UpdateOrderInfoInput } from "./generated/graphql";
+import {
+  DeliveriesDocument,
+  UpdateOrderInfoTrackedDocument,
+  type UpdateOrderInfoInput,
+} from "./generated/graphql";
 import { eventually } from "./support/eventually";
 import * as ex from "./support/examples";
 import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
@@ -8,11 +12,17 @@ const ORDERS = 100;
 const WRITES_PER_ORDER = 10;
 const STATUSES = ["AWAITING_SHIPMENT", "AWAITING_RECEIPT"] as const;
 
-/** The i-th write of an order: the last one closes it, so the newest write is told apart at Baidu. */
+/**
+ * The i-th write of an order: the last one closes it, so the newest write is told apart at Baidu.
+ */
 const write = (resourceId: string, i: number): UpdateOrderInfoInput => ({
   ...ex.updateOrderInfoInput,
   deliveryMode: "QUEUE",
-  order: { ...ex.updateOrderInfoInput.order, resourceId, status: i === WRITES_PER_ORDER - 1 ? "CLOSED" : STATUSES[i % 2]! },
+  order: {
+    ...ex.updateOrderInfoInput.order,
+    resourceId,
+    status: i === WRITES_PER_ORDER - 1 ? "CLOSED" : STATUSES[i % 2]!,
+  },
 });
 
 describe.each(STORE_KINDS)("a Baidu outage on %s", (store) => {
@@ -26,13 +36,16 @@ describe.each(STORE_KINDS)("a Baidu outage on %s", (store) => {
     h = await startHarness({ store, clock: clock.clock });
     const resourceIds = Array.from({ length: ORDERS }, (_, i) => `outage-${1000 + i}`);
     ex.seedExampleOrders(h.emulator, { afterSale: false, resourceIds });
-    // Baidu is down: every order's first write fails once, and its next attempt waits on the held clock.
+    // Baidu is down: every order's first write fails once, and its next attempt waits on the held
+    // clock.
     const release = clock.hold();
     h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503, times: ORDERS });
     await Promise.all(
       resourceIds.map(async (resourceId) => {
         for (let i = 0; i < WRITES_PER_ORDER; i++) {
-          const { body } = await h.send(UpdateOrderInfoTrackedDocument, { input: write(resourceId, i) });
+          const { body } = await h.send(UpdateOrderInfoTrackedDocument, {
+            input: write(resourceId, i),
+          });
           expect(body.data?.updateOrderInfo.delivery?.state).toBe("PENDING");
         }
       }),
@@ -49,19 +62,29 @@ describe.each(STORE_KINDS)("a Baidu outage on %s", (store) => {
       do {
         const { body } = await h.send(DeliveriesDocument, { first: 100, after });
         edges.push(...body.data!.deliveries.edges);
-        after = body.data!.deliveries.pageInfo.hasNextPage ? body.data!.deliveries.pageInfo.endCursor : undefined;
+        after = body.data!.deliveries.pageInfo.hasNextPage
+          ? body.data!.deliveries.pageInfo.endCursor
+          : undefined;
       } while (after);
-      return edges.every(({ node }) => node.state === "DELIVERED" || node.state === "SUPERSEDED") && edges;
+      return (
+        edges.every(({ node }) => node.state === "DELIVERED" || node.state === "SUPERSEDED") &&
+        edges
+      );
     });
     expect(deliveries).toHaveLength(ORDERS * WRITES_PER_ORDER);
     expect(deliveries.filter(({ node }) => node.state === "DELIVERED")).toHaveLength(ORDERS);
-    // One call per order after the outage, carrying that order's newest write; nothing else arrived.
+    // One call per order after the outage, carrying that order's newest write; nothing else
+    // arrived.
     const drained = h.emulator.requestsTo("updateMainInfo").slice(ORDERS);
     const lastStatus = new Map(
-      drained.map((r) => [(r.body as typeof ex.updateOrderInfoBody).Data[0]!.ResourceID, (r.body as typeof ex.updateOrderInfoBody).Data[0]!.Status]),
+      drained.map((r) => [
+        (r.body as typeof ex.updateOrderInfoBody).Data[0]!.ResourceID,
+        (r.body as typeof ex.updateOrderInfoBody).Data[0]!.Status,
+      ]),
     );
     expect(lastStatus.size).toBe(ORDERS);
     expect([...lastStatus.values()].every((status) => status === 100)).toBe(true);
-    for (const resourceId of resourceIds) expect(h.emulator.store.get(SHOP.appKey, resourceId)!.record.Status).toBe(100);
+    for (const resourceId of resourceIds)
+      expect(h.emulator.store.get(SHOP.appKey, resourceId)!.record.Status).toBe(100);
   });
 });

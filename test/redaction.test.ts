@@ -17,12 +17,15 @@ describe("Baidu's texts that name a secret", () => {
     const token = h.emulator.requestsTo("updateSubInfo")[0]!.query.access_token!;
     const msg = `Invalid parameter access_token: ${token}; client ${SHOP.appSecret} unknown`;
     h.emulator.faults.add({ route: "updateSubInfo", kind: "errno", errno: 40001, msg });
-    const { body, text } = await h.send(UpdateAfterSaleOrderDocument, { input: { ...ex.updateAfterSaleOrderInput, idempotencyKey: "second" } });
+    const { body, text } = await h.send(UpdateAfterSaleOrderDocument, {
+      input: { ...ex.updateAfterSaleOrderInput, idempotencyKey: "second" },
+    });
     expect(body.errors?.[0]?.extensions).toMatchObject({
       code: "BAIDU_REJECTED",
       errno: 40001,
       baiduMessage: "Invalid parameter access_token: [REDACTED]; client [REDACTED] unknown",
     });
-    for (const output of [text, ...h.logs]) expect([output.includes(token), output.includes(SHOP.appSecret)]).toEqual([false, false]);
+    for (const output of [text, ...h.logs])
+      expect([output.includes(token), output.includes(SHOP.appSecret)]).toEqual([false, false]);
   });
 });

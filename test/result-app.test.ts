@@ -8,7 +8,9 @@ describe("OrderWriteResult.app", () => {
   afterAll(() => h.close());
 
   it("resolves the app Baidu echoed for every result of a batch", async () => {
-    const { body } = await h.send(UpdateOrderStatusWithAppDocument, { input: ex.updateOrderStatusInput });
+    const { body } = await h.send(UpdateOrderStatusWithAppDocument, {
+      input: ex.updateOrderStatusInput,
+    });
     const app = { appKey: SHOP.appKey, name: SHOP.name };
     expect(body).toEqual({
       data: {

@@ -9,11 +9,21 @@ import {
   UpdateOrderStatusDocument,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { DeliveryResultsQuery, failedPayload, HTTP_503, misconfiguredPayload, repeat, trackedWrite } from "./support/delivery-helpers";
+import {
+  DeliveryResultsQuery,
+  failedPayload,
+  HTTP_503,
+  misconfiguredPayload,
+  repeat,
+  trackedWrite,
+} from "./support/delivery-helpers";
 import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
 
 /** `print()` puts every mutation's field on line 2, column 3. */
-/** A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the last. */
+/**
+ * A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, …; the 8th attempt is the
+ * last.
+ */
 const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
 const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
 const at = (field: string) => ({ locations: [{ line: 2, column: 3 }], path: [field] });
@@ -28,7 +38,9 @@ describe("per-order results", () => {
   });
 
   it("reports an update of an order Baidu does not hold as not applied, without an error", async () => {
-    const { status, body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
+    const { status, body } = await h.send(UpdateOrderLogisticsDocument, {
+      input: ex.updateOrderLogisticsInput,
+    });
     expect({ status, body }).toEqual({
       status: 200,
       body: {
@@ -36,7 +48,15 @@ describe("per-order results", () => {
           updateOrderLogistics: {
             dryRun: false,
             allApplied: false,
-            results: [{ resourceId: "2221554346520", appKey: K, categoryCode: 1, rowsAffected: 0, applied: false }],
+            results: [
+              {
+                resourceId: "2221554346520",
+                appKey: K,
+                categoryCode: 1,
+                rowsAffected: 0,
+                applied: false,
+              },
+            ],
             request: null,
           },
         },
@@ -44,7 +64,20 @@ describe("per-order results", () => {
     });
     // Baidu answered errno 0: the delivery is DELIVERED, with Baidu's per-order results on record.
     expect((await h.send(DeliveryResultsQuery, { id: "1" })).body).toEqual({
-      data: { delivery: { state: "DELIVERED", results: [{ resourceId: "2221554346520", appKey: K, categoryCode: 1, rowsAffected: 0, applied: false }] } },
+      data: {
+        delivery: {
+          state: "DELIVERED",
+          results: [
+            {
+              resourceId: "2221554346520",
+              appKey: K,
+              categoryCode: 1,
+              rowsAffected: 0,
+              applied: false,
+            },
+          ],
+        },
+      },
     });
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(1);
   });
@@ -55,7 +88,12 @@ describe("per-order results", () => {
       { biz_app_id: K, cate_id: "2", resource_id: "2221554346520", rows_affected: "1" },
       { biz_app_id: K, cate_id: "2", resource_id: "3221554346520", rows_affected: "0" },
     ];
-    h.emulator.faults.add({ route: "updateMainStatus", kind: "http", status: 200, body: { errno: 0, msg: "success", data } });
+    h.emulator.faults.add({
+      route: "updateMainStatus",
+      kind: "http",
+      status: 200,
+      body: { errno: 0, msg: "success", data },
+    });
     const { body } = await h.send(UpdateOrderStatusDocument, { input: ex.updateOrderStatusInput });
     expect(body).toEqual({
       data: {
@@ -63,8 +101,20 @@ describe("per-order results", () => {
           dryRun: false,
           allApplied: false,
           results: [
-            { resourceId: "2221554346520", appKey: K, categoryCode: 2, rowsAffected: 1, applied: true },
-            { resourceId: "3221554346520", appKey: K, categoryCode: 2, rowsAffected: 0, applied: false },
+            {
+              resourceId: "2221554346520",
+              appKey: K,
+              categoryCode: 2,
+              rowsAffected: 1,
+              applied: true,
+            },
+            {
+              resourceId: "3221554346520",
+              appKey: K,
+              categoryCode: 2,
+              rowsAffected: 0,
+              applied: false,
+            },
           ],
           request: null,
         },
@@ -91,15 +141,27 @@ describe("Baidu's refusals", () => {
   });
 
   it("answers BAIDU_REJECTED with errno and Baidu's message for a business errno, without retrying", async () => {
-    h.emulator.faults.add({ route: "addMainLogistics", kind: "errno", errno: 40001, msg: "param error: Data[0].EXT" });
-    const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
+    h.emulator.faults.add({
+      route: "addMainLogistics",
+      kind: "errno",
+      errno: 40001,
+      msg: "param error: Data[0].EXT",
+    });
+    const { body } = await h.send(UpdateOrderLogisticsDocument, {
+      input: ex.updateOrderLogisticsInput,
+    });
     expect(body).toEqual({
       data: null,
       errors: [
         {
           message: "Baidu rejected the request: errno 40001: param error: Data[0].EXT",
           ...at("updateOrderLogistics"),
-          extensions: { code: "BAIDU_REJECTED", deliveryId: "1", errno: 40001, baiduMessage: "param error: Data[0].EXT" },
+          extensions: {
+            code: "BAIDU_REJECTED",
+            deliveryId: "1",
+            errno: 40001,
+            baiduMessage: "param error: Data[0].EXT",
+          },
         },
       ],
     });
@@ -109,14 +171,21 @@ describe("Baidu's refusals", () => {
 
   it("answers BAIDU_REJECTED with errorCode for Baidu's gateway error_code 6", async () => {
     h.emulator.faults.add({ route: "addMainLogistics", kind: "errorCode", code: 6 });
-    const { body } = await h.send(UpdateOrderLogisticsDocument, { input: ex.updateOrderLogisticsInput });
+    const { body } = await h.send(UpdateOrderLogisticsDocument, {
+      input: ex.updateOrderLogisticsInput,
+    });
     expect(body).toEqual({
       data: null,
       errors: [
         {
           message: "Baidu rejected the request: error_code 6: No permission to access data",
           ...at("updateOrderLogistics"),
-          extensions: { code: "BAIDU_REJECTED", deliveryId: "1", errorCode: 6, baiduMessage: "No permission to access data" },
+          extensions: {
+            code: "BAIDU_REJECTED",
+            deliveryId: "1",
+            errorCode: 6,
+            baiduMessage: "No permission to access data",
+          },
         },
       ],
     });
@@ -126,7 +195,9 @@ describe("Baidu's refusals", () => {
 
   it("keeps retrying a 5xx until the deadline, then answers with the FAILED delivery and its last error", async () => {
     h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 503, times: 8 });
-    const { body } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
+    const { body } = await h.send(trackedWrite("updateOrderLogistics"), {
+      input: ex.updateOrderLogisticsInput,
+    });
     expect(body).toEqual(failedPayload("updateOrderLogistics", HTTP_503, 8));
     expect(h.emulator.requestsTo("addMainLogistics")).toHaveLength(8);
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
@@ -140,22 +211,41 @@ describe("Baidu's refusals", () => {
       delivery: SHORT_DEADLINE,
       emulator: { apps: [{ appKey: SHOP.appKey, appSecret: "the-secret-baidu-holds-now" }] },
     });
-    const { body, text } = await h.send(trackedWrite("updateOrderLogistics"), { input: ex.updateOrderLogisticsInput });
+    const { body, text } = await h.send(trackedWrite("updateOrderLogistics"), {
+      input: ex.updateOrderLogisticsInput,
+    });
     expect(body).toEqual(misconfiguredPayload("updateOrderLogistics", 8));
     // One token request per attempt; the write itself never goes out.
     expect(h.emulator.requests.map((r) => r.path)).toEqual(repeat(TOKEN_PATH, 8));
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
-    const causes = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error" && entry.error?.name !== undefined);
+    const causes = h.logs
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.level === "error" && entry.error?.name !== undefined);
     expect(causes).toHaveLength(8);
     for (const cause of causes)
-      expect(cause).toMatchObject({ msg: "Baidu refused the gateway's credentials", error: { name: "BaiduCredentialsError", error: "invalid_client" } });
+      expect(cause).toMatchObject({
+        msg: "Baidu refused the gateway's credentials",
+        error: { name: "BaiduCredentialsError", error: "invalid_client" },
+      });
     expect([text, ...h.logs].filter((line) => line.includes(SHOP.appSecret))).toEqual([]);
   });
 });
 
 const MUTATIONS = [
-  { field: "importOrder", doc: ImportOrderDocument, input: ex.importOrderInput, endpoint: "addMainInfo", body: ex.importOrderBody },
-  { field: "updateOrderInfo", doc: UpdateOrderInfoDocument, input: ex.updateOrderInfoInput, endpoint: "updateMainInfo", body: ex.updateOrderInfoBody },
+  {
+    field: "importOrder",
+    doc: ImportOrderDocument,
+    input: ex.importOrderInput,
+    endpoint: "addMainInfo",
+    body: ex.importOrderBody,
+  },
+  {
+    field: "updateOrderInfo",
+    doc: UpdateOrderInfoDocument,
+    input: ex.updateOrderInfoInput,
+    endpoint: "updateMainInfo",
+    body: ex.updateOrderInfoBody,
+  },
   {
     field: "updateOrderStatus",
     doc: UpdateOrderStatusDocument,
@@ -170,7 +260,13 @@ const MUTATIONS = [
     endpoint: "appendSubInfo",
     body: ex.afterSaleBody,
   },
-  { field: "updateAfterSaleOrder", doc: UpdateAfterSaleOrderDocument, input: ex.updateAfterSaleOrderInput, endpoint: "updateSubInfo", body: ex.afterSaleBody },
+  {
+    field: "updateAfterSaleOrder",
+    doc: UpdateAfterSaleOrderDocument,
+    input: ex.updateAfterSaleOrderInput,
+    endpoint: "updateSubInfo",
+    body: ex.afterSaleBody,
+  },
   {
     field: "updateAfterSaleOrderStatus",
     doc: UpdateAfterSaleOrderStatusDocument,
@@ -198,11 +294,19 @@ describe("dry runs", () => {
       const preview = await h.send(doc as never, { input: { ...input, dryRun: true } } as never);
       const query = Object.entries(ex.exampleQuery).map(([name, value]) => ({ name, value }));
       expect(preview.body).toEqual({
-        data: { [field]: { dryRun: true, allApplied: false, results: [], request: { method: "POST", path: ENDPOINTS[endpoint].path, query, body } } },
+        data: {
+          [field]: {
+            dryRun: true,
+            allApplied: false,
+            results: [],
+            request: { method: "POST", path: ENDPOINTS[endpoint].path, query, body },
+          },
+        },
       });
       expect(h.emulator.requests).toEqual([]);
       // Nor is anything committed to the ledger.
-      const deliveries = async () => (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
+      const deliveries = async () =>
+        (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
       expect(await deliveries()).toBe(0);
 
       // The real call sends exactly the previewed body, and the previewed query plus the token.
@@ -211,7 +315,11 @@ describe("dry runs", () => {
       expect(sent).toHaveLength(1);
       const { access_token, ...rest } = sent[0]!.query;
       expect(access_token).toMatch(/^24\./);
-      expect({ method: sent[0]!.method, body: sent[0]!.body, query: Object.entries(rest).map(([name, value]) => ({ name, value })) }).toEqual({
+      expect({
+        method: sent[0]!.method,
+        body: sent[0]!.body,
+        query: Object.entries(rest).map(([name, value]) => ({ name, value })),
+      }).toEqual({
         method: "POST",
         body,
         query,

@@ -15,7 +15,13 @@ import {
   type Failure,
   type WriteField,
 } from "./support/delivery-helpers";
-import { SHOP, startHarness, testClock, type Harness, type HarnessOptions } from "./support/harness";
+import {
+  SHOP,
+  startHarness,
+  testClock,
+  type Harness,
+  type HarnessOptions,
+} from "./support/harness";
 
 /**
  * The retry policy of the delivery worker (retries with backoff until the deadline, E4 append
@@ -26,7 +32,8 @@ const ORDER = "2221554346520";
 const SECOND_ORDER = "3221554346520";
 
 /** Both example orders; with the example after-sale order if asked. */
-const seed = (h: Harness, afterSale: boolean) => ex.seedExampleOrders(h.emulator, { afterSale, resourceIds: [ORDER, SECOND_ORDER] });
+const seed = (h: Harness, afterSale: boolean) =>
+  ex.seedExampleOrders(h.emulator, { afterSale, resourceIds: [ORDER, SECOND_ORDER] });
 
 interface Write {
   field: WriteField;
@@ -37,10 +44,21 @@ interface Write {
 }
 
 /** Sends the write in WAIT mode, reading its payload and its delivery. */
-const send = (h: Harness, write: Write) => h.send(trackedWrite(write.field), { input: write.input });
+const send = (h: Harness, write: Write) =>
+  h.send(trackedWrite(write.field), { input: write.input });
 
-const E1: Write = { field: "importOrder", endpoint: "addMainInfo", orders: [[ORDER, 1]], input: ex.importOrderInput };
-const E2: Write = { field: "updateOrderInfo", endpoint: "updateMainInfo", orders: [[ORDER, 1]], input: ex.updateOrderInfoInput };
+const E1: Write = {
+  field: "importOrder",
+  endpoint: "addMainInfo",
+  orders: [[ORDER, 1]],
+  input: ex.importOrderInput,
+};
+const E2: Write = {
+  field: "updateOrderInfo",
+  endpoint: "updateMainInfo",
+  orders: [[ORDER, 1]],
+  input: ex.updateOrderInfoInput,
+};
 const E3: Write = {
   field: "updateOrderStatus",
   endpoint: "updateMainStatus",
@@ -50,10 +68,30 @@ const E3: Write = {
   ],
   input: ex.updateOrderStatusInput,
 };
-const E4: Write = { field: "appendAfterSaleOrders", endpoint: "appendSubInfo", orders: [[ORDER, 2]], input: ex.appendAfterSaleOrdersInput };
-const E5: Write = { field: "updateAfterSaleOrder", endpoint: "updateSubInfo", orders: [[ORDER, 2]], input: ex.updateAfterSaleOrderInput };
-const E6: Write = { field: "updateAfterSaleOrderStatus", endpoint: "updateSubStatus", orders: [[ORDER, 2]], input: ex.updateAfterSaleOrderStatusInput };
-const E7: Write = { field: "updateOrderLogistics", endpoint: "addMainLogistics", orders: [[ORDER, 1]], input: ex.updateOrderLogisticsInput };
+const E4: Write = {
+  field: "appendAfterSaleOrders",
+  endpoint: "appendSubInfo",
+  orders: [[ORDER, 2]],
+  input: ex.appendAfterSaleOrdersInput,
+};
+const E5: Write = {
+  field: "updateAfterSaleOrder",
+  endpoint: "updateSubInfo",
+  orders: [[ORDER, 2]],
+  input: ex.updateAfterSaleOrderInput,
+};
+const E6: Write = {
+  field: "updateAfterSaleOrderStatus",
+  endpoint: "updateSubStatus",
+  orders: [[ORDER, 2]],
+  input: ex.updateAfterSaleOrderStatusInput,
+};
+const E7: Write = {
+  field: "updateOrderLogistics",
+  endpoint: "addMainLogistics",
+  orders: [[ORDER, 1]],
+  input: ex.updateOrderLogisticsInput,
+};
 
 /** E3 on the second order alone. */
 const E3_SECOND: Write = {
@@ -64,7 +102,13 @@ const E3_SECOND: Write = {
 
 /** A delivered write's payload: Baidu applied every order, after the failed attempts given. */
 function applied(write: Write, failures: readonly Failure[] = [], id = "1") {
-  const results = write.orders.map(([resourceId, categoryCode]) => ({ resourceId, appKey: SHOP.appKey, categoryCode, rowsAffected: 1, applied: true }));
+  const results = write.orders.map(([resourceId, categoryCode]) => ({
+    resourceId,
+    appKey: SHOP.appKey,
+    categoryCode,
+    rowsAffected: 1,
+    applied: true,
+  }));
   const delivery = {
     id,
     state: "DELIVERED",
@@ -74,11 +118,21 @@ function applied(write: Write, failures: readonly Failure[] = [], id = "1") {
     lastError: null,
     attempts: attempts(failures, true),
   };
-  return { data: { [write.field]: { dryRun: false, allApplied: true, results, request: null, delivery } } };
+  return {
+    data: { [write.field]: { dryRun: false, allApplied: true, results, request: null, delivery } },
+  };
 }
 
-/** The payload of a write whose delivery ended, or still waits, without Baidu's results: no GraphQL error. */
-function unresolved(write: Write, state: string, failures: readonly Failure[], outcomeUnknown: boolean) {
+/**
+ * The payload of a write whose delivery ended, or still waits, without Baidu's results: no GraphQL
+ * error.
+ */
+function unresolved(
+  write: Write,
+  state: string,
+  failures: readonly Failure[],
+  outcomeUnknown: boolean,
+) {
   const delivery = {
     id: "1",
     state,
@@ -87,29 +141,54 @@ function unresolved(write: Write, state: string, failures: readonly Failure[], o
     lastError: lastError(failures.at(-1)!),
     attempts: attempts(failures, false),
   };
-  return { data: { [write.field]: { dryRun: false, allApplied: false, results: [], request: null, delivery } } };
+  return {
+    data: {
+      [write.field]: { dryRun: false, allApplied: false, results: [], request: null, delivery },
+    },
+  };
 }
 
 function failed(write: Write, message: string, extensions: Record<string, unknown>) {
-  return { data: null, errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }] };
+  return {
+    data: null,
+    errors: [{ message, locations: [{ line: 2, column: 3 }], path: [write.field], extensions }],
+  };
 }
 
-const HTTP_502: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 502", httpStatus: 502 };
-const REFUSED: Failure = { verdict: "UNAVAILABLE", message: "Connection to Baidu failed (ECONNREFUSED)" };
+const HTTP_502: Failure = {
+  verdict: "OUTCOME_UNKNOWN",
+  message: "Baidu answered HTTP 502",
+  httpStatus: 502,
+};
+const REFUSED: Failure = {
+  verdict: "UNAVAILABLE",
+  message: "Connection to Baidu failed (ECONNREFUSED)",
+};
 
 /**
  * A short deadline, so that a write that keeps failing ends FAILED quickly: with random 0.5 the
- * backoffs are 50, 100, 150, 150, …; after the 8th attempt (at 900 ms) the next would be at 1050 ms.
+ * backoffs are 50, 100, 150, 150, …; after the 8th attempt (at 900 ms) the next would be at 1050
+ * ms.
  */
 const SHORT_DEADLINE = { deadlineMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 300 } };
-/** Load refusals without the pause every process takes after them, for tests of the delivery's own backoff. */
+/**
+ * Load refusals without the pause every process takes after them, for tests of the delivery's own
+ * backoff.
+ */
 const NO_PAUSE = { budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 0 } };
 const BACKOFFS_UNTIL_DEADLINE = [50, 100, 150, 150, 150, 150, 150];
 const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
 
 /** The worker's "trying again later" lines for delivery 1: one per backoff. */
 const retriesOf = (write: Write, failure: Failure, delays: readonly number[], level = "warn") =>
-  delays.map((retryInMs) => ({ level, deliveryId: 1, endpoint: write.endpoint, verdict: failure.verdict, error: failure.message, retryInMs }));
+  delays.map((retryInMs) => ({
+    level,
+    deliveryId: 1,
+    endpoint: write.endpoint,
+    verdict: failure.verdict,
+    error: failure.message,
+    retryInMs,
+  }));
 
 /** A loopback port with nothing listening on it: connecting is refused. */
 async function closedPort(): Promise<number> {
@@ -120,7 +199,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A TCP relay from a loopback port to the emulator, which the test shuts (connections are refused) and opens again. */
+/**
+ * A TCP relay from a loopback port to the emulator, which the test shuts (connections are refused)
+ * and opens again.
+ */
 function createRelay(port: number, target: string) {
   const { hostname, port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
@@ -129,7 +211,10 @@ function createRelay(port: number, target: string) {
     async open(): Promise<void> {
       server = createServer((client) => {
         const upstream = connect(Number(targetPort), hostname);
-        for (const socket of [client, upstream]) sockets.add(socket.on("error", () => undefined).on("close", () => sockets.delete(socket)));
+        for (const socket of [client, upstream])
+          sockets.add(
+            socket.on("error", () => undefined).on("close", () => sockets.delete(socket)),
+          );
         client.pipe(upstream).pipe(client);
       });
       await new Promise<void>((resolve) => server!.listen(port, "127.0.0.1", resolve));
@@ -166,14 +251,17 @@ describe("retries", () => {
     expect(pending).toEqual([]);
   });
 
-  it.each([E1, E2, E3, E5, E6, E7])("replays $field once after an HTTP 503 and applies it", async (write) => {
-    await start(true);
-    h.emulator.faults.add({ route: write.endpoint, kind: "http", status: 503 });
+  it.each([E1, E2, E3, E5, E6, E7])(
+    "replays $field once after an HTTP 503 and applies it",
+    async (write) => {
+      await start(true);
+      h.emulator.faults.add({ route: write.endpoint, kind: "http", status: 503 });
 
-    expect((await send(h, write)).body).toEqual(applied(write, [HTTP_503]));
-    expect(requestsTo(write)).toHaveLength(2);
-    expect(clock.sleeps).toEqual([50]);
-  });
+      expect((await send(h, write)).body).toEqual(applied(write, [HTTP_503]));
+      expect(requestsTo(write)).toHaveLength(2);
+      expect(clock.sleeps).toEqual([50]);
+    },
+  );
 
   it("keeps retrying with backoff 50, 100, 200 ms and delivers on the 4th attempt", async () => {
     await start(true);
@@ -201,9 +289,23 @@ describe("retries", () => {
     expect((await send(h, E2)).body).toEqual(unresolved(E2, "FAILED", repeat(HTTP_503, 8), true));
     expect(requestsTo(E2)).toHaveLength(8);
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
-    const ended = h.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === "Delivery failed: its deadline passed");
-    expect(ended.map(({ level, deliveryId, endpoint, error }) => ({ level, deliveryId, endpoint, error }))).toEqual([
-      { level: "error", deliveryId: 1, endpoint: "updateMainInfo", error: "Baidu answered HTTP 503" },
+    const ended = h.logs
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === "Delivery failed: its deadline passed");
+    expect(
+      ended.map(({ level, deliveryId, endpoint, error }) => ({
+        level,
+        deliveryId,
+        endpoint,
+        error,
+      })),
+    ).toEqual([
+      {
+        level: "error",
+        deliveryId: 1,
+        endpoint: "updateMainInfo",
+        error: "Baidu answered HTTP 503",
+      },
     ]);
   });
 
@@ -225,15 +327,18 @@ describe("retries", () => {
   it.each([
     { write: E4, withAfterSale: false },
     { write: E5, withAfterSale: true },
-  ])("replays $write.field after a QPS rejection (error_code 18), which Baidu did not execute", async ({ write, withAfterSale }) => {
-    await start(withAfterSale);
-    h.emulator.faults.add({ route: write.endpoint, kind: "errorCode", code: 18 });
+  ])(
+    "replays $write.field after a QPS rejection (error_code 18), which Baidu did not execute",
+    async ({ write, withAfterSale }) => {
+      await start(withAfterSale);
+      h.emulator.faults.add({ route: write.endpoint, kind: "errorCode", code: 18 });
 
-    expect((await send(h, write)).body).toEqual(applied(write, [QPS]));
-    expect(requestsTo(write)).toHaveLength(2);
-    // The backoff, then the rest of the app's one-second pause after a load refusal.
-    expect(clock.sleeps).toEqual([50, 950]);
-  });
+      expect((await send(h, write)).body).toEqual(applied(write, [QPS]));
+      expect(requestsTo(write)).toHaveLength(2);
+      // The backoff, then the rest of the app's one-second pause after a load refusal.
+      expect(clock.sleeps).toEqual([50, 950]);
+    },
+  );
 
   it("keeps sending appendAfterSaleOrders that Baidu refuses for QPS until the deadline, and says it did not run", async () => {
     // No pause after a load refusal: only the delivery's own backoff spaces the attempts.
@@ -247,35 +352,60 @@ describe("retries", () => {
 
   const UNKNOWN_OUTCOMES: Array<[string, FaultAction, Failure]> = [
     ["an HTTP 503", { kind: "http", status: 503 }, HTTP_503],
-    ["a dropped connection", { kind: "drop" }, { verdict: "OUTCOME_UNKNOWN", message: "Connection to Baidu failed (UND_ERR_SOCKET)" }],
-    ["a malformed body", { kind: "malformed" }, { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered with a body that is not the documented JSON envelope" }],
-    ["a timeout", { kind: "hang" }, { verdict: "OUTCOME_UNKNOWN", message: "Baidu did not answer within 250 ms" }],
+    [
+      "a dropped connection",
+      { kind: "drop" },
+      { verdict: "OUTCOME_UNKNOWN", message: "Connection to Baidu failed (UND_ERR_SOCKET)" },
+    ],
+    [
+      "a malformed body",
+      { kind: "malformed" },
+      {
+        verdict: "OUTCOME_UNKNOWN",
+        message: "Baidu answered with a body that is not the documented JSON envelope",
+      },
+    ],
+    [
+      "a timeout",
+      { kind: "hang" },
+      { verdict: "OUTCOME_UNKNOWN", message: "Baidu did not answer within 250 ms" },
+    ],
   ];
 
-  it.each(UNKNOWN_OUTCOMES)("ends appendAfterSaleOrders OUTCOME_UNKNOWN without replaying it after %s", async (_label, fault, failure) => {
-    await start(false, { baidu: { timeoutMs: 250 } });
-    h.emulator.faults.add({ ...fault, route: "appendSubInfo" });
+  it.each(UNKNOWN_OUTCOMES)(
+    "ends appendAfterSaleOrders OUTCOME_UNKNOWN without replaying it after %s",
+    async (_label, fault, failure) => {
+      await start(false, { baidu: { timeoutMs: 250 } });
+      h.emulator.faults.add({ ...fault, route: "appendSubInfo" });
 
-    expect((await send(h, E4)).body).toEqual(unresolved(E4, "OUTCOME_UNKNOWN", [failure], true));
-    expect(requestsTo(E4)).toHaveLength(1);
-    expect(clock.sleeps).toEqual([]);
-  });
+      expect((await send(h, E4)).body).toEqual(unresolved(E4, "OUTCOME_UNKNOWN", [failure], true));
+      expect(requestsTo(E4)).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    },
+  );
 
-  it.each(UNKNOWN_OUTCOMES)("replays updateAfterSaleOrder once after %s", async (_label, fault, failure) => {
-    await start(true, { baidu: { timeoutMs: 250 } });
-    h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
+  it.each(UNKNOWN_OUTCOMES)(
+    "replays updateAfterSaleOrder once after %s",
+    async (_label, fault, failure) => {
+      await start(true, { baidu: { timeoutMs: 250 } });
+      h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
 
-    expect((await send(h, E5)).body).toEqual(applied(E5, [failure]));
-    expect(requestsTo(E5)).toHaveLength(2);
-    expect(clock.sleeps).toEqual([50]);
-  });
+      expect((await send(h, E5)).body).toEqual(applied(E5, [failure]));
+      expect(requestsTo(E5)).toHaveLength(2);
+      expect(clock.sleeps).toEqual([50]);
+    },
+  );
 
   it("retries a refused connection, which Baidu never saw, until the deadline, then ends FAILED", async () => {
-    await start(false, { baidu: { baseUrl: `http://127.0.0.1:${await closedPort()}` }, delivery: SHORT_DEADLINE });
+    await start(false, {
+      baidu: { baseUrl: `http://127.0.0.1:${await closedPort()}` },
+      delivery: SHORT_DEADLINE,
+    });
 
     expect((await send(h, E4)).body).toEqual(unresolved(E4, "FAILED", repeat(REFUSED, 8), false));
     expect(clock.sleeps).toEqual(BACKOFFS_UNTIL_DEADLINE);
-    // The token comes first, so it is the token request that meets the closed port, on every attempt.
+    // The token comes first, so it is the token request that meets the closed port, on every
+    // attempt.
     expect(retryLines(h)).toEqual(retriesOf(E4, REFUSED, BACKOFFS_UNTIL_DEADLINE));
     expect(h.emulator.requests).toHaveLength(0);
   });
@@ -298,14 +428,28 @@ describe("retries", () => {
 
     expect((await answer).body).toEqual(applied(E4, [REFUSED], "2"));
     expect(requestsTo(E4)).toHaveLength(1);
-    expect(retryLines(h)).toEqual([{ level: "warn", deliveryId: 2, endpoint: "appendSubInfo", verdict: "UNAVAILABLE", error: REFUSED.message, retryInMs: 50 }]);
+    expect(retryLines(h)).toEqual([
+      {
+        level: "warn",
+        deliveryId: 2,
+        endpoint: "appendSubInfo",
+        verdict: "UNAVAILABLE",
+        error: REFUSED.message,
+        retryInMs: 50,
+      },
+    ]);
   });
 
   const REJECTIONS: Array<[string, FaultAction, Failure, string, Record<string, unknown>]> = [
     [
       "a business errno (40001)",
       { kind: "errno", errno: 40001 },
-      { verdict: "REJECTED", message: "Baidu errno 40001: parameter error", errno: 40001, baiduMessage: "parameter error" },
+      {
+        verdict: "REJECTED",
+        message: "Baidu errno 40001: parameter error",
+        errno: 40001,
+        baiduMessage: "parameter error",
+      },
       "errno 40001: parameter error",
       { errno: 40001, baiduMessage: "parameter error" },
     ],
@@ -336,12 +480,25 @@ describe("retries", () => {
       await start(true);
       h.emulator.faults.add({ ...fault, route: "updateSubInfo" });
 
-      expect((await send(h, E5)).body).toEqual(failed(E5, `Baidu rejected the request: ${reason}`, { code: "BAIDU_REJECTED", deliveryId: "1", ...details }));
+      expect((await send(h, E5)).body).toEqual(
+        failed(E5, `Baidu rejected the request: ${reason}`, {
+          code: "BAIDU_REJECTED",
+          deliveryId: "1",
+          ...details,
+        }),
+      );
       expect(requestsTo(E5)).toHaveLength(1);
       expect(clock.sleeps).toEqual([]);
       expect((await h.send(DeliveryQuery, { id: "1" })).body).toEqual({
         data: {
-          delivery: { id: "1", state: "FAILED", attemptCount: 1, outcomeUnknown: false, lastError: lastError(failure), attempts: attempts([failure], false) },
+          delivery: {
+            id: "1",
+            state: "FAILED",
+            attemptCount: 1,
+            outcomeUnknown: false,
+            lastError: lastError(failure),
+            attempts: attempts([failure], false),
+          },
         },
       });
     },
@@ -352,21 +509,31 @@ describe("retries", () => {
     h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 503 });
     const arrivals = (resourceId: string) =>
       h.emulator.requests
-        .filter((request) => (request.body as { Data?: Array<{ ResourceID: string }> })?.Data?.[0]?.ResourceID === resourceId)
+        .filter(
+          (request) =>
+            (request.body as { Data?: Array<{ ResourceID: string }> })?.Data?.[0]?.ResourceID ===
+            resourceId,
+        )
         .map((request) => request.path);
     const [e5, e6] = [ENDPOINTS.updateSubInfo.path, ENDPOINTS.updateSubStatus.path];
-    const accepted = async () => (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
+    const accepted = async () =>
+      (await h.sql.query<{ n: number }>("select count(*)::int as n from deliveries"))[0]!.n;
 
     const release = clock.hold();
     cleanups.push(release);
     const first = send(h, E5);
-    await until(() => clock.sleeps.length === 1); // the 503 came back; the retry waits out its backoff
+    // the 503 came back; the retry waits out its backoff
+    await until(() => clock.sleeps.length === 1);
     const second = send(h, E6);
-    await until(async () => (await accepted()) === 2); // the second write is in the ledger, behind the first
+    // the second write is in the ledger, behind the first
+    await until(async () => (await accepted()) === 2);
     // A write to another order is not held up meanwhile.
     expect((await send(h, E3_SECOND)).body).toEqual(applied(E3_SECOND, [], "3"));
     expect(arrivals(ORDER)).toEqual([e5]);
-    expect((await h.send(DeliveryQuery, { id: "2" })).body.data?.delivery).toMatchObject({ state: "PENDING", attemptCount: 0 });
+    expect((await h.send(DeliveryQuery, { id: "2" })).body.data?.delivery).toMatchObject({
+      state: "PENDING",
+      attemptCount: 0,
+    });
 
     release();
     expect((await first).body).toEqual(applied(E5, [HTTP_503]));

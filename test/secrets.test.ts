@@ -2,8 +2,8 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GatewayConfig } from "../src/config";
-import { createLogger, holdSecret, redactSecrets } from "../src/log";
+import type { GatewayConfig } from "../src/config/types";
+import { createLogger, holdSecret, redactSecrets } from "../src/ops/log";
 import { ImportOrderDocument } from "./generated/graphql";
 import { trackedWrite } from "./support/delivery-helpers";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
@@ -27,7 +27,11 @@ async function startRecordingProxy() {
       });
       const text = await upstream.text();
       answers.push(text);
-      response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "text/plain" }).end(text);
+      response
+        .writeHead(upstream.status, {
+          "content-type": upstream.headers.get("content-type") ?? "text/plain",
+        })
+        .end(text);
     } catch {
       response.socket?.destroy();
     }
@@ -65,43 +69,79 @@ async function runFailingScenarios(mode: GatewayConfig["mode"]) {
   const bodies: string[] = [];
   const codes: unknown[] = [];
   const ledger: string[] = [];
-  /** What became of each write: the error code, or the delivery's state (and verdict when it failed). */
+  /**
+   * What became of each write: the error code, or the delivery's state (and verdict when it
+   * failed).
+   */
   const send = async (input: typeof updateOrderLogisticsInput, key: string | null = ADMIN_KEY) => {
     const { text, body } = await h.send(trackedWrite("updateOrderLogistics"), { input }, key);
     bodies.push(text);
     const delivery = body.data?.updateOrderLogistics?.delivery;
-    codes.push(body.errors?.[0]?.extensions?.code ?? [delivery?.state, delivery?.lastError?.verdict].filter(Boolean).join(" "));
+    codes.push(
+      body.errors?.[0]?.extensions?.code ??
+        [delivery?.state, delivery?.lastError?.verdict].filter(Boolean).join(" "),
+    );
   };
   const other = { ...updateOrderLogisticsInput, appKey: OTHER.appKey };
   try {
     bodies.push((await h.send(ImportOrderDocument, { input: importOrderInput })).text);
     await send(other); // OTHER's secret was reset at Baidu: MISCONFIGURED until the deadline
     h.emulator.faults.add({ route: "addMainLogistics", kind: "errorCode", code: 110, times: 2 });
-    await send(updateOrderLogisticsInput); // the fresh token is rejected too; delivered on the next attempt
+    // the fresh token is rejected too; delivered on the next attempt
+    await send(updateOrderLogisticsInput);
     h.emulator.faults.add({ route: "addMainLogistics", kind: "http", status: 500, times: 8 });
     await send(updateOrderLogisticsInput);
     h.emulator.faults.add({ route: "addMainLogistics", kind: "drop", times: 8 });
     await send(updateOrderLogisticsInput);
     h.emulator.expireAllTokens();
-    h.emulator.faults.add({ route: "token", kind: "http", status: 502, body: "bad gateway", times: 4 });
-    await send(updateOrderLogisticsInput); // the refetch after the 111 and three more attempts meet the 502s
+    h.emulator.faults.add({
+      route: "token",
+      kind: "http",
+      status: 502,
+      body: "bad gateway",
+      times: 4,
+    });
+    // the refetch after the 111 and three more attempts meet the 502s
+    await send(updateOrderLogisticsInput);
     h.emulator.faults.add({ route: "addMainLogistics", kind: "errno", errno: 40001 });
     await send(updateOrderLogisticsInput);
     await send(other, SHOP_KEY);
     await send(updateOrderLogisticsInput, `${SHOP_KEY}-but-wrong`);
     expect(h.emulator.faults.pending()).toEqual([]);
     ledger.push((await h.send(LedgerDump, {})).text);
-    for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "delivery_queue", "ledger_orders", "order_records"]) {
+    for (const table of [
+      "deliveries",
+      "delivery_attempts",
+      "delivery_orders",
+      "delivery_queue",
+      "ledger_orders",
+      "order_records",
+    ]) {
       ledger.push(JSON.stringify(await h.sql.query(`select * from ${table}`)));
     }
   } finally {
     await h.close();
     await proxy.close();
   }
-  const issued = proxy.answers.flatMap((text) => text.match(/2[45]\.[0-9a-f]{32}\.[0-9.]+-\d+/g) ?? []);
-  const used = h.emulator.requests.map((r) => r.query.access_token).filter((token): token is string => token !== undefined);
-  const attempts = { token: h.emulator.requestsTo("token").length, addMainLogistics: h.emulator.requestsTo("addMainLogistics").length };
-  return { logs: h.logs, bodies, codes, ledger, attempts, tokens: [...new Set([...issued, ...used])], upstream: [h.emulator.url, proxy.url] };
+  const issued = proxy.answers.flatMap(
+    (text) => text.match(/2[45]\.[0-9a-f]{32}\.[0-9.]+-\d+/g) ?? [],
+  );
+  const used = h.emulator.requests
+    .map((r) => r.query.access_token)
+    .filter((token): token is string => token !== undefined);
+  const attempts = {
+    token: h.emulator.requestsTo("token").length,
+    addMainLogistics: h.emulator.requestsTo("addMainLogistics").length,
+  };
+  return {
+    logs: h.logs,
+    bodies,
+    codes,
+    ledger,
+    attempts,
+    tokens: [...new Set([...issued, ...used])],
+    upstream: [h.emulator.url, proxy.url],
+  };
 }
 
 const EXPECTED_CODES = [
@@ -114,10 +154,18 @@ const EXPECTED_CODES = [
   "FORBIDDEN",
   "UNAUTHENTICATED",
 ];
-const SECRETS = { "SHOP's app secret": SHOP.appSecret, "OTHER's app secret": OTHER.appSecret, "OTHER's reset secret": ROTATED_SECRET, ADMIN_KEY, SHOP_KEY };
+const SECRETS = {
+  "SHOP's app secret": SHOP.appSecret,
+  "OTHER's app secret": OTHER.appSecret,
+  "OTHER's reset secret": ROTATED_SECRET,
+  ADMIN_KEY,
+  SHOP_KEY,
+};
 
 function leaks(texts: readonly string[], secrets: Record<string, string>): string[] {
-  return Object.entries(secrets).flatMap(([name, secret]) => texts.filter((text) => text.includes(secret)).map((text) => `${name} in ${text}`));
+  return Object.entries(secrets).flatMap(([name, secret]) =>
+    texts.filter((text) => text.includes(secret)).map((text) => `${name} in ${text}`),
+  );
 }
 
 describe.each(["production", "development"] as const)("secrets in %s mode", (mode) => {
@@ -126,12 +174,15 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
 
   it("runs every failure it means to, with a real token issued", () => {
     expect(run.codes).toEqual(EXPECTED_CODES);
-    // SHOP's first token, the one fetched after the 110, and one fetched after the forced expiry and the 502s.
+    // SHOP's first token, the one fetched after the 110, and one fetched after the forced expiry
+    // and the 502s.
     expect(run.tokens.filter((t) => t.startsWith("24."))).toHaveLength(3);
-    // Token requests: SHOP's first, OTHER's 8 refused, the refetch after the 110, the 4 failed ones and the good one after the expiry.
+    // Token requests: SHOP's first, OTHER's 8 refused, the refetch after the 110, the 4 failed ones
+    // and the good one after the expiry.
     // Writes (OTHER's never went out): (110, 110, ok) + 8 × 500 + 8 drops + (111, ok) + 40001.
     expect(run.attempts).toEqual({ token: 15, addMainLogistics: 3 + 8 + 8 + 2 + 1 });
-    // The import and the six writes the API keys allowed are in the ledger that is searched for leaks.
+    // The import and the six writes the API keys allowed are in the ledger that is searched for
+    // leaks.
     expect(JSON.parse(run.ledger[0]!).data.deliveries.edges).toHaveLength(7);
     expect(run.logs.length).toBeGreaterThan(5);
   });
@@ -146,14 +197,27 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
   });
 
   it("logs the cause of each misconfiguration in full on the server, at error level", () => {
-    const causes = run.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === "error" && typeof entry.error === "object");
+    const causes = run.logs
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.level === "error" && typeof entry.error === "object");
     // OTHER's 8 attempts met the refused secret; SHOP's fresh token was rejected once.
     expect(causes.map((entry) => [entry.msg, entry.error.name])).toEqual([
-      ...Array.from({ length: 8 }, () => ["Baidu refused the gateway's credentials", "BaiduCredentialsError"]),
+      ...Array.from({ length: 8 }, () => [
+        "Baidu refused the gateway's credentials",
+        "BaiduCredentialsError",
+      ]),
       ["Baidu refused the gateway's credentials", "BaiduGatewayError"],
     ]);
-    expect(causes[0]).toMatchObject({ app: "other", appKey: OTHER.appKey, error: { error: "invalid_client" } });
-    expect(causes[8]).toMatchObject({ app: "shop", appKey: SHOP.appKey, error: { errorCode: 110 } });
+    expect(causes[0]).toMatchObject({
+      app: "other",
+      appKey: OTHER.appKey,
+      error: { error: "invalid_client" },
+    });
+    expect(causes[8]).toMatchObject({
+      app: "shop",
+      appKey: SHOP.appKey,
+      error: { errorCode: 110 },
+    });
     // Baidu's answers, not faults of the gateway: logged without a stack (issue 7, item 9).
     expect(causes.filter((entry) => "stack" in entry.error)).toEqual([]);
   });
@@ -161,7 +225,10 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
   if (mode === "production") {
     it("answers with no stack trace and no upstream URL", () => {
       const found = run.bodies.filter(
-        (body) => body.includes("stacktrace") || run.upstream.some((url) => body.includes(url)) || body.includes("http://127.0.0.1"),
+        (body) =>
+          body.includes("stacktrace") ||
+          run.upstream.some((url) => body.includes(url)) ||
+          body.includes("http://127.0.0.1"),
       );
       expect(found).toEqual([]);
     });
@@ -171,41 +238,67 @@ describe.each(["production", "development"] as const)("secrets in %s mode", (mod
 describe("redactSecrets", () => {
   it("redacts anything shaped like a Baidu token, with or without a parameter name, and the secrets held", () => {
     const token = "24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1798757502.635080-71484902";
-    expect(redactSecrets(`Invalid parameter access_token: ${token}.`)).toBe("Invalid parameter access_token: [REDACTED].");
+    expect(redactSecrets(`Invalid parameter access_token: ${token}.`)).toBe(
+      "Invalid parameter access_token: [REDACTED].",
+    );
     holdSecret("held-secret-7f3a");
-    expect(redactSecrets('{"msg":"bad client_id/held-secret-7f3a pair"}')).toBe('{"msg":"bad client_id/[REDACTED] pair"}');
+    expect(redactSecrets('{"msg":"bad client_id/held-secret-7f3a pair"}')).toBe(
+      '{"msg":"bad client_id/[REDACTED] pair"}',
+    );
   });
 
   it("redacts the client secret of a token URL and keeps the other parameters", () => {
-    const url = "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&scope=smartapp_snsapi_base";
+    const url =
+      "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=s3cr3t&scope=smartapp_snsapi_base";
     expect(redactSecrets(url)).toBe(
       "https://openapi.baidu.com/oauth/2.0/token?grant_type=client_credentials&client_id=abc&client_secret=[REDACTED]&scope=smartapp_snsapi_base",
     );
   });
 
   it("redacts an access token that comes first, last, or before a fragment", () => {
-    expect(redactSecrets("http://h/p?access_token=24.a%2Bb-1&open_id=u")).toBe("http://h/p?access_token=[REDACTED]&open_id=u");
-    expect(redactSecrets("http://h/p?open_id=u&access_token=24.ab")).toBe("http://h/p?open_id=u&access_token=[REDACTED]");
-    expect(redactSecrets("http://h/p?access_token=24.ab#top")).toBe("http://h/p?access_token=[REDACTED]#top");
+    expect(redactSecrets("http://h/p?access_token=24.a%2Bb-1&open_id=u")).toBe(
+      "http://h/p?access_token=[REDACTED]&open_id=u",
+    );
+    expect(redactSecrets("http://h/p?open_id=u&access_token=24.ab")).toBe(
+      "http://h/p?open_id=u&access_token=[REDACTED]",
+    );
+    expect(redactSecrets("http://h/p?access_token=24.ab#top")).toBe(
+      "http://h/p?access_token=[REDACTED]#top",
+    );
   });
 
   it("redacts every URL in a log line, whatever the case of the parameter name", () => {
-    const line = JSON.stringify({ a: "http://h/x?ACCESS_TOKEN=t1", b: "http://h/y?refresh_token=t2&x=1" });
-    expect(redactSecrets(line)).toBe(JSON.stringify({ a: "http://h/x?ACCESS_TOKEN=[REDACTED]", b: "http://h/y?refresh_token=[REDACTED]&x=1" }));
+    const line = JSON.stringify({
+      a: "http://h/x?ACCESS_TOKEN=t1",
+      b: "http://h/y?refresh_token=t2&x=1",
+    });
+    expect(redactSecrets(line)).toBe(
+      JSON.stringify({
+        a: "http://h/x?ACCESS_TOKEN=[REDACTED]",
+        b: "http://h/y?refresh_token=[REDACTED]&x=1",
+      }),
+    );
   });
 
   it("redacts a secret in a form body or a percent-encoded URL", () => {
-    expect(redactSecrets("client_secret=s3cr3t&client_id=abc")).toBe("client_secret=[REDACTED]&client_id=abc");
-    expect(redactSecrets("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D24.ab%26x%3D1")).toBe("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D[REDACTED]%26x%3D1");
+    expect(redactSecrets("client_secret=s3cr3t&client_id=abc")).toBe(
+      "client_secret=[REDACTED]&client_id=abc",
+    );
+    expect(redactSecrets("next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D24.ab%26x%3D1")).toBe(
+      "next=http%3A%2F%2Fh%2Fp%3Faccess_token%3D[REDACTED]%26x%3D1",
+    );
   });
 
   it("keeps a log line valid JSON when the URL sits in an escaped JSON string", () => {
     const line = JSON.stringify({ body: JSON.stringify({ url: "http://h/p?access_token=24.ab" }) });
-    expect(JSON.parse(JSON.parse(redactSecrets(line)).body)).toEqual({ url: "http://h/p?access_token=[REDACTED]" });
+    expect(JSON.parse(JSON.parse(redactSecrets(line)).body)).toEqual({
+      url: "http://h/p?access_token=[REDACTED]",
+    });
   });
 
   it("leaves a URL without secrets as it is", () => {
-    const url = "https://openapi.baidu.com/rest/2.0/smartapp/ordercenter/app/add/main/info?open_id=u&scene_type=2&pm_app_key=p";
+    const url =
+      "https://openapi.baidu.com/rest/2.0/smartapp/ordercenter/app/add/main/info?open_id=u&scene_type=2&pm_app_key=p";
     expect(redactSecrets(url)).toBe(url);
   });
 });

@@ -31,7 +31,9 @@ describe("the embedded store", () => {
 
   it("has every migration applied once, in order", async () => {
     const sql = await openStore({ databaseUrl: undefined, dataDir: dir });
-    const rows = await sql.query<{ version: number; name: string }>("select version, name from schema_migrations order by version");
+    const rows = await sql.query<{ version: number; name: string }>(
+      "select version, name from schema_migrations order by version",
+    );
     await sql.close();
     expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });

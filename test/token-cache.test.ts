@@ -5,8 +5,14 @@ import { testClock } from "./support/harness";
 /** A token fetch the test answers by hand, counting how often it was asked. */
 function manualFetch() {
   const pending: Array<(token: IssuedToken) => void> = [];
-  const fetchToken = jest.fn((_appKey: string) => new Promise<IssuedToken>((resolve) => pending.push(resolve)));
-  return { fetchToken, answer: (token: string, expiresInSeconds = 3600) => pending.shift()!({ token, expiresInSeconds }) };
+  const fetchToken = jest.fn(
+    (_appKey: string) => new Promise<IssuedToken>((resolve) => pending.push(resolve)),
+  );
+  return {
+    fetchToken,
+    answer: (token: string, expiresInSeconds = 3600) =>
+      pending.shift()!({ token, expiresInSeconds }),
+  };
 }
 
 describe("TokenCache", () => {

@@ -1,8 +1,16 @@
-import { ImportOrderDocument, UpdateAfterSaleOrderDocument, UpdateOrderStatusDocument, type ImportOrderInput } from "./generated/graphql";
+import {
+  ImportOrderDocument,
+  UpdateAfterSaleOrderDocument,
+  UpdateOrderStatusDocument,
+  type ImportOrderInput,
+} from "./generated/graphql";
 import * as ex from "./support/examples";
 import { startHarness, type Harness } from "./support/harness";
 
-/** The exact error a validation failure answers with: every violation, with its field path, and no echo of the input. */
+/**
+ * The exact error a validation failure answers with: every violation, with its field path, and no
+ * echo of the input.
+ */
 function badInput(field: string, violations: Array<{ path: string; message: string }>) {
   return {
     data: null,
@@ -28,7 +36,8 @@ describe("input validation", () => {
   beforeAll(async () => (h = await startHarness()));
   afterAll(() => h.close());
   beforeEach(() => h.emulator.clearRequests());
-  afterEach(() => expect(h.emulator.requests).toEqual([])); // nothing reached Baidu, not even a token request
+  // nothing reached Baidu, not even a token request
+  afterEach(() => expect(h.emulator.requests).toEqual([]));
 
   it("reports every violation of an order at once, with field paths", async () => {
     const input = withOrder((order) => {
@@ -50,13 +59,28 @@ describe("input validation", () => {
     const { body } = await h.send(ImportOrderDocument, { input });
     expect(body).toEqual(
       badInput("importOrder", [
-        { path: "input.order.createdAt", message: "looks like a millisecond timestamp; Baidu wants Unix seconds (divide by 1000)" },
-        { path: "input.order.updatedAt", message: "must be a Unix time in seconds between 2001-09-09 and 2100-01-01" },
-        { path: "input.order.status", message: "is not a PHYSICAL_GOODS status; allowed: 1, 5, 6, 100, 200, 300" },
+        {
+          path: "input.order.createdAt",
+          message: "looks like a millisecond timestamp; Baidu wants Unix seconds (divide by 1000)",
+        },
+        {
+          path: "input.order.updatedAt",
+          message: "must be a Unix time in seconds between 2001-09-09 and 2100-01-01",
+        },
+        {
+          path: "input.order.status",
+          message: "is not a PHYSICAL_GOODS status; allowed: 1, 5, 6, 100, 200, 300",
+        },
         { path: "input.order.products[0].price", message: "must not be less than 0" },
         { path: "input.order.products[0].images", message: "must contain no more than 5 elements" },
-        { path: "input.order.products[0].skuAttrs", message: "must contain no more than 4 elements" },
-        { path: "input.order.orderDetail.swanSchema", message: "must look like baiduboxapp://swan/<32-character app key>/<page path>" },
+        {
+          path: "input.order.products[0].skuAttrs",
+          message: "must contain no more than 4 elements",
+        },
+        {
+          path: "input.order.orderDetail.swanSchema",
+          message: "must look like baiduboxapp://swan/<32-character app key>/<page path>",
+        },
       ]),
     );
     expect(JSON.stringify(body)).not.toContain("1571026201000");
@@ -69,7 +93,8 @@ describe("input validation", () => {
       badInput("importOrder", [
         {
           path: "input.order.payment",
-          message: "amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is 2390 fen for this order",
+          message:
+            "amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is 2390 fen for this order",
         },
       ]),
     );
@@ -111,10 +136,20 @@ describe("input validation", () => {
     const { body } = await h.send(UpdateOrderStatusDocument, { input });
     expect(body).toEqual(
       badInput("updateOrderStatus", [
-        { path: "input.orders", message: "resourceId must be unique within the list: [3] repeats [0]" },
-        { path: "input.orders[0].status", message: "HOTEL has no documented status table; send Baidu's raw code in statusCode instead" },
+        {
+          path: "input.orders",
+          message: "resourceId must be unique within the list: [3] repeats [0]",
+        },
+        {
+          path: "input.orders[0].status",
+          message:
+            "HOTEL has no documented status table; send Baidu's raw code in statusCode instead",
+        },
         { path: "input.orders[1].status", message: "is required for PHYSICAL_GOODS" },
-        { path: "input.orders[2].status", message: "COURIER_SERVICE needs statusCode (Baidu's raw status code)" },
+        {
+          path: "input.orders[2].status",
+          message: "COURIER_SERVICE needs statusCode (Baidu's raw status code)",
+        },
       ]),
     );
   });
@@ -126,14 +161,23 @@ describe("input validation", () => {
     const { body } = await h.send(UpdateAfterSaleOrderDocument, { input });
     expect(body).toEqual(
       badInput("updateAfterSaleOrder", [
-        { path: "input.afterSale.items", message: "subOrderId must be unique within the list: [1] repeats [0]" },
+        {
+          path: "input.afterSale.items",
+          message: "subOrderId must be unique within the list: [1] repeats [0]",
+        },
         { path: "input.afterSale.items[1].refund.amount", message: "must not be less than 0" },
       ]),
     );
   });
 
   it("refuses a blank sceneId where Baidu does not require one too", async () => {
-    const { body } = await h.send(UpdateAfterSaleOrderDocument, { input: { ...ex.updateAfterSaleOrderInput, sceneId: "  " } });
-    expect(body).toEqual(badInput("updateAfterSaleOrder", [{ path: "input.sceneId", message: "must be Baidu's cashier order id, in decimal digits" }]));
+    const { body } = await h.send(UpdateAfterSaleOrderDocument, {
+      input: { ...ex.updateAfterSaleOrderInput, sceneId: "  " },
+    });
+    expect(body).toEqual(
+      badInput("updateAfterSaleOrder", [
+        { path: "input.sceneId", message: "must be Baidu's cashier order id, in decimal digits" },
+      ]),
+    );
   });
 });

@@ -1,12 +1,17 @@
-import type { Clock } from "../clock";
+import type { Clock } from "../lib/clock";
 
 /** How fast the gateway may call Baidu, per app, summed over every process of the deployment. */
 export interface BudgetOptions {
   /** Calls per second per app; null: no budget (Baidu does not document one). */
   callsPerSecond: number | null;
-  /** After Baidu refused calls for load, how long each step of the slow-down lasts before it eases. */
+  /**
+   * After Baidu refused calls for load, how long each step of the slow-down lasts before it eases.
+   */
   recoverMs: number;
-  /** Without a budget: how long an app pauses after a load refusal (doubling with each step, up to 30 s); 0: never. */
+  /**
+   * Without a budget: how long an app pauses after a load refusal (doubling with each step, up to
+   * 30 s); 0: never.
+   */
   pauseMs: number;
 }
 
@@ -16,7 +21,10 @@ export interface Throttle {
   signalledAt: number;
 }
 
-/** What the budget keeps where every process sees it: each app's schedule of calls and its slow-down. */
+/**
+ * What the budget keeps where every process sees it: each app's schedule of calls and its
+ * slow-down.
+ */
 export interface BudgetStore {
   /**
    * Takes room for one call of `appKey` if the app's schedule allows one now (calls `intervalMs`
@@ -24,12 +32,18 @@ export interface BudgetStore {
    * and the answer is how many ms (more than 0) to wait.
    */
   take(appKey: string, intervalMs: number, toleranceMs: number): Promise<number>;
-  /** Adds one step to the app's slow-down (at most one a second, however many processes saw the refusal). */
+  /**
+   * Adds one step to the app's slow-down (at most one a second, however many processes saw the
+   * refusal).
+   */
   signal(appKey: string, now: number, recoverMs: number, maxLevel: number): Promise<void>;
   throttles(): Promise<Map<string, Throttle>>;
 }
 
-/** No call could be admitted before the attempt's lease would run out: try again at `retryAt`, nothing was sent. */
+/**
+ * No call could be admitted before the attempt's lease would run out: try again at `retryAt`,
+ * nothing was sent.
+ */
 export class BudgetExhausted extends Error {
   readonly name = "BudgetExhausted";
   constructor(readonly retryAt: number) {
@@ -39,7 +53,10 @@ export class BudgetExhausted extends Error {
 
 /** Each step halves the rate; six steps leave a sixty-fourth of it. */
 export const MAX_LEVEL = 6;
-/** Calls may run ahead of their schedule by a tenth of a second's worth: no second sees more than N + ⌈N/10⌉. */
+/**
+ * Calls may run ahead of their schedule by a tenth of a second's worth: no second sees more than N
+ * + ⌈N/10⌉.
+ */
 const BURST_PER_SECOND = 10;
 /** Without a budget, a slow-down is a pause, doubling with each step, up to half a minute. */
 const MAX_PAUSE_MS = 30_000;
@@ -68,12 +85,16 @@ export class Budget {
     private readonly clock: Clock,
   ) {}
 
-  /** Waits for room for one call of `appKey`; throws BudgetExhausted if there is none before `by`. */
+  /**
+   * Waits for room for one call of `appKey`; throws BudgetExhausted if there is none before `by`.
+   */
   async acquire(appKey: string, by: number): Promise<void> {
     // Nobody of this process waits for the app: ask at once, and wait in line only if refused.
     const refusedFor = this.lines.has(appKey) ? undefined : await this.delay(appKey);
     if (refusedFor === 0) return;
-    const turn = (this.lines.get(appKey) ?? Promise.resolve()).then(() => this.wait(appKey, by, refusedFor));
+    const turn = (this.lines.get(appKey) ?? Promise.resolve()).then(() =>
+      this.wait(appKey, by, refusedFor),
+    );
     const settled = turn.catch(() => {});
     this.lines.set(appKey, settled);
     void settled.then(() => {
@@ -91,11 +112,17 @@ export class Budget {
     const current = this.throttles.get(appKey);
     if (current && now - current.signalledAt < 1000) return;
     // This process slows down at once; the shared row tells the others.
-    this.throttles.set(appKey, { level: Math.min(MAX_LEVEL, levelAt(current, now, this.options.recoverMs) + 1), signalledAt: now });
+    this.throttles.set(appKey, {
+      level: Math.min(MAX_LEVEL, levelAt(current, now, this.options.recoverMs) + 1),
+      signalledAt: now,
+    });
     await this.store.signal(appKey, now, this.options.recoverMs, MAX_LEVEL);
   }
 
-  /** Takes the slow-downs other processes recorded (at every poll, and when one is announced); a newer step of this process's own stays. */
+  /**
+   * Takes the slow-downs other processes recorded (at every poll, and when one is announced); a
+   * newer step of this process's own stays.
+   */
   async refresh(): Promise<void> {
     const shared = await this.store.throttles();
     for (const [appKey, own] of this.throttles) {
@@ -108,10 +135,18 @@ export class Budget {
   /** The level in force for each app that has one, for metrics. */
   levels(): Map<string, number> {
     const now = this.clock.now();
-    return new Map([...this.throttles].map(([appKey, throttle]) => [appKey, levelAt(throttle, now, this.options.recoverMs)]));
+    return new Map(
+      [...this.throttles].map(([appKey, throttle]) => [
+        appKey,
+        levelAt(throttle, now, this.options.recoverMs),
+      ]),
+    );
   }
 
-  /** This caller's turn in the line: asks (unless it was just refused for `ms`), sleeps as told, asks again. */
+  /**
+   * This caller's turn in the line: asks (unless it was just refused for `ms`), sleeps as told,
+   * asks again.
+   */
   private async wait(appKey: string, by: number, ms: number | undefined): Promise<void> {
     for (;;) {
       if (ms === undefined) {
@@ -133,7 +168,9 @@ export class Budget {
     const level = levelAt(throttle, now, this.options.recoverMs);
     if (this.options.callsPerSecond === null) {
       if (level === 0 || !throttle) return 0;
-      const pauseEnds = throttle.signalledAt + Math.min(MAX_PAUSE_MS, this.options.pauseMs * 2 ** (throttle.level - 1));
+      const pauseEnds =
+        throttle.signalledAt +
+        Math.min(MAX_PAUSE_MS, this.options.pauseMs * 2 ** (throttle.level - 1));
       return Math.max(0, pauseEnds - now);
     }
     const intervalMs = (1000 / this.options.callsPerSecond) * 2 ** level;

@@ -1,7 +1,13 @@
-import type { Clock } from "../clock";
-import { describeError, type Logger } from "../log";
+import type { Clock } from "../lib/clock";
+import { describeError, type Logger } from "../ops/log";
 import { decodeEnvelope, decodeToken, type IssuedToken, type ItemResult } from "./decode";
-import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE, type EndpointName } from "./endpoints";
+import {
+  ENDPOINTS,
+  TOKEN_GRANT_TYPE,
+  TOKEN_PATH,
+  TOKEN_SCOPE,
+  type EndpointName,
+} from "./endpoints";
 import type { Budget } from "./budget";
 import { isLoadRejected, isTokenRejected, toBaiduError } from "./errors";
 import { TokenCache, type TokenStore } from "./token";
@@ -15,7 +21,9 @@ export interface BaiduApp {
   appSecret: string;
   /** Payment-service app key, sent as `pm_app_key`. */
   pmAppKey: string;
-  /** The app's configured name, for log lines that must name the app (its credentials were refused). */
+  /**
+   * The app's configured name, for log lines that must name the app (its credentials were refused).
+   */
   name?: string;
 }
 
@@ -72,7 +80,10 @@ export interface SendOptions {
   beforeSending?: () => Promise<void>;
 }
 
-/** The one call path to Baidu: token, query string, JSON body, decoding. Retries are the delivery worker's. */
+/**
+ * The one call path to Baidu: token, query string, JSON body, decoding. Retries are the delivery
+ * worker's.
+ */
 export class BaiduClient {
   private readonly apps: ReadonlyMap<string, BaiduApp>;
   private readonly transport: Transport;
@@ -81,10 +92,18 @@ export class BaiduClient {
   constructor(private readonly options: BaiduClientOptions) {
     this.apps = new Map(options.apps.map((app) => [app.appKey, app]));
     this.transport = createTransport(options.transport);
-    this.tokens = new TokenCache((appKey) => this.fetchToken(appKey), options.clock, options.tokens, secretSeal(options.apps));
+    this.tokens = new TokenCache(
+      (appKey) => this.fetchToken(appKey),
+      options.clock,
+      options.tokens,
+      secretSeal(options.apps),
+    );
   }
 
-  /** The longest one `send` can take once admitted: four requests (token, write, token again, replay). */
+  /**
+   * The longest one `send` can take once admitted: four requests (token, write, token again,
+   * replay).
+   */
   get attemptBoundMs(): number {
     return 4 * this.options.transport.timeoutMs;
   }
@@ -112,25 +131,43 @@ export class BaiduClient {
     for (let replayed = false; ; replayed = true) {
       await this.options.budget?.acquire(request.appKey, options.admitBy ?? Infinity);
       if (!replayed) await options.beforeSending?.();
-      const searchParams = new URLSearchParams([["access_token", token], ...(request.query as Array<[string, string]>)]);
-      const outcome = await this.transport.send({ method: "POST", url, searchParams, payload: request.body });
+      const searchParams = new URLSearchParams([
+        ["access_token", token],
+        ...(request.query as Array<[string, string]>),
+      ]);
+      const outcome = await this.transport.send({
+        method: "POST",
+        url,
+        searchParams,
+        payload: request.body,
+      });
       const decoded = outcome.failure ? outcome : decodeEnvelope(outcome.response);
       if (!decoded.failure) return decoded;
       if (isLoadRejected(decoded.failure)) this.slowDown(request.appKey);
-      if (replayed || !isTokenRejected(decoded.failure)) throw toBaiduError(decoded.failure, "write", this.apps.get(request.appKey));
-      this.options.logger.warn("Baidu rejected the access token; fetching a new one and replaying once", {
-        endpoint: request.endpoint,
-        appKey: request.appKey,
-      });
+      if (replayed || !isTokenRejected(decoded.failure))
+        throw toBaiduError(decoded.failure, "write", this.apps.get(request.appKey));
+      this.options.logger.warn(
+        "Baidu rejected the access token; fetching a new one and replaying once",
+        {
+          endpoint: request.endpoint,
+          appKey: request.appKey,
+        },
+      );
       this.tokens.invalidate(request.appKey, token);
       token = await this.tokens.get(request.appKey);
     }
   }
 
-  /** Every process slows down for the app; a failure to tell them is logged, and the write goes on as it would. */
+  /**
+   * Every process slows down for the app; a failure to tell them is logged, and the write goes on
+   * as it would.
+   */
   private slowDown(appKey: string): void {
     this.options.budget?.signal(appKey).catch((error: unknown) => {
-      this.options.logger.error("Recording Baidu's load refusal for the other processes failed", { appKey, ...describeError(error) });
+      this.options.logger.error("Recording Baidu's load refusal for the other processes failed", {
+        appKey,
+        ...describeError(error),
+      });
     });
   }
 
@@ -147,7 +184,11 @@ export class BaiduClient {
       ["client_secret", app.appSecret],
       ["scope", TOKEN_SCOPE],
     ]);
-    const outcome = await this.transport.send({ method: "GET", url: this.options.baseUrl + TOKEN_PATH, searchParams });
+    const outcome = await this.transport.send({
+      method: "GET",
+      url: this.options.baseUrl + TOKEN_PATH,
+      searchParams,
+    });
     const decoded = outcome.failure ? outcome : decodeToken(outcome.response);
     if ("failure" in decoded) throw toBaiduError(decoded.failure, "token", app);
     return decoded;

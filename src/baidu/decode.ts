@@ -1,9 +1,12 @@
-import { isJsonObject } from "../json-object";
+import { isJsonObject } from "../lib/json-object";
 import { isTokenOutageStatus, type RawFailure } from "./errors";
 import type { TransportResponse } from "./transport";
 import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } from "./wire";
 
-/** One order's outcome, in our names. Baidu: `rows_affected` 0 means the item failed even when `errno` is 0. */
+/**
+ * One order's outcome, in our names. Baidu: `rows_affected` 0 means the item failed even when
+ * `errno` is 0.
+ */
 export interface ItemResult {
   appKey: string;
   /** Null when Baidu's answer carries no numeric `cate_id` (its presence is not confirmed). */
@@ -27,7 +30,9 @@ function parse(text: string): unknown {
 }
 
 /** A decoded order-center answer: one result per item, or why there are none. */
-export type Decoded = { results: ItemResult[]; requestId: string | undefined; failure?: undefined } | { failure: RawFailure };
+export type Decoded =
+  | { results: ItemResult[]; requestId: string | undefined; failure?: undefined }
+  | { failure: RawFailure };
 
 /**
  * Decodes an order-center answer through the three layers, in the order Baidu's SDKs check them:
@@ -36,21 +41,40 @@ export type Decoded = { results: ItemResult[]; requestId: string | undefined; fa
 export function decodeEnvelope(response: TransportResponse): Decoded {
   const body = parse(response.text);
   const requestId = requestIdOf(body);
-  if (response.status < 200 || response.status > 299) return { failure: { layer: "http", status: response.status, requestId } };
+  if (response.status < 200 || response.status > 299)
+    return { failure: { layer: "http", status: response.status, requestId } };
   if (!isJsonObject(body)) return { failure: { layer: "malformed" } };
   const envelope = body as WireEnvelope;
   if (typeof envelope.error_code === "number" && envelope.error_code !== 0) {
-    return { failure: { layer: "gateway", errorCode: envelope.error_code, errorMsg: String(envelope.error_msg ?? ""), requestId } };
+    return {
+      failure: {
+        layer: "gateway",
+        errorCode: envelope.error_code,
+        errorMsg: String(envelope.error_msg ?? ""),
+        requestId,
+      },
+    };
   }
   if (typeof envelope.errno === "number" && envelope.errno !== 0) {
-    return { failure: { layer: "business", errno: envelope.errno, message: String(envelope.msg ?? envelope.errmsg ?? ""), requestId } };
+    return {
+      failure: {
+        layer: "business",
+        errno: envelope.errno,
+        message: String(envelope.msg ?? envelope.errmsg ?? ""),
+        requestId,
+      },
+    };
   }
   // Baidu has answered, so the write may have run: anything unreadable from here on is "malformed".
-  if (envelope.errno !== 0 || !Array.isArray(envelope.data) || !envelope.data.every(isJsonObject)) return { failure: { layer: "malformed", requestId } };
+  if (envelope.errno !== 0 || !Array.isArray(envelope.data) || !envelope.data.every(isJsonObject))
+    return { failure: { layer: "malformed", requestId } };
   return { results: envelope.data.map(toItemResult), requestId };
 }
 
-/** `request_id` as Baidu's SDK base classes read it (contract §3.1: its presence on these answers is inferred). */
+/**
+ * `request_id` as Baidu's SDK base classes read it (contract §3.1: its presence on these answers is
+ * inferred).
+ */
 function requestIdOf(body: unknown): string | undefined {
   const id = isJsonObject(body) ? (body.request_id ?? body.requestId) : undefined;
   return typeof id === "string" || typeof id === "number" ? String(id).slice(0, 128) : undefined;
@@ -71,20 +95,34 @@ export function toItemResult(item: WireItemResult): ItemResult {
 
 /**
  * One result per order of the write: Baidu's, in Baidu's order, then each order Baidu's answer
- * left out, in the write's order, as not applied and not reported (issue 7). Baidu's own results are
+ * left out, in the write's order, as not applied and not reported (issue 7). Baidu's own results
+ * are
  * kept as they are, even one for an order the write did not name.
  */
-export function completeResults(results: readonly ItemResult[], write: { appKey: string; resourceIds: readonly string[] }): ItemResult[] {
+export function completeResults(
+  results: readonly ItemResult[],
+  write: { appKey: string; resourceIds: readonly string[] },
+): ItemResult[] {
   const reported = new Set(results.map((result) => result.resourceId));
   const missing = [...new Set(write.resourceIds)].filter((resourceId) => !reported.has(resourceId));
   return [
     ...results,
-    ...missing.map((resourceId) => ({ appKey: write.appKey, categoryCode: null, resourceId, rowsAffected: 0, applied: false, reportedByBaidu: false })),
+    ...missing.map((resourceId) => ({
+      appKey: write.appKey,
+      categoryCode: null,
+      resourceId,
+      rowsAffected: 0,
+      applied: false,
+      reportedByBaidu: false,
+    })),
   ];
 }
 
 function toCode(value: unknown): number | null {
-  const code = typeof value === "number" || (typeof value === "string" && value.trim() !== "") ? Number(value) : NaN;
+  const code =
+    typeof value === "number" || (typeof value === "string" && value.trim() !== "")
+      ? Number(value)
+      : NaN;
   return Number.isInteger(code) ? code : null;
 }
 
@@ -94,8 +132,10 @@ export interface IssuedToken {
 }
 
 /**
- * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401 (contract §4).
- * The status comes first: a 5xx, 408 or 429 is an outage whatever its body says (`{"error":"internal"}`
+ * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401
+ * (contract §4).
+ * The status comes first: a 5xx, 408 or 429 is an outage whatever its body says
+ * (`{"error":"internal"}`
  * included), not a verdict on the credentials. What an `error` means is `verdictOf`'s to decide.
  */
 export function decodeToken(response: TransportResponse): IssuedToken | { failure: RawFailure } {
@@ -104,11 +144,22 @@ export function decodeToken(response: TransportResponse): IssuedToken | { failur
   const body = parse(response.text);
   if (isJsonObject(body) && typeof body.error === "string") {
     const error = body as unknown as WireTokenError;
-    return { failure: { layer: "oauth", status, error: error.error, description: String(error.error_description ?? "") } };
+    return {
+      failure: {
+        layer: "oauth",
+        status,
+        error: error.error,
+        description: String(error.error_description ?? ""),
+      },
+    };
   }
   if (status < 200 || status > 299) return { failure: { layer: "http", status } };
   const token = body as Partial<WireTokenResponse> | undefined;
-  if (!isJsonObject(token) || typeof token.access_token !== "string" || typeof token.expires_in !== "number") {
+  if (
+    !isJsonObject(token) ||
+    typeof token.access_token !== "string" ||
+    typeof token.expires_in !== "number"
+  ) {
     return { failure: { layer: "malformed" } };
   }
   return { token: token.access_token, expiresInSeconds: token.expires_in };

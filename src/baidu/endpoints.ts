@@ -24,8 +24,18 @@ const DOCS = "https://smartprogram.baidu.com/docs/develop/serverapi";
 const PREFIX = "/rest/2.0/smartapp/ordercenter/app";
 
 export const ENDPOINTS = {
-  /** E1 导入订单信息: create, or overwrite the whole record (main and after-sale info). `Data` holds exactly one item. */
-  addMainInfo: { method: "POST", path: `${PREFIX}/add/main/info`, replaySafe: true, overwrites: true, sceneRequired: true, see: `${DOCS}/order_importinfo/` },
+  /**
+   * E1 导入订单信息: create, or overwrite the whole record (main and after-sale info). `Data` holds
+   * exactly one item.
+   */
+  addMainInfo: {
+    method: "POST",
+    path: `${PREFIX}/add/main/info`,
+    replaySafe: true,
+    overwrites: true,
+    sceneRequired: true,
+    see: `${DOCS}/order_importinfo/`,
+  },
   /** E2 更新订单信息: overwrite the main-order info of an existing order. */
   updateMainInfo: {
     method: "POST",
@@ -62,7 +72,10 @@ export const ENDPOINTS = {
     sceneRequired: false,
     see: `${DOCS}/order_updatesubinfo/`,
   },
-  /** E6 更新售后订单状态: set the status of the after-sale orders it names (a partial change: never coalesced). */
+  /**
+   * E6 更新售后订单状态: set the status of the after-sale orders it names (a partial change: never
+   * coalesced).
+   */
   updateSubStatus: {
     method: "POST",
     path: `${PREFIX}/update/sub/status`,

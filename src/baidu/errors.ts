@@ -1,4 +1,4 @@
-import { redactSecrets, type UpstreamFault } from "../log";
+import { redactSecrets, type UpstreamFault } from "../ops/log";
 import { ERRNO, GATEWAY_CODE } from "./wire";
 
 /**
@@ -13,11 +13,17 @@ export type RawFailure = (
   | { layer: "malformed" }
   | { layer: "gateway"; errorCode: number; errorMsg: string }
   | { layer: "business"; errno: number; message: string }
-  /** OAuth's `{"error", "error_description"}`, with the HTTP status it came with (never 5xx, 408 or 429: those are `http`). */
+  /**
+   * OAuth's `{"error", "error_description"}`, with the HTTP status it came with (never 5xx, 408 or
+   * 429: those are `http`).
+   */
   | { layer: "oauth"; status: number; error: string; description: string }
 ) & { requestId?: string | undefined };
 
-/** The app a failure is about, as the client knows it: its key and its configured name (for the log). */
+/**
+ * The app a failure is about, as the client knows it: its key and its configured name (for the
+ * log).
+ */
 export interface AppLabel {
   appKey: string;
   name?: string | undefined;
@@ -46,7 +52,10 @@ export abstract class BaiduError extends Error implements UpstreamFault {
   readonly verdict: Verdict;
   /** Baidu's `request_id`, when its answer carried one. */
   readonly requestId: string | undefined;
-  /** The app whose request failed, when the client said (its key and configured name, never its secret). */
+  /**
+   * The app whose request failed, when the client said (its key and configured name, never its
+   * secret).
+   */
   readonly app: AppLabel | undefined;
   constructor(message: string, meta: ErrorMeta) {
     super(message);
@@ -67,7 +76,9 @@ interface ErrorMeta {
   app?: AppLabel | undefined;
 }
 
-/** The connection failed before an answer arrived; ECONNREFUSED means Baidu never saw the request. */
+/**
+ * The connection failed before an answer arrived; ECONNREFUSED means Baidu never saw the request.
+ */
 export class BaiduNetworkError extends BaiduError {
   readonly name = "BaiduNetworkError";
   constructor(
@@ -164,7 +175,11 @@ export class BaiduTokenUnavailableError extends BaiduError {
  * kept on the error by its key and name only, so that the log can name the app.
  */
 export function toBaiduError(raw: RawFailure, phase: Phase, app?: AppLabel): BaiduError {
-  const meta = { verdict: verdictOf(raw, phase), requestId: raw.requestId, app: app && { appKey: app.appKey, name: app.name } };
+  const meta = {
+    verdict: verdictOf(raw, phase),
+    requestId: raw.requestId,
+    app: app && { appKey: app.appKey, name: app.name },
+  };
   switch (raw.layer) {
     case "network":
       return new BaiduNetworkError(raw.code, meta);
@@ -181,21 +196,28 @@ export function toBaiduError(raw: RawFailure, phase: Phase, app?: AppLabel): Bai
       return new BaiduBusinessError(raw.errno, redactSecrets(raw.message), meta);
     // OAuth's texts are kept short and redacted: an unknown `error` may be anything.
     case "oauth": {
-      const [error, description] = [redactSecrets(raw.error.slice(0, 100)), redactSecrets(raw.description.slice(0, 500))];
-      return meta.verdict === "MISCONFIGURED" ? new BaiduCredentialsError(error, description, meta) : new BaiduTokenUnavailableError(error, description, meta);
+      const [error, description] = [
+        redactSecrets(raw.error.slice(0, 100)),
+        redactSecrets(raw.description.slice(0, 500)),
+      ];
+      return meta.verdict === "MISCONFIGURED"
+        ? new BaiduCredentialsError(error, description, meta)
+        : new BaiduTokenUnavailableError(error, description, meta);
     }
   }
 }
 
 /**
  * The verdict table. A failed token request never reached the order center, so it is UNAVAILABLE
- * (an outage: retried, the write stays queued) unless the token endpoint refused us: see `tokenVerdict`.
+ * (an outage: retried, the write stays queued) unless the token endpoint refused us: see
+ * `tokenVerdict`.
  */
 export function verdictOf(raw: RawFailure, phase: Phase): Verdict {
   if (phase === "token") return tokenVerdict(raw);
   // Reaches a caller only when a freshly fetched token was rejected too.
   if (isTokenRejected(raw)) return "MISCONFIGURED";
-  if ((raw.layer === "network" && raw.code === "ECONNREFUSED") || isLoadRejected(raw)) return "UNAVAILABLE";
+  if ((raw.layer === "network" && raw.code === "ECONNREFUSED") || isLoadRejected(raw))
+    return "UNAVAILABLE";
   if (isTransient(raw)) return "OUTCOME_UNKNOWN";
   return "REJECTED";
 }
@@ -213,7 +235,9 @@ const OAUTH_REFUSALS: readonly string[] = [
   "invalid_scope",
   "access_denied",
 ];
-/** OAuth 2.0's own "try again later" errors (RFC 6749 §4.1.2.1), whatever the status they come with. */
+/**
+ * OAuth 2.0's own "try again later" errors (RFC 6749 §4.1.2.1), whatever the status they come with.
+ */
 const OAUTH_OUTAGES: readonly string[] = ["server_error", "temporarily_unavailable"];
 
 /**
@@ -223,7 +247,8 @@ const OAUTH_OUTAGES: readonly string[] = ["server_error", "temporarily_unavailab
  * - an OAuth refusal (`invalid_client` and its siblings), with any status: MISCONFIGURED;
  * - `server_error` or `temporarily_unavailable`: UNAVAILABLE;
  * - any other `error` with HTTP 4xx: MISCONFIGURED (the endpoint refused the request; nothing says
- *   waiting helps, and a MISCONFIGURED delivery is retried all the same), with HTTP 2xx: UNAVAILABLE
+ *   waiting helps, and a MISCONFIGURED delivery is retried all the same), with HTTP 2xx:
+ * UNAVAILABLE
  *   (an answer that is neither a token nor a refusal, like a garbled one);
  * - any other HTTP 4xx (the token URL itself is wrong): MISCONFIGURED.
  */
@@ -233,7 +258,8 @@ function tokenVerdict(raw: RawFailure): Verdict {
       return isTokenOutageStatus(raw.status) ? "UNAVAILABLE" : "MISCONFIGURED";
     case "oauth":
       if (OAUTH_REFUSALS.includes(raw.error)) return "MISCONFIGURED";
-      if (OAUTH_OUTAGES.includes(raw.error) || isTokenOutageStatus(raw.status)) return "UNAVAILABLE";
+      if (OAUTH_OUTAGES.includes(raw.error) || isTokenOutageStatus(raw.status))
+        return "UNAVAILABLE";
       return raw.status >= 200 && raw.status <= 299 ? "UNAVAILABLE" : "MISCONFIGURED";
     default:
       return "UNAVAILABLE";
@@ -245,15 +271,23 @@ export function isTokenOutageStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-const TOKEN_GATEWAY_CODES: readonly number[] = [GATEWAY_CODE.tokenInvalid, GATEWAY_CODE.tokenExpired];
+const TOKEN_GATEWAY_CODES: readonly number[] = [
+  GATEWAY_CODE.tokenInvalid,
+  GATEWAY_CODE.tokenExpired,
+];
 const TOKEN_ERRNOS: readonly number[] = ERRNO.tokenRejected;
 const QUOTA_GATEWAY_CODES: readonly number[] = [GATEWAY_CODE.requestLimit, GATEWAY_CODE.qpsLimit];
 const TRANSIENT_GATEWAY_CODES: readonly number[] = [GATEWAY_CODE.unknown, GATEWAY_CODE.unavailable];
 const BUSY_ERRNOS: readonly number[] = ERRNO.busy;
 
-/** Baidu rejected the access token: gateway 110/111, or errno 44002–44004 (contract §3.4, inferred). */
+/**
+ * Baidu rejected the access token: gateway 110/111, or errno 44002–44004 (contract §3.4, inferred).
+ */
 export function isTokenRejected(raw: RawFailure): boolean {
-  return (raw.layer === "gateway" && TOKEN_GATEWAY_CODES.includes(raw.errorCode)) || (raw.layer === "business" && TOKEN_ERRNOS.includes(raw.errno));
+  return (
+    (raw.layer === "gateway" && TOKEN_GATEWAY_CODES.includes(raw.errorCode)) ||
+    (raw.layer === "business" && TOKEN_ERRNOS.includes(raw.errno))
+  );
 }
 
 /**
@@ -268,7 +302,10 @@ export function isLoadRejected(raw: RawFailure): boolean {
   );
 }
 
-/** Baidu may or may not have run it, or said "try again": timeouts, resets, 5xx, garbage bodies, busy codes. */
+/**
+ * Baidu may or may not have run it, or said "try again": timeouts, resets, 5xx, garbage bodies,
+ * busy codes.
+ */
 function isTransient(raw: RawFailure): boolean {
   switch (raw.layer) {
     case "network":

@@ -5,13 +5,23 @@ import type { WireMainOrder, WireOrderItem, WireSubOrderItem, WireSubsOrder } fr
  * What each endpoint does to the record Baidu holds for one order (the overwrite semantics of
  * contract §1.3). Shared by the emulator, which keeps Baidu's records (`strict`: undefined where
  * Baidu refuses the item, i.e. `rows_affected` 0), and the ledger, which folds what Baidu applied
- * into what it last sent (not strict: never refuses, and an order it never saw imported starts empty).
+ * into what it last sent (not strict: never refuses, and an order it never saw imported starts
+ * empty).
  * Records are replaced, never changed in place.
  */
-export function applyWrite(endpoint: EndpointName, record: WireOrderItem | undefined, item: WireOrderItem, strict: boolean): WireOrderItem | undefined {
+export function applyWrite(
+  endpoint: EndpointName,
+  record: WireOrderItem | undefined,
+  item: WireOrderItem,
+  strict: boolean,
+): WireOrderItem | undefined {
   if (endpoint === "addMainInfo") return item;
   if (!record && strict) return undefined;
-  return CHANGES[endpoint](record ?? { CateID: item.CateID, BizAPPID: item.BizAPPID, ResourceID: item.ResourceID }, item, strict);
+  return CHANGES[endpoint](
+    record ?? { CateID: item.CateID, BizAPPID: item.BizAPPID, ResourceID: item.ResourceID },
+    item,
+    strict,
+  );
 }
 
 /**
@@ -25,27 +35,46 @@ export function coalescingKey(endpoint: string, body: string): string {
   return `${item?.EXT?.SubsOrder !== undefined}/${item?.EXT?.MainOrder?.Express !== undefined}`;
 }
 
-type Change = (record: WireOrderItem, item: WireOrderItem, strict: boolean) => WireOrderItem | undefined;
+type Change = (
+  record: WireOrderItem,
+  item: WireOrderItem,
+  strict: boolean,
+) => WireOrderItem | undefined;
 
 const CHANGES: Record<Exclude<EndpointName, "addMainInfo">, Change> = {
   /** E2: replaces the main-order info and Status, and the after-sale info when it is sent. */
   updateMainInfo: (record, item) => {
     const ext = record.EXT ?? {};
     const sent = item.EXT?.MainOrder ?? {};
-    // Tracking numbers are E7's to set; an E2 that leaves them out is not taken to delete them [INF].
-    const mainOrder: WireMainOrder = sent.Express === undefined && ext.MainOrder?.Express !== undefined ? { ...sent, Express: ext.MainOrder.Express } : sent;
+    // Tracking numbers are E7's to set; an E2 that leaves them out is not taken to delete them
+    // [INF].
+    const mainOrder: WireMainOrder =
+      sent.Express === undefined && ext.MainOrder?.Express !== undefined
+        ? { ...sent, Express: ext.MainOrder.Express }
+        : sent;
     const SubsOrder = item.EXT?.SubsOrder ?? ext.SubsOrder;
-    return { ...record, CateID: item.CateID, Status: item.Status, EXT: { ...ext, MainOrder: mainOrder, ...(SubsOrder && { SubsOrder }) } };
+    return {
+      ...record,
+      CateID: item.CateID,
+      Status: item.Status,
+      EXT: { ...ext, MainOrder: mainOrder, ...(SubsOrder && { SubsOrder }) },
+    };
   },
   /** E3 */
   updateMainStatus: (record, item) => ({ ...record, Status: item.Status }),
-  /** E4: appends after-sale orders; Baidu refuses if any SubOrderID is already stored or repeated. */
+  /**
+   * E4: appends after-sale orders; Baidu refuses if any SubOrderID is already stored or repeated.
+   */
   appendSubInfo: (record, item, strict) => {
     const sent = subsOf(item);
     const ids = new Set(sent.Items.map((sub) => sub.SubOrderID));
     const stored = record.EXT?.SubsOrder?.Items ?? [];
-    if (strict && (ids.size !== sent.Items.length || stored.some((sub) => ids.has(sub.SubOrderID)))) return undefined;
-    return withSubs(record, { Status: sent.Status, Items: [...stored.filter((sub) => !ids.has(sub.SubOrderID)), ...sent.Items] });
+    if (strict && (ids.size !== sent.Items.length || stored.some((sub) => ids.has(sub.SubOrderID))))
+      return undefined;
+    return withSubs(record, {
+      Status: sent.Status,
+      Items: [...stored.filter((sub) => !ids.has(sub.SubOrderID)), ...sent.Items],
+    });
   },
   /** E5: every SubOrderID must exist; then the request's after-sale info replaces all of it. */
   updateSubInfo: (record, item, strict) => {
@@ -60,8 +89,13 @@ const CHANGES: Record<Exclude<EndpointName, "addMainInfo">, Change> = {
     const stored = record.EXT?.SubsOrder?.Items ?? [];
     const known = new Set(stored.map((sub) => sub.SubOrderID));
     const items = [
-      ...stored.map((sub) => (statuses.has(sub.SubOrderID) ? { ...sub, SubStatus: statuses.get(sub.SubOrderID)! } : sub)),
-      ...sent.Items.filter((sub) => !known.has(sub.SubOrderID)).map((sub) => ({ SubOrderID: sub.SubOrderID, SubStatus: sub.SubStatus })),
+      ...stored.map((sub) =>
+        statuses.has(sub.SubOrderID) ? { ...sub, SubStatus: statuses.get(sub.SubOrderID)! } : sub,
+      ),
+      ...sent.Items.filter((sub) => !known.has(sub.SubOrderID)).map((sub) => ({
+        SubOrderID: sub.SubOrderID,
+        SubStatus: sub.SubStatus,
+      })),
     ];
     return withSubs(record, { Status: sent.Status, Items: items });
   },

@@ -6,7 +6,10 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-/** After a failed attempt: try again later, end FAILED, or end OUTCOME_UNKNOWN for a person to decide. */
+/**
+ * After a failed attempt: try again later, end FAILED, or end OUTCOME_UNKNOWN for a person to
+ * decide.
+ */
 export type Decision = "retry" | "fail" | "unknown";
 
 /**
@@ -26,8 +29,14 @@ export function decide(verdict: Verdict, replaySafe: boolean): Decision {
   }
 }
 
-/** Capped exponential backoff with full jitter; `attempt` is the number of the failed attempt (1, 2, …). */
+/**
+ * Capped exponential backoff with full jitter; `attempt` is the number of the failed attempt (1, 2,
+ * …).
+ */
 export function backoffMs(attempt: number, options: RetryOptions, random: number): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+  const ceiling = Math.min(
+    options.maxDelayMs,
+    options.baseDelayMs * 2 ** Math.min(attempt - 1, 30),
+  );
   return Math.floor(random * ceiling);
 }

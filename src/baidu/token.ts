@@ -1,8 +1,10 @@
-import type { Clock } from "../clock";
-import { holdSecret } from "../log";
+import type { Clock } from "../lib/clock";
+import { holdSecret } from "../ops/log";
 import type { IssuedToken } from "./decode";
 
-/** A token as the shared store keeps it: sealed text, and when to refresh it (ms since the epoch). */
+/**
+ * A token as the shared store keeps it: sealed text, and when to refresh it (ms since the epoch).
+ */
 export interface StoredToken {
   sealed: string;
   refreshAt: number;
@@ -18,7 +20,11 @@ export interface TokenStore {
    * The token of record when `usable` accepts it. Otherwise checks again with the other processes
    * kept out, and replaces it with what `fetch` brings: one fetch for everybody.
    */
-  obtain(appKey: string, usable: (stored: StoredToken) => boolean, fetch: () => Promise<StoredToken>): Promise<StoredToken>;
+  obtain(
+    appKey: string,
+    usable: (stored: StoredToken) => boolean,
+    fetch: () => Promise<StoredToken>,
+  ): Promise<StoredToken>;
 }
 
 /** Turns a token into text that is useless without the app's secret, and back. */
@@ -28,7 +34,9 @@ export interface TokenSeal {
   open(appKey: string, sealed: string): string | undefined;
 }
 
-/** For one process on its own: the cache's one fetch in flight per app is all the locking there is. */
+/**
+ * For one process on its own: the cache's one fetch in flight per app is all the locking there is.
+ */
 export function memoryTokenStore(): TokenStore {
   const tokens = new Map<string, StoredToken>();
   return {
@@ -47,7 +55,8 @@ const PLAIN: TokenSeal = { seal: (_appKey, token) => token, open: (_appKey, seal
 /**
  * One access token per app, shared through `store` with the other processes, refreshed shortly
  * before `expires_in` runs out, with one fetch in flight per app in this process however many
- * calls wait for it. A token Baidu rejected is replaced once, by whichever process gets there first.
+ * calls wait for it. A token Baidu rejected is replaced once, by whichever process gets there
+ * first.
  */
 export class TokenCache {
   private readonly cached = new Map<string, { token: string; refreshAt: number }>();
@@ -83,7 +92,8 @@ export class TokenCache {
       .obtain(appKey, usable, () => this.fetch(appKey))
       .then((stored) => {
         const token = this.sealer.open(appKey, stored.sealed);
-        if (token === undefined) throw new Error(`The stored access token of app ${appKey} cannot be opened`);
+        if (token === undefined)
+          throw new Error(`The stored access token of app ${appKey} cannot be opened`);
         // Redacted by value as well as by shape, whatever shape Baidu's tokens come to have.
         holdSecret(token, `token:${appKey}`);
         this.cached.set(appKey, { token, refreshAt: stored.refreshAt });
@@ -98,7 +108,11 @@ export class TokenCache {
     const { token, expiresInSeconds } = await this.fetchToken(appKey);
     const now = this.clock.now();
     const lifetimeMs = expiresInSeconds * 1000;
-    return { sealed: this.sealer.seal(appKey, token), refreshAt: now + lifetimeMs - refreshLeadMs(lifetimeMs), expiresAt: now + lifetimeMs };
+    return {
+      sealed: this.sealer.seal(appKey, token),
+      refreshAt: now + lifetimeMs - refreshLeadMs(lifetimeMs),
+      expiresAt: now + lifetimeMs,
+    };
   }
 }
 

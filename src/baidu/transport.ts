@@ -17,7 +17,9 @@ export interface TransportResponse {
 }
 
 /** Any HTTP answer, or why none arrived. */
-export type TransportOutcome = { response: TransportResponse; failure?: undefined } | { response?: undefined; failure: RawFailure };
+export type TransportOutcome =
+  | { response: TransportResponse; failure?: undefined }
+  | { response?: undefined; failure: RawFailure };
 
 export interface Transport {
   /** Resolves with any HTTP answer or a network or timeout failure; rejects only on a ky misuse. */
@@ -34,7 +36,12 @@ export interface TransportOptions {
 
 export function createTransport(options: TransportOptions): Transport {
   const pool = createPooledFetch({ connections: options.connections, keepAliveTimeoutMs: 10_000 });
-  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: options.timeoutMs, fetch: pool.fetch });
+  const http = ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    timeout: options.timeoutMs,
+    fetch: pool.fetch,
+  });
   return {
     async send(request) {
       let response: Response;
@@ -46,12 +53,14 @@ export function createTransport(options: TransportOptions): Transport {
           ...(request.payload === undefined ? {} : ({ payload: request.payload } as Options)),
         });
       } catch (error) {
-        if (error instanceof TimeoutError) return { failure: { layer: "timeout", timeoutMs: options.timeoutMs } };
+        if (error instanceof TimeoutError)
+          return { failure: { layer: "timeout", timeoutMs: options.timeoutMs } };
         return { failure: { layer: "network", code: networkCode(error) } };
       }
       const text = pool.textOf(response);
       // Only if a ky hook ever replaced the Response: a programming error, not a Baidu failure.
-      if (text === undefined) throw new Error("ky returned a Response the pooled fetch did not make");
+      if (text === undefined)
+        throw new Error("ky returned a Response the pooled fetch did not make");
       return { response: { status: response.status, text } };
     },
     close: () => pool.close(),

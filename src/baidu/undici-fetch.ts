@@ -25,10 +25,19 @@ export interface PooledFetchInit extends RequestInit {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-export function createPooledFetch(options: { connections: number; keepAliveTimeoutMs: number }): PooledFetch {
-  const agent = new Agent({ connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs });
+export function createPooledFetch(options: {
+  connections: number;
+  keepAliveTimeoutMs: number;
+}): PooledFetch {
+  const agent = new Agent({
+    connections: options.connections,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+  });
   const texts = new WeakMap<Response, string>();
-  const pooled = async (input: string | URL | Request, init?: PooledFetchInit): Promise<Response> => {
+  const pooled = async (
+    input: string | URL | Request,
+    init?: PooledFetchInit,
+  ): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
     const answer = await agent.request({
@@ -44,5 +53,9 @@ export function createPooledFetch(options: { connections: number; keepAliveTimeo
     texts.set(response, text);
     return response;
   };
-  return { fetch: pooled as typeof globalThis.fetch, textOf: (response) => texts.get(response), close: () => agent.close() };
+  return {
+    fetch: pooled as typeof globalThis.fetch,
+    textOf: (response) => texts.get(response),
+    close: () => agent.close(),
+  };
 }

@@ -5,6 +5,17 @@
  */
 
 /** DetailPage: how the Baidu App jumps when the user taps an entry. */
+/**
+ * Where Baidu's docs and SDKs disagree on a field's JSON shape, which one the gateway sends
+ * (docs/baidu-ordercenter.md says what each source shows).
+ */
+export interface WireOptions {
+  /** `EXT.MainOrder.Express` as one object (the generated SDKs) or as an array (the Java bean). */
+  expressShape: "object" | "array";
+  /** `DetailPage.Status` as the documented integer or as a string (the generated SDKs). */
+  detailPageStatus: "integer" | "string";
+}
+
 export interface WireDetailPage {
   Status?: number;
   Name?: string;
@@ -120,7 +131,10 @@ export interface WireBody {
   Data: WireOrderItem[];
 }
 
-/** Per-item result. `cate_id` and `rows_affected` arrive as strings in Baidu's example; accept numbers too. */
+/**
+ * Per-item result. `cate_id` and `rows_affected` arrive as strings in Baidu's example; accept
+ * numbers too.
+ */
 export interface WireItemResult {
   biz_app_id: string;
   cate_id: string | number;

@@ -1,6 +1,8 @@
 import type { DeliveryRecord } from "../store/records";
 
-/** Baidu refused a write for good: its delivery ended FAILED. `formatError` makes it BAIDU_REJECTED. */
+/**
+ * Baidu refused a write for good: its delivery ended FAILED. `formatError` makes it BAIDU_REJECTED.
+ */
 export class DeliveryRejectedError extends Error {
   readonly name = "DeliveryRejectedError";
   constructor(readonly delivery: DeliveryRecord) {

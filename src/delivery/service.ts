@@ -1,5 +1,5 @@
 import type { EndpointName } from "../baidu/endpoints";
-import type { Clock } from "../clock";
+import type { Clock } from "../lib/clock";
 import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
 import { acceptDelivery, type NewDelivery } from "../store/ledger-accept";
 import { getDeliveries } from "../store/ledger-read";
@@ -46,14 +46,25 @@ export class DeliveryService {
     return this.waitFor(accepted.delivery);
   }
 
-  /** Sends an ended delivery again as a new write (behind every write accepted so far), or hurries a pending one. */
+  /**
+   * Sends an ended delivery again as a new write (behind every write accepted so far), or hurries a
+   * pending one.
+   */
   async retry(delivery: DeliveryRecord): Promise<DeliveryRecord> {
     const now = this.clock.now();
-    if (delivery.state === "PENDING") return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
-    if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state)) throw new DeliveryStateError(delivery.id, delivery.state, "retried");
+    if (delivery.state === "PENDING")
+      return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
+    if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state))
+      throw new DeliveryStateError(delivery.id, delivery.state, "retried");
     // Retrying one delivery twice (a double click) gives the same new delivery, not a second write.
     const idempotencyKey = `retry-of:${delivery.id}`;
-    const write = { ...delivery, idempotencyKey, retryOf: delivery.id, acceptedAt: now, deadlineAt: now + this.options.deadlineMs };
+    const write = {
+      ...delivery,
+      idempotencyKey,
+      retryOf: delivery.id,
+      acceptedAt: now,
+      deadlineAt: now + this.options.deadlineMs,
+    };
     const accepted = await acceptDelivery(this.sql, write);
     if (accepted.conflict) throw new IdempotencyConflictError(accepted.conflict.id);
     this.worker.kick();
@@ -65,19 +76,32 @@ export class DeliveryService {
     return this.kicked(cancelled, delivery, "cancelled");
   }
 
-  private kicked(changed: DeliveryRecord | undefined, asked: DeliveryRecord, action: string): DeliveryRecord {
-    if (!changed) throw new DeliveryStateError(asked.id, asked.state === "PENDING" ? "no longer PENDING" : asked.state, action);
+  private kicked(
+    changed: DeliveryRecord | undefined,
+    asked: DeliveryRecord,
+    action: string,
+  ): DeliveryRecord {
+    if (!changed)
+      throw new DeliveryStateError(
+        asked.id,
+        asked.state === "PENDING" ? "no longer PENDING" : asked.state,
+        action,
+      );
     this.worker.kick();
     return changed;
   }
 
-  /** Follows a superseded delivery to the one that carried it; gives up at the budget with what is known. */
+  /**
+   * Follows a superseded delivery to the one that carried it; gives up at the budget with what is
+   * known.
+   */
   private async waitFor(own: DeliveryRecord): Promise<Submitted> {
     const budgetEnds = Date.now() + this.options.waitMs;
     let delivery = own;
     let carrier = own;
     let watch = this.watch(own.id);
-    // The write is committed: from here on, a failure to read its progress answers with what is known.
+    // The write is committed: from here on, a failure to read its progress answers with what is
+    // known.
     try {
       for (;;) {
         if (carrier.state === "SUPERSEDED" && carrier.supersededBy !== null) {
@@ -88,7 +112,8 @@ export class DeliveryService {
           continue;
         }
         const left = budgetEnds - Date.now();
-        if (FINAL_STATES.has(carrier.state) || left <= 0) return { delivery: carrier.id === own.id ? carrier : delivery, carrier };
+        if (FINAL_STATES.has(carrier.state) || left <= 0)
+          return { delivery: carrier.id === own.id ? carrier : delivery, carrier };
         const known = await watch.next(Math.min(left, this.options.pollMs));
         carrier = known ?? (await this.read(carrier.id));
       }
@@ -100,11 +125,15 @@ export class DeliveryService {
   }
 
   /**
-   * Progress on one delivery recorded by this process; `next` returns at once if some came since the
+   * Progress on one delivery recorded by this process; `next` returns at once if some came since
+   * the
    * last call, else at the next or after `ms` (another process may be the one delivering it), with
    * the delivery as recorded when the worker had it at hand.
    */
-  private watch(id: number): { next(ms: number): Promise<DeliveryRecord | undefined>; stop(): void } {
+  private watch(id: number): {
+    next(ms: number): Promise<DeliveryRecord | undefined>;
+    stop(): void;
+  } {
     let progressed = false;
     let latest: DeliveryRecord | undefined;
     let wake = () => {};

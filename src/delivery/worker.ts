@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { BaiduClient, SendOptions } from "../baidu/client";
 import { ENDPOINT_NAMES, ENDPOINTS } from "../baidu/endpoints";
 import { coalescingKey } from "../baidu/record";
-import type { Clock } from "../clock";
-import { describeError, type Logger } from "../log";
+import type { Clock } from "../lib/clock";
+import { describeError, type Logger } from "../ops/log";
 import { purgeFinished } from "../store/ledger-admin";
 import {
   claimDeliveries,
@@ -61,7 +61,11 @@ export class DeliveryWorker {
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly observe: WorkerObserver = { attempt: () => {}, ended: () => {}, notice: () => {} },
+    private readonly observe: WorkerObserver = {
+      attempt: () => {},
+      ended: () => {},
+      notice: () => {},
+    },
   ) {}
 
   /** Attempts this process has in flight. */
@@ -71,10 +75,12 @@ export class DeliveryWorker {
 
   /** Takes back what a stopped process left in flight, then starts delivering. */
   async start(): Promise<void> {
-    // The embedded store belongs to one process: whatever it shows in flight was this process's before a stop.
+    // The embedded store belongs to one process: whatever it shows in flight was this process's
+    // before a stop.
     await this.recover(this.sql.kind === "pglite");
     await this.purge();
-    // Another process that ends a delivery a mutation here waits for says so (PostgreSQL only; the poll covers a lost notice).
+    // Another process that ends a delivery a mutation here waits for says so (PostgreSQL only; the
+    // poll covers a lost notice).
     this.unlisten = await this.sql.listen?.(waiterChannel(this.owner), (payload) => {
       this.observe.notice();
       this.notify(Number(payload));
@@ -96,7 +102,10 @@ export class DeliveryWorker {
     setImmediate(() => void this.pass());
   }
 
-  /** Calls `listener` whenever this process records progress on delivery `id`, with the delivery when it has it. */
+  /**
+   * Calls `listener` whenever this process records progress on delivery `id`, with the delivery
+   * when it has it.
+   */
   onProgress(id: number, listener: (delivery?: DeliveryRecord) => void): () => void {
     const listeners = this.finished.get(id) ?? new Set();
     listeners.add(listener);
@@ -112,7 +121,8 @@ export class DeliveryWorker {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.unlisten?.();
-    while (this.passing || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
+    while (this.passing || this.inFlight.size > 0)
+      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
   }
 
   private lease(): Lease {
@@ -132,7 +142,10 @@ export class DeliveryWorker {
         if (claimed.length < free && !this.again) break;
       }
     } catch (error) {
-      this.logger.error("Delivery pass failed; trying again at the next poll", describeError(error));
+      this.logger.error(
+        "Delivery pass failed; trying again at the next poll",
+        describeError(error),
+      );
     } finally {
       this.passing = false;
       if (this.again) this.kick();
@@ -149,32 +162,66 @@ export class DeliveryWorker {
 
   private async run(claimed: ClaimedDelivery, claimLease: Lease): Promise<void> {
     try {
-      const coalescible = claimed.hasFollowers && ENDPOINTS[claimed.endpoint].overwrites && claimed.resourceIds.length === 1;
+      const coalescible =
+        claimed.hasFollowers &&
+        ENDPOINTS[claimed.endpoint].overwrites &&
+        claimed.resourceIds.length === 1;
       const lease = coalescible ? this.lease() : claimLease;
-      const { delivery, superseded } = coalescible ? await coalesce(this.sql, claimed, lease, coalescingKey) : { delivery: claimed, superseded: [] };
+      const { delivery, superseded } = coalescible
+        ? await coalesce(this.sql, claimed, lease, coalescingKey)
+        : { delivery: claimed, superseded: [] };
       for (const id of superseded) this.notify(id);
-      const end = await attempt(delivery, this.baidu, this.sendOptions(delivery, lease), this.options, this.clock, this.logger);
+      const end = await attempt(
+        delivery,
+        this.baidu,
+        this.sendOptions(delivery, lease),
+        this.options,
+        this.clock,
+        this.logger,
+      );
       if ("retryAt" in end) {
-        const state = await releaseDelivery(this.sql, delivery.id, this.owner, this.clock.now(), end.retryAt);
+        const state = await releaseDelivery(
+          this.sql,
+          delivery.id,
+          this.owner,
+          this.clock.now(),
+          end.retryAt,
+        );
         if (state === "PENDING") this.wakeAt(end.retryAt);
         if (state === "FAILED") {
           this.observe.ended(state);
-          this.logger.error("Delivery failed: no room in the call budget before its deadline", { deliveryId: delivery.id, endpoint: delivery.endpoint });
+          this.logger.error("Delivery failed: no room in the call budget before its deadline", {
+            deliveryId: delivery.id,
+            endpoint: delivery.endpoint,
+          });
           this.notify(delivery.id);
         }
         return;
       }
       this.observe.attempt(delivery.endpoint, end.outcome, (end.finishedAt - end.startedAt) / 1000);
-      const recorded = await finishAttempt(this.sql, delivery.id, this.owner, end, FINAL_STATES.has(end.state));
-      if (!recorded) this.logger.warn("A delivery's lease ran out during its attempt; another process has taken it over", { deliveryId: delivery.id });
+      const recorded = await finishAttempt(
+        this.sql,
+        delivery.id,
+        this.owner,
+        end,
+        FINAL_STATES.has(end.state),
+      );
+      if (!recorded)
+        this.logger.warn(
+          "A delivery's lease ran out during its attempt; another process has taken it over",
+          { deliveryId: delivery.id },
+        );
       if (recorded && end.nextAttemptAt !== null) this.wakeAt(end.nextAttemptAt);
       if (recorded && FINAL_STATES.has(recorded.state)) this.observe.ended(recorded.state);
       this.notify(delivery.id, recorded);
     } catch (error) {
-      this.logger.error("Recording a delivery attempt failed; its lease will run out and it will be tried again", {
-        deliveryId: claimed.id,
-        ...describeError(error),
-      });
+      this.logger.error(
+        "Recording a delivery attempt failed; its lease will run out and it will be tried again",
+        {
+          deliveryId: claimed.id,
+          ...describeError(error),
+        },
+      );
     }
   }
 
@@ -189,7 +236,8 @@ export class DeliveryWorker {
     return {
       admitBy,
       beforeSending: async () => {
-        if (!(await markSending(this.sql, delivery.id, this.owner, this.clock.now()))) throw new LeaseLost(delivery.id);
+        if (!(await markSending(this.sql, delivery.id, this.owner, this.clock.now())))
+          throw new LeaseLost(delivery.id);
       },
     };
   }
@@ -221,12 +269,22 @@ export class DeliveryWorker {
 
   private async recover(everyLease: boolean): Promise<void> {
     try {
-      const recovered = await recoverLeases(this.sql, this.clock.now(), everyLease, NOT_REPLAY_SAFE);
+      const recovered = await recoverLeases(
+        this.sql,
+        this.clock.now(),
+        everyLease,
+        NOT_REPLAY_SAFE,
+      );
       for (const { id, state, unsent } of recovered) {
-        this.logger.warn(unsent ? "Took over a delivery whose attempt stopped before sending" : "Took over a delivery whose attempt was interrupted", {
-          deliveryId: id,
-          state,
-        });
+        this.logger.warn(
+          unsent
+            ? "Took over a delivery whose attempt stopped before sending"
+            : "Took over a delivery whose attempt was interrupted",
+          {
+            deliveryId: id,
+            state,
+          },
+        );
         this.notify(id);
       }
     } catch (error) {
@@ -237,7 +295,8 @@ export class DeliveryWorker {
   private async purge(): Promise<void> {
     try {
       const removed = await purgeFinished(this.sql, this.clock.now() - this.options.retentionMs);
-      if (removed > 0) this.logger.info("Removed finished deliveries past their retention", { removed });
+      if (removed > 0)
+        this.logger.info("Removed finished deliveries past their retention", { removed });
     } catch (error) {
       this.logger.error("Removing old deliveries failed", describeError(error));
     }

@@ -20,7 +20,10 @@ export const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   900: "No such application exists",
 };
 
-/** Texts for the smartapp `errno` values of Baidu's Java SDK enum (contract §3.4); Baidu's exact wording is not known. */
+/**
+ * Texts for the smartapp `errno` values of Baidu's Java SDK enum (contract §3.4); Baidu's exact
+ * wording is not known.
+ */
 export const ERRNO_MESSAGES: Readonly<Record<number, string>> = {
   [ERRNO.ok]: "success",
   [-1024]: "business exception",

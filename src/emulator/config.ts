@@ -3,7 +3,13 @@ import type { EmulatorOptions } from "./server";
 
 export const DEFAULT_EMULATOR_PORT = 8790;
 
-function readInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number, problems: string[]): number | undefined {
+function readInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
@@ -18,11 +24,20 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: num
  * Options for the standalone emulator from `EMULATOR_*` variables, defaulting to the dev app.
  * Throws one error listing every bad variable.
  */
-export function readEmulatorConfig(env: NodeJS.ProcessEnv): EmulatorOptions & { host: string; port: number } {
+export function readEmulatorConfig(
+  env: NodeJS.ProcessEnv,
+): EmulatorOptions & { host: string; port: number } {
   const problems: string[] = [];
   const port = readInteger(env, "EMULATOR_PORT", 0, 65_535, problems) ?? DEFAULT_EMULATOR_PORT;
-  const tokenLifetimeSeconds = readInteger(env, "EMULATOR_TOKEN_LIFETIME", 1, Number.MAX_SAFE_INTEGER, problems);
-  if (problems.length > 0) throw new Error(`Invalid emulator configuration:\n  ${problems.join("\n  ")}`);
+  const tokenLifetimeSeconds = readInteger(
+    env,
+    "EMULATOR_TOKEN_LIFETIME",
+    1,
+    Number.MAX_SAFE_INTEGER,
+    problems,
+  );
+  if (problems.length > 0)
+    throw new Error(`Invalid emulator configuration:\n  ${problems.join("\n  ")}`);
   const app = {
     appKey: env.EMULATOR_APP_KEY || DEV_APP.appKey,
     appSecret: env.EMULATOR_APP_SECRET || DEV_APP.appSecret,

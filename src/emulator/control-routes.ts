@@ -22,7 +22,12 @@ export const CONTROL_ROUTES = [
 ] as const;
 
 /** The `/__emulator/` routes, for scripting the emulator from another process. */
-export function handleControl(method: string, path: string, body: unknown, state: ControlState): Reply {
+export function handleControl(
+  method: string,
+  path: string,
+  body: unknown,
+  state: ControlState,
+): Reply {
   const route = `${method} ${path.slice(CONTROL_PREFIX.length)}`;
   switch (route) {
     case "GET health":

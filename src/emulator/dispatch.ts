@@ -3,7 +3,15 @@ import { GATEWAY_CODE } from "../baidu/wire";
 import { handleControl } from "./control-routes";
 import type { FaultAction, FaultScript } from "./faults";
 import { handleOrderCall } from "./order-route";
-import { errnoReply, gatewayErrorReply, jsonReply, malformedReply, textReply, writeReply, type Reply } from "./reply";
+import {
+  errnoReply,
+  gatewayErrorReply,
+  jsonReply,
+  malformedReply,
+  textReply,
+  writeReply,
+  type Reply,
+} from "./reply";
 import type { RequestLog } from "./request-log";
 import { CONTROL_PREFIX, routeOf, type EmulatorRoute } from "./routes";
 import type { OrderStore } from "./store";
@@ -30,13 +38,20 @@ interface Incoming {
 }
 
 /** Reads the whole request, then answers it: control route, scripted fault, or Baidu's answer. */
-export function createRequestListener(state: EmulatorState): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestListener(
+  state: EmulatorState,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       try {
-        onRequest(toIncoming(req, chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")), req, res, state);
+        onRequest(
+          toIncoming(req, chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")),
+          req,
+          res,
+          state,
+        );
       } catch (error) {
         if (!res.headersSent) writeReply(res, textReply(500, `emulator error: ${String(error)}`));
       }
@@ -44,19 +59,32 @@ export function createRequestListener(state: EmulatorState): (req: IncomingMessa
   };
 }
 
-function onRequest(incoming: Incoming, req: IncomingMessage, res: ServerResponse, state: EmulatorState): void {
+function onRequest(
+  incoming: Incoming,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: EmulatorState,
+): void {
   const { method, path, query, body } = incoming;
-  if (path.startsWith(CONTROL_PREFIX)) return writeReply(res, handleControl(method, path, body, state));
+  if (path.startsWith(CONTROL_PREFIX))
+    return writeReply(res, handleControl(method, path, body, state));
   state.log.push({ method, path, query, body, receivedAt: Date.now() });
   const route = routeOf(path);
-  if (!route) return writeReply(res, { ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
+  if (!route)
+    return writeReply(res, { ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
   const answer = (): void => writeReply(res, baiduReply(route, incoming, state));
   const fault = state.faults.take(route);
   if (!fault) return answer();
   applyFault(fault, answer, req, res, state);
 }
 
-function applyFault(fault: FaultAction, answer: () => void, req: IncomingMessage, res: ServerResponse, state: EmulatorState): void {
+function applyFault(
+  fault: FaultAction,
+  answer: () => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: EmulatorState,
+): void {
   switch (fault.kind) {
     case "latency": {
       const timer = setTimeout(() => {
@@ -98,7 +126,14 @@ function toIncoming(req: IncomingMessage, rawBody: string): Incoming {
   const mark = url.indexOf("?");
   const path = mark < 0 ? url : url.slice(0, mark);
   const query = mark < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(mark + 1)));
-  return { method: req.method ?? "GET", path, query, rawBody, body: parseBody(rawBody), contentType: req.headers["content-type"] ?? "" };
+  return {
+    method: req.method ?? "GET",
+    path,
+    query,
+    rawBody,
+    body: parseBody(rawBody),
+    contentType: req.headers["content-type"] ?? "",
+  };
 }
 
 function parseBody(rawBody: string): unknown {

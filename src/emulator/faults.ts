@@ -1,4 +1,4 @@
-import { isJsonObject } from "../json-object";
+import { isJsonObject } from "../lib/json-object";
 import { isEmulatorRoute, type EmulatorRoute } from "./routes";
 
 /** What a fault does instead of (or before) the normal answer. */
@@ -11,7 +11,10 @@ export type FaultAction =
   | { kind: "http"; status: number; body?: unknown }
   /** Destroy the socket without answering. */
   | { kind: "drop" }
-  /** HTTP 200 `{"error_code", "error_msg"}`; `msg` defaults to Baidu's text for the code (contract §3.3). */
+  /**
+   * HTTP 200 `{"error_code", "error_msg"}`; `msg` defaults to Baidu's text for the code (contract
+   * §3.3).
+   */
   | { kind: "errorCode"; code: number; msg?: string }
   /** HTTP 200 `{"errno", "msg", "data": []}`. */
   | { kind: "errno"; errno: number; msg?: string }
@@ -20,7 +23,10 @@ export type FaultAction =
 
 export type FaultRoute = EmulatorRoute | "*";
 
-/** A scripted fault: fires on the next `times` (default 1) requests to `route` ("*": any Baidu route). */
+/**
+ * A scripted fault: fires on the next `times` (default 1) requests to `route` ("*": any Baidu
+ * route).
+ */
 export type Fault = FaultAction & { route: FaultRoute; times?: number };
 
 /**
@@ -58,7 +64,8 @@ export class FaultScript {
 }
 
 const isInt = (value: unknown): value is number => Number.isInteger(value);
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === "string";
+const isOptionalString = (value: unknown): boolean =>
+  value === undefined || typeof value === "string";
 
 const KIND_CHECKS: Record<FaultAction["kind"], (f: Record<string, unknown>) => boolean> = {
   latency: (f) => isInt(f.ms) && f.ms >= 0,
@@ -70,11 +77,15 @@ const KIND_CHECKS: Record<FaultAction["kind"], (f: Record<string, unknown>) => b
   malformed: () => true,
 };
 
-/** Checks an untyped value and returns it as a Fault, or throws a TypeError saying what is wrong. */
+/**
+ * Checks an untyped value and returns it as a Fault, or throws a TypeError saying what is wrong.
+ */
 export function toFault(value: unknown): Fault {
   if (!isJsonObject(value)) throw new TypeError("a fault must be an object");
   if (value.route !== "*" && !isEmulatorRoute(value.route)) {
-    throw new TypeError(`fault route must be "*", "token" or an endpoint name, got ${JSON.stringify(value.route)}`);
+    throw new TypeError(
+      `fault route must be "*", "token" or an endpoint name, got ${JSON.stringify(value.route)}`,
+    );
   }
   if (value.times !== undefined && !(isInt(value.times) && value.times > 0)) {
     throw new TypeError("fault times must be a positive integer");

@@ -1,5 +1,5 @@
 import { ENDPOINT_NAMES, ENDPOINTS, TOKEN_PATH } from "../baidu/endpoints";
-import { DEV_OPEN_ID, SEED_ORDER } from "../dev-mode";
+import { DEV_OPEN_ID, SEED_ORDER } from "../dev/mode";
 import { readEmulatorConfig } from "./config";
 import { CONTROL_ROUTES } from "./control-routes";
 import { DEV_APP } from "./dev-app";
@@ -11,7 +11,10 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(config);
   // The example order npm start seeds, for the app this emulator knows, so that the examples apply.
   const appKey = config.apps[0]!.appKey;
-  emulator.store.addMainInfo({ ...structuredClone(SEED_ORDER), BizAPPID: appKey }, { openId: DEV_OPEN_ID });
+  emulator.store.addMainInfo(
+    { ...structuredClone(SEED_ORDER), BizAPPID: appKey },
+    { openId: DEV_OPEN_ID },
+  );
   const width = Math.max(...ENDPOINT_NAMES.map((name) => name.length));
   const lines = [
     `Baidu order-center emulator listening on ${emulator.url}`,

@@ -18,7 +18,12 @@ export interface OrderCall {
  * One order-center call, checked in Baidu's layer order: method and token (gateway `error_code`),
  * then query and body (business `errno`), then each item applied (`rows_affected`).
  */
-export function handleOrderCall(name: EndpointName, call: OrderCall, tokens: TokenRegistry, store: OrderStore): Reply {
+export function handleOrderCall(
+  name: EndpointName,
+  call: OrderCall,
+  tokens: TokenRegistry,
+  store: OrderStore,
+): Reply {
   if (call.method !== "POST") return gatewayErrorReply(GATEWAY_CODE.unsupportedMethod);
   const token = call.query.access_token;
   if (!token) return gatewayErrorReply(GATEWAY_CODE.invalidParameter);

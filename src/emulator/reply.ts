@@ -19,7 +19,10 @@ export function textReply(status: number, text = STATUS_CODES[status] ?? "Error"
   return { status, body: text, contentType: TEXT_TYPE };
 }
 
-/** Gateway errors (bad token, quota) come with HTTP 200 and `error_code` (contract §3.2; the status is not documented, §6.18). */
+/**
+ * Gateway errors (bad token, quota) come with HTTP 200 and `error_code` (contract §3.2; the status
+ * is not documented, §6.18).
+ */
 export function gatewayErrorReply(code: number, msg = gatewayMessage(code)): Reply {
   return jsonReply({ error_code: code, error_msg: msg });
 }
@@ -30,7 +33,11 @@ export function errnoReply(errno: number, msg = errnoMessage(errno)): Reply {
 
 /** A cut-off success body, as a proxy that drops the connection mid-answer would leave it. */
 export function malformedReply(): Reply {
-  return { status: 200, body: '{"errno":0,"msg":"success","data":[{"biz_app_id":', contentType: JSON_TYPE };
+  return {
+    status: 200,
+    body: '{"errno":0,"msg":"success","data":[{"biz_app_id":',
+    contentType: JSON_TYPE,
+  };
 }
 
 export function writeReply(res: ServerResponse, reply: Reply): void {

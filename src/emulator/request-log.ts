@@ -5,7 +5,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Parsed JSON, or the raw text if it is not JSON, or undefined when the body is empty. */
   body: unknown;
-  /** When the whole request had arrived, in ms since the epoch (the machine's clock, for rate checks). */
+  /**
+   * When the whole request had arrived, in ms since the epoch (the machine's clock, for rate
+   * checks).
+   */
   receivedAt: number;
 }
 

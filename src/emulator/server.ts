@@ -20,7 +20,10 @@ export interface EmulatorApp {
 export interface EmulatorOptions {
   /** The apps whose credentials the token endpoint accepts. */
   apps: EmulatorApp[];
-  /** `expires_in` of issued tokens. Default 2592000 (30 days), Baidu's current doc example (contract §4). */
+  /**
+   * `expires_in` of issued tokens. Default 2592000 (30 days), Baidu's current doc example (contract
+   * §4).
+   */
   tokenLifetimeSeconds?: number;
   /** Clock in milliseconds, for token expiry. Default `Date.now`. */
   now?: () => number;
@@ -36,7 +39,10 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** Base URL, e.g. "http://127.0.0.1:40123". */
   readonly url: string;
-  /** Every request to a Baidu route (token requests included), in arrival order; control routes are not logged. */
+  /**
+   * Every request to a Baidu route (token requests included), in arrival order; control routes are
+   * not logged.
+   */
   readonly requests: readonly RecordedRequest[];
   requestsTo(route: EmulatorRoute): RecordedRequest[];
   clearRequests(): void;
@@ -52,14 +58,19 @@ export interface Emulator {
 
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 2_592_000;
 const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
-/** Long enough for a benchmark's client to reuse sockets, short enough not to hold a stopping process. */
+/**
+ * Long enough for a benchmark's client to reuse sockets, short enough not to hold a stopping
+ * process.
+ */
 const KEEP_ALIVE_MS = 5_000;
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const lifetime = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   const logLimit = options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT;
-  if (!Number.isInteger(lifetime) || lifetime <= 0) throw new RangeError("tokenLifetimeSeconds must be a positive integer");
-  if (!Number.isInteger(logLimit) || logLimit < 0) throw new RangeError("requestLogLimit must be a non-negative integer");
+  if (!Number.isInteger(lifetime) || lifetime <= 0)
+    throw new RangeError("tokenLifetimeSeconds must be a positive integer");
+  if (!Number.isInteger(logLimit) || logLimit < 0)
+    throw new RangeError("requestLogLimit must be a non-negative integer");
 
   const state: EmulatorState = {
     apps: options.apps.map(({ appKey, appSecret }) => ({ appKey, appSecret })),

@@ -16,11 +16,16 @@ export interface StoredOrder extends OrderUser {
 }
 
 /** One method per endpoint, named after it; `false` is Baidu's `rows_affected: "0"`. */
-export type OrderMutations = Record<EndpointName, (item: WireOrderItem, user: OrderUser) => boolean>;
+export type OrderMutations = Record<
+  EndpointName,
+  (item: WireOrderItem, user: OrderUser) => boolean
+>;
 
 /**
- * Orders keyed by (BizAPPID, ResourceID), changed by Baidu's rules per endpoint (`applyWrite`, strict).
- * Records are replaced, never changed in place, because they share objects with the logged request bodies.
+ * Orders keyed by (BizAPPID, ResourceID), changed by Baidu's rules per endpoint (`applyWrite`,
+ * strict).
+ * Records are replaced, never changed in place, because they share objects with the logged request
+ * bodies.
  */
 export class OrderStore implements OrderMutations {
   private readonly orders = new Map<string, StoredOrder>();
@@ -46,7 +51,11 @@ export class OrderStore implements OrderMutations {
   /** E1: creates the order, or overwrites the whole record including after-sale info. */
   addMainInfo(item: WireOrderItem, user: OrderUser): boolean {
     const { openId, swanId } = user;
-    const order: StoredOrder = { bizAppId: item.BizAPPID, resourceId: item.ResourceID, record: item };
+    const order: StoredOrder = {
+      bizAppId: item.BizAPPID,
+      resourceId: item.ResourceID,
+      record: item,
+    };
     if (openId !== undefined) order.openId = openId;
     if (swanId !== undefined) order.swanId = swanId;
     this.orders.set(keyOf(item.BizAPPID, item.ResourceID), order);
@@ -60,7 +69,10 @@ export class OrderStore implements OrderMutations {
   updateSubStatus = (item: WireOrderItem): boolean => this.update("updateSubStatus", item);
   addMainLogistics = (item: WireOrderItem): boolean => this.update("addMainLogistics", item);
 
-  /** Applies Baidu's rule for `endpoint` to an existing order; no order, or a refusal, changes nothing. */
+  /**
+   * Applies Baidu's rule for `endpoint` to an existing order; no order, or a refusal, changes
+   * nothing.
+   */
   private update(endpoint: Exclude<EndpointName, "addMainInfo">, item: WireOrderItem): boolean {
     const key = keyOf(item.BizAPPID, item.ResourceID);
     const order = this.orders.get(key);

@@ -23,20 +23,27 @@ const REQUIRED = ["grant_type", "client_id", "client_secret"] as const;
  * The client-credentials grant (contract §4). Baidu's SDKs send a GET with a query string; the doc
  * recommends POST, so a POST may also carry the parameters as a form body.
  */
-export function handleTokenCall(call: TokenCall, apps: readonly AppCredentials[], tokens: TokenRegistry): Reply {
+export function handleTokenCall(
+  call: TokenCall,
+  apps: readonly AppCredentials[],
+  tokens: TokenRegistry,
+): Reply {
   if (call.method !== "GET" && call.method !== "POST") return textReply(405);
   const params = tokenParams(call);
   const missing = REQUIRED.find((name) => !params[name]);
   if (missing) return tokenError("invalid_request", `missing required parameter: ${missing}`);
-  if (params.grant_type !== TOKEN_GRANT_TYPE) return tokenError("unsupported_grant_type", TOKEN_ERRORS.unsupported_grant_type);
+  if (params.grant_type !== TOKEN_GRANT_TYPE)
+    return tokenError("unsupported_grant_type", TOKEN_ERRORS.unsupported_grant_type);
   const app = apps.find((candidate) => candidate.appKey === params.client_id);
-  if (!app || app.appSecret !== params.client_secret) return tokenError("invalid_client", TOKEN_ERRORS.invalid_client);
+  if (!app || app.appSecret !== params.client_secret)
+    return tokenError("invalid_client", TOKEN_ERRORS.invalid_client);
   if (params.scope !== TOKEN_SCOPE) return tokenError("invalid_scope", TOKEN_ERRORS.invalid_scope);
   return jsonReply(tokens.issue(app.appKey));
 }
 
 function tokenParams(call: TokenCall): Record<string, string> {
-  if (call.method !== "POST" || !call.contentType.startsWith("application/x-www-form-urlencoded")) return call.query;
+  if (call.method !== "POST" || !call.contentType.startsWith("application/x-www-form-urlencoded"))
+    return call.query;
   return { ...call.query, ...Object.fromEntries(new URLSearchParams(call.rawBody)) };
 }
 

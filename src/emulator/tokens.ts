@@ -2,7 +2,9 @@ import { randomBytes, randomInt } from "node:crypto";
 import { TOKEN_SCOPE } from "../baidu/endpoints";
 import { GATEWAY_CODE, type WireTokenResponse } from "../baidu/wire";
 
-export type TokenCheck = { ok: true; appKey: string } | { ok: false; code: typeof GATEWAY_CODE.tokenInvalid | typeof GATEWAY_CODE.tokenExpired };
+export type TokenCheck =
+  | { ok: true; appKey: string }
+  | { ok: false; code: typeof GATEWAY_CODE.tokenInvalid | typeof GATEWAY_CODE.tokenExpired };
 
 interface IssuedToken {
   appKey: string;
@@ -11,7 +13,10 @@ interface IssuedToken {
   forcedExpired: boolean;
 }
 
-/** Refresh tokens are valid for ten years on Baidu's TP platform (contract §4); the emulator never accepts them back. */
+/**
+ * Refresh tokens are valid for ten years on Baidu's TP platform (contract §4); the emulator never
+ * accepts them back.
+ */
 const REFRESH_LIFETIME_SECONDS = 315_360_000;
 
 /**
@@ -48,7 +53,8 @@ export class TokenRegistry {
   check(token: string): TokenCheck {
     const issued = this.tokens.get(token);
     if (!issued || issued.revoked) return { ok: false, code: GATEWAY_CODE.tokenInvalid };
-    if (issued.forcedExpired || this.now() >= issued.expiresAtMs) return { ok: false, code: GATEWAY_CODE.tokenExpired };
+    if (issued.forcedExpired || this.now() >= issued.expiresAtMs)
+      return { ok: false, code: GATEWAY_CODE.tokenExpired };
     return { ok: true, appKey: issued.appKey };
   }
 
@@ -61,7 +67,10 @@ export class TokenRegistry {
   }
 }
 
-/** Baidu's shape: `<type>.<32 hex>.<lifetime s>.<expiry unix s>.<digits>-<digits>` (contract §2.8, §4). */
+/**
+ * Baidu's shape: `<type>.<32 hex>.<lifetime s>.<expiry unix s>.<digits>-<digits>` (contract §2.8,
+ * §4).
+ */
 function tokenString(type: string, lifetimeSeconds: number, nowMs: number): string {
   const expiry = Math.floor(nowMs / 1000) + lifetimeSeconds;
   const hex = randomBytes(16).toString("hex");

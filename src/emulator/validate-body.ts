@@ -1,6 +1,6 @@
 import type { EndpointName } from "../baidu/endpoints";
 import type { WireOrderItem } from "../baidu/wire";
-import { isJsonObject, type JsonObject } from "../json-object";
+import { isJsonObject, type JsonObject } from "../lib/json-object";
 import { need, ParamError } from "./param-error";
 
 function int(o: JsonObject, key: string, at: string): void {
@@ -17,7 +17,12 @@ function obj(o: JsonObject, key: string, at: string): JsonObject {
 }
 
 /** Each element of the array `o[key]` must be an object passing `check`. */
-function each(o: JsonObject, key: string, at: string, check: (el: JsonObject, at: string) => void): void {
+function each(
+  o: JsonObject,
+  key: string,
+  at: string,
+  check: (el: JsonObject, at: string) => void,
+): void {
   const list = o[key];
   need(Array.isArray(list), `${at}.${key}`);
   (list as unknown[]).forEach((el, i) => {
@@ -54,7 +59,10 @@ function express(express: JsonObject, at: string): void {
   int(express, "Type", at);
 }
 
-/** Per-endpoint required fields (contract §1.4); CateID, BizAPPID and ResourceID are checked for all. */
+/**
+ * Per-endpoint required fields (contract §1.4); CateID, BizAPPID and ResourceID are checked for
+ * all.
+ */
 const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> = {
   addMainInfo(item, at) {
     str(item, "Title", at);
@@ -92,7 +100,11 @@ const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> 
  * `appKey` is the key of the app the access token was issued to. Throws ParamError.
  */
 export function checkBody(name: EndpointName, body: unknown, appKey: string): WireOrderItem[] {
-  need(isJsonObject(body) && Array.isArray(body.Data) && body.Data.length > 0, "Data", "must be a non-empty array");
+  need(
+    isJsonObject(body) && Array.isArray(body.Data) && body.Data.length > 0,
+    "Data",
+    "must be a non-empty array",
+  );
   const data = (body as { Data: unknown[] }).Data;
   // Batch import is not supported on E1 (contract §1.3).
   if (name === "addMainInfo") need(data.length === 1, "Data", "must hold exactly one item");
@@ -103,7 +115,8 @@ export function checkBody(name: EndpointName, body: unknown, appKey: string): Wi
     int(o, "CateID", at);
     str(o, "BizAPPID", at);
     str(o, "ResourceID", at);
-    if (o.BizAPPID !== appKey) throw new ParamError(`${at}.BizAPPID`, "does not match the app of the access token");
+    if (o.BizAPPID !== appKey)
+      throw new ParamError(`${at}.BizAPPID`, "does not match the app of the access token");
     ITEM_CHECKS[name](o, at);
   });
   return data as WireOrderItem[];

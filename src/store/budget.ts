@@ -52,15 +52,26 @@ export function ledgerBudgetStore(sql: Sql, now: () => number = Date.now): Budge
   return {
     async take(appKey, intervalMs, toleranceMs) {
       if (sql.kind === "pglite") return takeInMemory(appKey, intervalMs, toleranceMs);
-      const [row] = await sql.query<{ admitted: boolean; wait: number | null }>(TAKE, [appKey, intervalMs, toleranceMs]);
+      const [row] = await sql.query<{ admitted: boolean; wait: number | null }>(TAKE, [
+        appKey,
+        intervalMs,
+        toleranceMs,
+      ]);
       return row?.admitted ? 0 : Math.max(1, row?.wait ?? 1);
     },
     async signal(appKey, now, recoverMs, maxLevel) {
       await sql.query(SIGNAL, [appKey, at(now), recoverMs, maxLevel]);
     },
     async throttles() {
-      const rows = await sql.query<{ app_key: string; level: number; signalled_at: Date }>("select app_key, level, signalled_at from app_throttle");
-      return new Map<string, Throttle>(rows.map((row) => [row.app_key, { level: row.level, signalledAt: row.signalled_at.getTime() }]));
+      const rows = await sql.query<{ app_key: string; level: number; signalled_at: Date }>(
+        "select app_key, level, signalled_at from app_throttle",
+      );
+      return new Map<string, Throttle>(
+        rows.map((row) => [
+          row.app_key,
+          { level: row.level, signalledAt: row.signalled_at.getTime() },
+        ]),
+      );
     },
   };
 }

@@ -16,12 +16,19 @@ export interface NewDelivery {
   deadlineAt: number;
   /** The delivery this one sends again (`retryDelivery`). */
   retryOf?: number | null;
-  /** The process whose mutation waits for the delivery to end (WAIT mode), to be told when another process ends it. */
+  /**
+   * The process whose mutation waits for the delivery to end (WAIT mode), to be told when another
+   * process ends it.
+   */
   waiter?: string | null;
 }
 
-/** A new delivery; the earlier one with this idempotency key and the same request; or a conflict. */
-export type Accepted = { delivery: DeliveryRecord; created: boolean; conflict?: undefined } | { conflict: DeliveryRecord };
+/**
+ * A new delivery; the earlier one with this idempotency key and the same request; or a conflict.
+ */
+export type Accepted =
+  | { delivery: DeliveryRecord; created: boolean; conflict?: undefined }
+  | { conflict: DeliveryRecord };
 
 /**
  * One statement: numbers the write within each of its orders (the upsert's row lock makes
@@ -69,12 +76,15 @@ export async function acceptDelivery(sql: Sql, write: NewDelivery): Promise<Acce
   const [row] = await sql.query<DeliveryRow>(ACCEPT, params);
   if (row) return { delivery: toDelivery(row), created: true };
   // The key was taken: the same request gets the same delivery, another request is refused.
-  const [earlier] = await sql.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from deliveries d where app_key = $1 and idempotency_key = $2`, [
-    write.appKey,
-    write.idempotencyKey,
-  ]);
-  if (!earlier) throw new Error("An idempotency key conflicted with a delivery that no longer exists");
-  return earlier.request_hash === hash ? { delivery: toDelivery(earlier), created: false } : { conflict: toDelivery(earlier) };
+  const [earlier] = await sql.query<DeliveryRow>(
+    `select ${DELIVERY_COLUMNS} from deliveries d where app_key = $1 and idempotency_key = $2`,
+    [write.appKey, write.idempotencyKey],
+  );
+  if (!earlier)
+    throw new Error("An idempotency key conflicted with a delivery that no longer exists");
+  return earlier.request_hash === hash
+    ? { delivery: toDelivery(earlier), created: false }
+    : { conflict: toDelivery(earlier) };
 }
 
 /** Two writes are the same request when they would send the same bytes to the same endpoint. */

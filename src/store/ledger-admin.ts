@@ -2,7 +2,11 @@ import { at, DELIVERY_COLUMNS, toDelivery, type DeliveryRecord, type DeliveryRow
 import type { Sql } from "./sql";
 
 /** Ends a delivery that has not started an attempt; undefined if it is not PENDING (any more). */
-export async function cancelDelivery(sql: Sql, id: number, now: number): Promise<DeliveryRecord | undefined> {
+export async function cancelDelivery(
+  sql: Sql,
+  id: number,
+  now: number,
+): Promise<DeliveryRecord | undefined> {
   const [row] = await sql.query<DeliveryRow>(
     `with d as (
         update deliveries set state = 'CANCELLED', finished_at = $2::timestamptz, updated_at = $2::timestamptz
@@ -15,7 +19,11 @@ export async function cancelDelivery(sql: Sql, id: number, now: number): Promise
 }
 
 /** Makes a PENDING delivery due now (its order's earlier writes still go first). */
-export async function hurryDelivery(sql: Sql, id: number, now: number): Promise<DeliveryRecord | undefined> {
+export async function hurryDelivery(
+  sql: Sql,
+  id: number,
+  now: number,
+): Promise<DeliveryRecord | undefined> {
   const [row] = await sql.query<DeliveryRow>(
     `update deliveries d set next_attempt_at = $2::timestamptz, updated_at = $2::timestamptz where id = $1::bigint and state = 'PENDING'
       returning ${DELIVERY_COLUMNS}`,

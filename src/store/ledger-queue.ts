@@ -20,9 +20,16 @@ export interface ClaimedDelivery extends DeliveryRecord {
   records: Record<string, WireOrderItem>;
 }
 
-type ClaimedRow = DeliveryRow & { has_followers: boolean; records: Record<string, WireOrderItem> | null };
+type ClaimedRow = DeliveryRow & {
+  has_followers: boolean;
+  records: Record<string, WireOrderItem> | null;
+};
 
-const toClaimed = (row: ClaimedRow): ClaimedDelivery => ({ ...toDelivery(row), hasFollowers: row.has_followers, records: row.records ?? {} });
+const toClaimed = (row: ClaimedRow): ClaimedDelivery => ({
+  ...toDelivery(row),
+  hasFollowers: row.has_followers,
+  records: row.records ?? {},
+});
 
 const CLAIMED_EXTRAS = `exists (select 1 from delivery_queue a join delivery_queue b on b.app_key = a.app_key and b.resource_id = a.resource_id and b.seq > a.seq
       where a.delivery_id = d.id) as has_followers,
@@ -62,8 +69,17 @@ export interface Lease {
   until: number;
 }
 
-export async function claimDeliveries(sql: Sql, lease: Lease, limit: number): Promise<ClaimedDelivery[]> {
-  const rows = await sql.query<ClaimedRow>(CLAIM, [lease.owner, at(lease.until), at(lease.now), limit]);
+export async function claimDeliveries(
+  sql: Sql,
+  lease: Lease,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const rows = await sql.query<ClaimedRow>(CLAIM, [
+    lease.owner,
+    at(lease.until),
+    at(lease.now),
+    limit,
+  ]);
   return rows.map(toClaimed).sort((a, b) => a.id - b.id);
 }
 
@@ -81,7 +97,14 @@ export async function coalesce(
   keyOf: (endpoint: string, body: string) => string,
 ): Promise<{ delivery: ClaimedDelivery; superseded: number[] }> {
   return sql.transaction(async (tx) => {
-    const queue = await tx.query<{ delivery_id: number; endpoint: string; state: DeliveryState; orders: number; body: string; lease_owner: string | null }>(
+    const queue = await tx.query<{
+      delivery_id: number;
+      endpoint: string;
+      state: DeliveryState;
+      orders: number;
+      body: string;
+      lease_owner: string | null;
+    }>(
       `select q.delivery_id, d.endpoint, d.state, cardinality(d.resource_ids) as orders, d.body, d.lease_owner
         from delivery_queue q join deliveries d on d.id = q.delivery_id
         where q.app_key = $1::text and q.resource_id = $2::text order by q.seq limit 1000
@@ -89,12 +112,23 @@ export async function coalesce(
       [head.appKey, head.resourceIds[0]],
     );
     const unchanged = { delivery: head, superseded: [] };
-    if (queue[0]?.delivery_id !== head.id || queue[0].state !== "SENDING" || queue[0].lease_owner !== lease.owner) return unchanged;
+    if (
+      queue[0]?.delivery_id !== head.id ||
+      queue[0].state !== "SENDING" ||
+      queue[0].lease_owner !== lease.owner
+    )
+      return unchanged;
     const key = keyOf(head.endpoint, head.body);
     let end = 1;
     for (; end < queue.length; end++) {
       const next = queue[end]!;
-      if (next.endpoint !== head.endpoint || next.orders !== 1 || next.state !== "PENDING" || keyOf(next.endpoint, next.body) !== key) break;
+      if (
+        next.endpoint !== head.endpoint ||
+        next.orders !== 1 ||
+        next.state !== "PENDING" ||
+        keyOf(next.endpoint, next.body) !== key
+      )
+        break;
     }
     if (end === 1) return unchanged;
     const superseded = queue.slice(0, end - 1).map((entry) => entry.delivery_id);
@@ -109,7 +143,9 @@ export async function coalesce(
         select ${tellWaiters("s", "$4::text")}`,
       [superseded, newest, at(lease.now), lease.owner],
     );
-    await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [superseded]);
+    await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [
+      superseded,
+    ]);
     const [row] = await tx.query<ClaimedRow>(
       `update deliveries d set state = 'SENDING', lease_owner = $2::text, lease_until = $3::timestamptz, updated_at = $4::timestamptz where d.id = $1::bigint
         returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
@@ -162,7 +198,13 @@ const FINISH = `with d as (
   select ${DELIVERY_COLUMNS}, ${tellWaiters("d", "$2::text")} from d`;
 
 /** The delivery as the attempt left it; undefined if the lease was lost. */
-export async function finishAttempt(sql: Sql, id: number, owner: string, end: AttemptEnd, final: boolean): Promise<DeliveryRecord | undefined> {
+export async function finishAttempt(
+  sql: Sql,
+  id: number,
+  owner: string,
+  end: AttemptEnd,
+  final: boolean,
+): Promise<DeliveryRecord | undefined> {
   const failure = end.failure;
   const rows = await sql.query<DeliveryRow>(FINISH, [
     id,
@@ -212,7 +254,8 @@ const RECOVER = `with old as (
   )
   select id, state, unsent, ${tellWaiters("s", "''")} from s`;
 
-export const INTERRUPTED = "The gateway stopped while this attempt was in flight; Baidu may have executed it";
+export const INTERRUPTED =
+  "The gateway stopped while this attempt was in flight; Baidu may have executed it";
 
 export async function recoverLeases(
   sql: Sql,
@@ -235,7 +278,12 @@ export async function recoverLeases(
  * Before the first byte of a write that must not be replayed: from here on, losing the lease means
  * Baidu may have executed it. False if the lease was lost already.
  */
-export async function markSending(sql: Sql, id: number, owner: string, now: number): Promise<boolean> {
+export async function markSending(
+  sql: Sql,
+  id: number,
+  owner: string,
+  now: number,
+): Promise<boolean> {
   const rows = await sql.query(
     "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text returning id",
     [id, owner, at(now)],
@@ -260,16 +308,35 @@ const RELEASE = `with s as (
   )
   select state, ${tellWaiters("s", "$2::text")} from s`;
 
-export const NO_BUDGET = "No room in the app's call budget toward Baidu before the delivery's deadline";
+export const NO_BUDGET =
+  "No room in the app's call budget toward Baidu before the delivery's deadline";
 
-/** The delivery's state after the release: PENDING, or FAILED past its deadline (undefined if the lease was lost). */
-export async function releaseDelivery(sql: Sql, id: number, owner: string, now: number, nextAttemptAt: number): Promise<DeliveryState | undefined> {
+/**
+ * The delivery's state after the release: PENDING, or FAILED past its deadline (undefined if the
+ * lease was lost).
+ */
+export async function releaseDelivery(
+  sql: Sql,
+  id: number,
+  owner: string,
+  now: number,
+  nextAttemptAt: number,
+): Promise<DeliveryState | undefined> {
   const failure: FailureRecord = { verdict: "UNAVAILABLE", message: NO_BUDGET };
-  const [row] = await sql.query<{ state: DeliveryState }>(RELEASE, [id, owner, at(now), at(nextAttemptAt), JSON.stringify(failure)]);
+  const [row] = await sql.query<{ state: DeliveryState }>(RELEASE, [
+    id,
+    owner,
+    at(now),
+    at(nextAttemptAt),
+    JSON.stringify(failure),
+  ]);
   return row?.state;
 }
 
-/** When the worker should look again for attempts in backoff (leases that run out are found by the poll). */
+/**
+ * When the worker should look again for attempts in backoff (leases that run out are found by the
+ * poll).
+ */
 export async function nextWakeAt(sql: Sql, now: number): Promise<number | null> {
   const [row] = await sql.query<{ due: Date | null }>(
     `select min(next_attempt_at) as due from deliveries where state = 'PENDING' and next_attempt_at > $1::timestamptz`,

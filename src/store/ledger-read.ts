@@ -1,9 +1,21 @@
 import type { WireOrderItem } from "../baidu/wire";
-import { at, DELIVERY_COLUMNS, toDelivery, type AttemptRecord, type DeliveryRecord, type DeliveryRow, type DeliveryState, type OrderRecord } from "./records";
+import {
+  at,
+  DELIVERY_COLUMNS,
+  toDelivery,
+  type AttemptRecord,
+  type DeliveryRecord,
+  type DeliveryRow,
+  type DeliveryState,
+  type OrderRecord,
+} from "./records";
 import type { Sql } from "./sql";
 
 export async function getDeliveries(sql: Sql, ids: readonly number[]): Promise<DeliveryRecord[]> {
-  const rows = await sql.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from deliveries d where d.id = any($1::bigint[])`, [ids]);
+  const rows = await sql.query<DeliveryRow>(
+    `select ${DELIVERY_COLUMNS} from deliveries d where d.id = any($1::bigint[])`,
+    [ids],
+  );
   return rows.map(toDelivery);
 }
 
@@ -46,7 +58,10 @@ export async function listDeliveries(
   return { deliveries: rows.slice(0, first).map(toDelivery), hasMore: rows.length > first };
 }
 
-export async function getOrders(sql: Sql, keys: ReadonlyArray<{ appKey: string; resourceId: string }>): Promise<OrderRecord[]> {
+export async function getOrders(
+  sql: Sql,
+  keys: ReadonlyArray<{ appKey: string; resourceId: string }>,
+): Promise<OrderRecord[]> {
   const rows = await sql.query<{
     app_key: string;
     resource_id: string;
@@ -68,7 +83,10 @@ export async function getOrders(sql: Sql, keys: ReadonlyArray<{ appKey: string; 
   }));
 }
 
-export async function getAttempts(sql: Sql, deliveryIds: readonly number[]): Promise<AttemptRecord[]> {
+export async function getAttempts(
+  sql: Sql,
+  deliveryIds: readonly number[],
+): Promise<AttemptRecord[]> {
   const rows = await sql.query<{
     delivery_id: number;
     number: number;
@@ -80,7 +98,10 @@ export async function getAttempts(sql: Sql, deliveryIds: readonly number[]): Pro
     errno: number | null;
     message: string | null;
     request_id: string | null;
-  }>(`select * from delivery_attempts where delivery_id = any($1::bigint[]) order by delivery_id, number`, [deliveryIds]);
+  }>(
+    `select * from delivery_attempts where delivery_id = any($1::bigint[]) order by delivery_id, number`,
+    [deliveryIds],
+  );
   return rows.map((row) => ({
     deliveryId: row.delivery_id,
     number: row.number,
@@ -95,9 +116,18 @@ export async function getAttempts(sql: Sql, deliveryIds: readonly number[]): Pro
   }));
 }
 
-/** The ledger's figures every replica shares: deliveries not yet ended, and the oldest one waiting. */
-export async function openDeliveryFigures(sql: Sql, now: number): Promise<{ pending: number; sending: number; oldestPendingSeconds: number }> {
-  const [row] = await sql.query<{ pending: string | number; sending: string | number; oldest: Date | null }>(
+/**
+ * The ledger's figures every replica shares: deliveries not yet ended, and the oldest one waiting.
+ */
+export async function openDeliveryFigures(
+  sql: Sql,
+  now: number,
+): Promise<{ pending: number; sending: number; oldestPendingSeconds: number }> {
+  const [row] = await sql.query<{
+    pending: string | number;
+    sending: string | number;
+    oldest: Date | null;
+  }>(
     `select count(*) filter (where state = 'PENDING') as pending, count(*) filter (where state = 'SENDING') as sending,
         min(accepted_at) filter (where state = 'PENDING') as oldest
       from deliveries where state in ('PENDING', 'SENDING')`,

@@ -55,7 +55,8 @@ export class PgListener {
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     let ready = false;
     client.on("notification", (message) => {
-      for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? "");
+      for (const handler of this.handlers.get(message.channel) ?? [])
+        handler(message.payload ?? "");
     });
     const lost = () => {
       if (!ready || this.client !== client) return;

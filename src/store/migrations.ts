@@ -4,12 +4,17 @@ import type { Sql } from "./sql";
  * The store's schema, as numbered migrations applied in order at start, in one transaction each,
  * the same on PGlite and PostgreSQL. Never edit a released migration: add the next one.
  */
-export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statements: readonly string[] }> = [
+export const MIGRATIONS: ReadonlyArray<{
+  version: number;
+  name: string;
+  statements: readonly string[];
+}> = [
   {
     version: 1,
     name: "ledger",
     statements: [
-      // One row per order the gateway has accepted a write for. `last_seq` numbers the order's writes in
+      // One row per order the gateway has accepted a write for. `last_seq` numbers the order's
+      // writes in
       // acceptance order (the upsert's row lock serialises concurrent accepts of one order).
       `create table ledger_orders (
         app_key text not null,
@@ -17,7 +22,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         last_seq bigint not null,
         primary key (app_key, resource_id)
       )`,
-      // Baidu's record of each order (wire names) as the delivered writes left it. A table of its own:
+      // Baidu's record of each order (wire names) as the delivered writes left it. A table of its
+      // own:
       // only finishing deliveries write it, and never two of one order at once, so they cannot
       // deadlock with accepts.
       `create table order_records (
@@ -65,7 +71,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         primary key (delivery_id, resource_id)
       )`,
       `create index delivery_orders_by_order on delivery_orders (app_key, resource_id, delivery_id)`,
-      // The deliveries still to be made, per order, in acceptance order: the head of each order is the
+      // The deliveries still to be made, per order, in acceptance order: the head of each order is
+      // the
       // only one of that order that may be sent.
       `create table delivery_queue (
         app_key text not null,
@@ -94,7 +101,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     version: 2,
     name: "replicas",
     statements: [
-      // The access token of record per app, shared by every process. `sealed` is the token encrypted
+      // The access token of record per app, shared by every process. `sealed` is the token
+      // encrypted
       // with a key derived from the app secret: a copy of the database alone does not hand it out.
       `create table baidu_tokens (
         app_key text primary key,
@@ -110,7 +118,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
         level integer not null,
         signalled_at timestamptz not null
       )`,
-      // The shared QPS budget: when each app's next call is due (GCRA), in ms by the server's clock.
+      // The shared QPS budget: when each app's next call is due (GCRA), in ms by the server's
+      // clock.
       // Unlogged: a call's commit waits for no disk flush, and a crash of the server only forgets
       // the schedule (the next calls may then come ⌈N/10⌉ at once).
       `create unlogged table baidu_budget (
@@ -125,20 +134,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   },
 ];
 
-/** An arbitrary constant: the advisory lock that keeps two starting processes from migrating at once. */
+/**
+ * An arbitrary constant: the advisory lock that keeps two starting processes from migrating at
+ * once.
+ */
 const MIGRATION_LOCK = 0x6c656467;
 
 /** Applies the migrations this store has not seen yet; returns the versions applied. */
 export async function migrate(sql: Sql): Promise<number[]> {
   return sql.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await tx.query("create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)");
-    const done = new Set((await tx.query<{ version: number }>("select version from schema_migrations")).map((row) => row.version));
+    await tx.query(
+      "create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)",
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>("select version from schema_migrations")).map(
+        (row) => row.version,
+      ),
+    );
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await tx.query(statement);
-      await tx.query("insert into schema_migrations (version, name, applied_at) values ($1, $2, now())", [migration.version, migration.name]);
+      await tx.query(
+        "insert into schema_migrations (version, name, applied_at) values ($1, $2, now())",
+        [migration.version, migration.name],
+      );
       applied.push(migration.version);
     }
     return applied;

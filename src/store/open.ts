@@ -12,7 +12,9 @@ export interface StoreConfig {
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openStore(config: StoreConfig): Promise<Sql> {
-  const sql = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
+  const sql = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : await openPglite(config.dataDir);
   try {
     await migrate(sql);
   } catch (error) {

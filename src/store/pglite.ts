@@ -57,7 +57,9 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     const holder = Number(readFileSync(mark, "utf8"));
     if (isAlive(holder)) {
-      throw new Error(`The embedded store ${dataDir} is in use by process ${holder}; stop it, or give this one its own GATEWAY_DATA_DIR (or DATABASE_URL)`);
+      throw new Error(
+        `The embedded store ${dataDir} is in use by process ${holder}; stop it, or give this one its own GATEWAY_DATA_DIR (or DATABASE_URL)`,
+      );
     }
     writeFileSync(mark, String(process.pid));
   }

@@ -7,10 +7,24 @@ import type { WireOrderItem } from "../baidu/wire";
  * A delivery's life: PENDING (waiting for its turn or its next attempt) → SENDING (an attempt in
  * flight, leased to one process) → one final state. Final states never change again.
  */
-export const DELIVERY_STATES = ["PENDING", "SENDING", "DELIVERED", "FAILED", "OUTCOME_UNKNOWN", "SUPERSEDED", "CANCELLED"] as const;
+export const DELIVERY_STATES = [
+  "PENDING",
+  "SENDING",
+  "DELIVERED",
+  "FAILED",
+  "OUTCOME_UNKNOWN",
+  "SUPERSEDED",
+  "CANCELLED",
+] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(["DELIVERED", "FAILED", "OUTCOME_UNKNOWN", "SUPERSEDED", "CANCELLED"]);
+export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set([
+  "DELIVERED",
+  "FAILED",
+  "OUTCOME_UNKNOWN",
+  "SUPERSEDED",
+  "CANCELLED",
+]);
 
 /** How one attempt ended: DELIVERED, or the verdict of its failure. */
 export type AttemptOutcome = "DELIVERED" | Verdict;

@@ -1,9 +1,13 @@
 /**
  * The one SQL seam: PostgreSQL's dialect everywhere, on a server (`pg`) or embedded (PGlite).
- * Both drivers are set to read `int8` as a JS number (ids and sequence numbers stay far below 2^53).
+ * Both drivers are set to read `int8` as a JS number (ids and sequence numbers stay far below
+ * 2^53).
  */
 export interface Sql {
-  /** "postgres" for a server shared by several processes, "pglite" for the embedded, one-process store. */
+  /**
+   * "postgres" for a server shared by several processes, "pglite" for the embedded, one-process
+   * store.
+   */
   readonly kind: "postgres" | "pglite";
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs `work` in one transaction; the `Sql` it receives is bound to that transaction. */

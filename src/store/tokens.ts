@@ -9,10 +9,20 @@ const SELECT = "select sealed, refresh_at, expires_at from baidu_tokens where ap
 async function read(sql: Sql, appKey: string, lock = ""): Promise<StoredToken | undefined> {
   const [row] = await sql.query<TokenRow>(SELECT + lock, [appKey]);
   if (!row?.sealed || !row.refresh_at || !row.expires_at) return undefined;
-  return { sealed: row.sealed, refreshAt: row.refresh_at.getTime(), expiresAt: row.expires_at.getTime() };
+  return {
+    sealed: row.sealed,
+    refreshAt: row.refresh_at.getTime(),
+    expiresAt: row.expires_at.getTime(),
+  };
 }
 
-async function write(sql: Sql, appKey: string, token: StoredToken, owner: string, now: number): Promise<StoredToken> {
+async function write(
+  sql: Sql,
+  appKey: string,
+  token: StoredToken,
+  owner: string,
+  now: number,
+): Promise<StoredToken> {
   await sql.query(
     `insert into baidu_tokens (app_key, sealed, refresh_at, expires_at, fetched_at, fetched_by) values ($1, $2, $3, $4, $5, $6)
       on conflict (app_key) do update set sealed = excluded.sealed, refresh_at = excluded.refresh_at, expires_at = excluded.expires_at,
@@ -35,7 +45,10 @@ export function ledgerTokenStore(sql: Sql, owner: string, now: () => number): To
       // transaction there would hold up the whole ledger for as long as the token request takes.
       if (sql.kind === "pglite") return write(sql, appKey, await fetch(), owner, now());
       return sql.transaction(async (tx) => {
-        await tx.query("insert into baidu_tokens (app_key) values ($1) on conflict (app_key) do nothing", [appKey]);
+        await tx.query(
+          "insert into baidu_tokens (app_key) values ($1) on conflict (app_key) do nothing",
+          [appKey],
+        );
         const locked = await read(tx, appKey, " for update");
         if (locked && usable(locked)) return locked;
         return write(tx, appKey, await fetch(), owner, now());

@@ -20,8 +20,16 @@ describe("emulator token checks on order-center calls", () => {
   });
 
   it("answers error_code 110 for a token it never issued", async () => {
-    const answer = await call(emulator, "addMainInfo", "24.0123456789abcdef0123456789abcdef.3600.1.1-1", BODY);
-    expect(answer.json).toEqual({ error_code: 110, error_msg: "Access token invalid or no longer valid" });
+    const answer = await call(
+      emulator,
+      "addMainInfo",
+      "24.0123456789abcdef0123456789abcdef.3600.1.1-1",
+      BODY,
+    );
+    expect(answer.json).toEqual({
+      error_code: 110,
+      error_msg: "Access token invalid or no longer valid",
+    });
   });
 
   it("accepts a token until the injected clock reaches its expiry", async () => {
@@ -53,7 +61,10 @@ describe("emulator token checks on order-center calls", () => {
   });
 
   it("checks the token before the query and the body", async () => {
-    const answer = await call(emulator, "addMainInfo", "unknown", "not json", { open_id: undefined, pm_app_key: undefined });
+    const answer = await call(emulator, "addMainInfo", "unknown", "not json", {
+      open_id: undefined,
+      pm_app_key: undefined,
+    });
     expect(answer.json.error_code).toBe(110);
   });
 

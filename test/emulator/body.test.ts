@@ -23,7 +23,9 @@ describe("emulator body checks (contract §1.4)", () => {
   });
 
   it("answers errno 40001 to an import of two orders at once and stores neither (contract §1.3)", async () => {
-    const answer = await call(emulator, "addMainInfo", token, { Data: [mainItem("r1"), mainItem("r2")] });
+    const answer = await call(emulator, "addMainInfo", token, {
+      Data: [mainItem("r1"), mainItem("r2")],
+    });
     expectParamError(answer, "exactly one");
     expect(emulator.store.size).toBe(0);
   });
@@ -33,23 +35,42 @@ describe("emulator body checks (contract §1.4)", () => {
     ["ResourceID", { ResourceID: "" }, "Data[0].ResourceID"],
     ["Title", { Title: undefined }, "Data[0].Title"],
     ["Ctime", { Ctime: undefined }, "Data[0].Ctime"],
-    ["EXT.MainOrder.Payment", { EXT: { MainOrder: { Products: [] } } }, "Data[0].EXT.MainOrder.Payment"],
-    ["EXT.MainOrder.Products", { EXT: { MainOrder: { Payment: { Method: 1, Amount: 0, IsPayment: true } } } }, "Data[0].EXT.MainOrder.Products"],
+    [
+      "EXT.MainOrder.Payment",
+      { EXT: { MainOrder: { Products: [] } } },
+      "Data[0].EXT.MainOrder.Payment",
+    ],
+    [
+      "EXT.MainOrder.Products",
+      { EXT: { MainOrder: { Payment: { Method: 1, Amount: 0, IsPayment: true } } } },
+      "Data[0].EXT.MainOrder.Products",
+    ],
   ])("names a broken %s in an import", async (_label, change, name) => {
-    const answer = await call(emulator, "addMainInfo", token, { Data: [{ ...mainItem("r1"), ...change }] });
+    const answer = await call(emulator, "addMainInfo", token, {
+      Data: [{ ...mainItem("r1"), ...change }],
+    });
     expectParamError(answer, name);
     expect(emulator.store.size).toBe(0);
   });
 
   it("names a BizAPPID that is not the token's app", async () => {
-    const answer = await call(emulator, "addMainInfo", token, { Data: [mainItem("r1", { BizAPPID: "someone-else" })] });
+    const answer = await call(emulator, "addMainInfo", token, {
+      Data: [mainItem("r1", { BizAPPID: "someone-else" })],
+    });
     expectParamError(answer, "Data[0].BizAPPID");
   });
 
   it("changes nothing for any item when a later item of the request is broken", async () => {
     await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
-    const item = (status: unknown) => ({ CateID: 1, BizAPPID: APP.appKey, ResourceID: "r1", Status: status });
-    const answer = await call(emulator, "updateMainStatus", token, { Data: [item(200), item("done")] });
+    const item = (status: unknown) => ({
+      CateID: 1,
+      BizAPPID: APP.appKey,
+      ResourceID: "r1",
+      Status: status,
+    });
+    const answer = await call(emulator, "updateMainStatus", token, {
+      Data: [item(200), item("done")],
+    });
     expectParamError(answer, "Data[1].Status");
     expect(emulator.store.get(APP.appKey, "r1")?.record.Status).toBe(5);
   });
@@ -60,17 +81,31 @@ describe("emulator body checks (contract §1.4)", () => {
     ["CTime", { CTime: undefined }],
     ["OrderType", { OrderType: undefined }],
   ])("names a missing after-sale %s in an append", async (field, change) => {
-    const answer = await call(emulator, "appendSubInfo", token, { Data: [subsItem("r1", 401, [{ ...subItem("s1"), ...change }])] });
+    const answer = await call(emulator, "appendSubInfo", token, {
+      Data: [subsItem("r1", 401, [{ ...subItem("s1"), ...change }])],
+    });
     expectParamError(answer, `Data[0].EXT.SubsOrder.Items[0].${field}`);
   });
 
   it("names a missing SubsOrder.Status in a status update", async () => {
-    const body = { Data: [{ ...subsItem("r1", 0, [{ SubOrderID: "s1", SubStatus: 402 }]), EXT: { SubsOrder: { Items: [] } } }] };
-    expectParamError(await call(emulator, "updateSubStatus", token, body), "Data[0].EXT.SubsOrder.Status");
+    const body = {
+      Data: [
+        {
+          ...subsItem("r1", 0, [{ SubOrderID: "s1", SubStatus: 402 }]),
+          EXT: { SubsOrder: { Items: [] } },
+        },
+      ],
+    };
+    expectParamError(
+      await call(emulator, "updateSubStatus", token, body),
+      "Data[0].EXT.SubsOrder.Status",
+    );
   });
 
   it("accepts status-only items in an after-sale status update", async () => {
-    const answer = await call(emulator, "updateSubStatus", token, { Data: [subsItem("r1", 402, [{ SubOrderID: "s1", SubStatus: 402 }])] });
+    const answer = await call(emulator, "updateSubStatus", token, {
+      Data: [subsItem("r1", 402, [{ SubOrderID: "s1", SubStatus: 402 }])],
+    });
     expect(answer.json.errno).toBe(0);
   });
 
@@ -79,7 +114,19 @@ describe("emulator body checks (contract §1.4)", () => {
       { ID: "SF1", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1 },
       { ID: "SF2", Name: "顺丰快递", Code: "SFEXPRESS" },
     ];
-    const body = { Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: "r1", EXT: { MainOrder: { Express: express } } }] };
-    expectParamError(await call(emulator, "addMainLogistics", token, body), "Data[0].EXT.MainOrder.Express[1].Type");
+    const body = {
+      Data: [
+        {
+          CateID: 1,
+          BizAPPID: APP.appKey,
+          ResourceID: "r1",
+          EXT: { MainOrder: { Express: express } },
+        },
+      ],
+    };
+    expectParamError(
+      await call(emulator, "addMainLogistics", token, body),
+      "Data[0].EXT.MainOrder.Express[1].Type",
+    );
   });
 });

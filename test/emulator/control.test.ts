@@ -8,7 +8,8 @@ describe("emulator request log and control routes", () => {
   });
   afterEach(() => emulator.close());
 
-  const control = (path: string, init?: RequestInit) => send(`${emulator.url}/__emulator/${path}`, init);
+  const control = (path: string, init?: RequestInit) =>
+    send(`${emulator.url}/__emulator/${path}`, init);
 
   it("records every Baidu request in arrival order, token requests included", async () => {
     const before = Date.now();
@@ -58,28 +59,45 @@ describe("emulator request log and control routes", () => {
     const token = await getToken(emulator);
     await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
     const answer = await control("orders");
-    expect(answer.json).toEqual([{ bizAppId: APP.appKey, resourceId: "r1", openId: USER_QUERY.open_id, record: mainItem("r1") }]);
+    expect(answer.json).toEqual([
+      {
+        bizAppId: APP.appKey,
+        resourceId: "r1",
+        openId: USER_QUERY.open_id,
+        record: mainItem("r1"),
+      },
+    ]);
   });
 
   it("serves and clears the request log, and does not log control requests", async () => {
     await getToken(emulator);
     const log = await control("requests");
-    expect(log.json).toEqual([expect.objectContaining({ method: "GET", path: "/oauth/2.0/token" })]);
+    expect(log.json).toEqual([
+      expect.objectContaining({ method: "GET", path: "/oauth/2.0/token" }),
+    ]);
     expect((await control("requests", { method: "DELETE" })).status).toBe(204);
     expect(emulator.requests).toEqual([]);
   });
 
   it("scripts a fault posted from another process", async () => {
     const fault = { route: "addMainInfo", kind: "errorCode", code: 111 };
-    expect(await control("faults", { method: "POST", body: JSON.stringify(fault) })).toMatchObject({ status: 201, json: fault });
+    expect(await control("faults", { method: "POST", body: JSON.stringify(fault) })).toMatchObject({
+      status: 201,
+      json: fault,
+    });
     expect((await control("faults")).json).toEqual([{ ...fault, times: 1 }]);
     const token = await getToken(emulator);
-    expect((await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] })).json.error_code).toBe(111);
+    expect(
+      (await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] })).json.error_code,
+    ).toBe(111);
     expect((await control("faults")).json).toEqual([]);
   });
 
   it("rejects a posted fault that is not valid with HTTP 400", async () => {
-    const answer = await control("faults", { method: "POST", body: '{"route":"*","kind":"explode"}' });
+    const answer = await control("faults", {
+      method: "POST",
+      body: '{"route":"*","kind":"explode"}',
+    });
     expect(answer).toMatchObject({ status: 400, json: { error: 'unknown fault kind "explode"' } });
     expect(emulator.faults.pending()).toEqual([]);
   });
@@ -92,7 +110,9 @@ describe("emulator request log and control routes", () => {
 
   it("answers 404 to an unknown control route and error_code 3 to an unknown Baidu path", async () => {
     expect((await control("nothing")).status).toBe(404);
-    const unknown = await send(`${emulator.url}/rest/2.0/smartapp/ordercenter/app/cancel`, { method: "POST" });
+    const unknown = await send(`${emulator.url}/rest/2.0/smartapp/ordercenter/app/cancel`, {
+      method: "POST",
+    });
     expect(unknown).toMatchObject({ status: 404, json: { error_code: 3 } });
   });
 

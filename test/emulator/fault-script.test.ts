@@ -9,7 +9,12 @@ describe("FaultScript", () => {
   });
 
   it("returns the fault it adds, checked", () => {
-    expect(new FaultScript().add({ route: "*", kind: "latency", ms: 10, times: 3 })).toEqual({ route: "*", kind: "latency", ms: 10, times: 3 });
+    expect(new FaultScript().add({ route: "*", kind: "latency", ms: 10, times: 3 })).toEqual({
+      route: "*",
+      kind: "latency",
+      ms: 10,
+      times: 3,
+    });
   });
 
   it("empties pending() once every fault has fired", () => {
@@ -36,7 +41,11 @@ describe("FaultScript", () => {
     ["a zero times", { route: "*", kind: "drop", times: 0 }, "positive integer"],
     ["a latency without ms", { route: "*", kind: "latency" }, '"latency"'],
     ["an HTTP status out of range", { route: "*", kind: "http", status: 99 }, '"http"'],
-    ["an errorCode with a numeric msg", { route: "*", kind: "errorCode", code: 18, msg: 1 }, '"errorCode"'],
+    [
+      "an errorCode with a numeric msg",
+      { route: "*", kind: "errorCode", code: 18, msg: 1 },
+      '"errorCode"',
+    ],
     ["an errno that is not an integer", { route: "*", kind: "errno", errno: "40001" }, '"errno"'],
     ["a prototype property as kind", { route: "*", kind: "toString" }, "unknown fault kind"],
   ])("rejects %s with a TypeError", (_label, value, message) => {

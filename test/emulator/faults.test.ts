@@ -25,23 +25,48 @@ describe("emulator scripted faults", () => {
 
   it("answers error_code with the scripted message", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "errorCode", code: 2, msg: "busy" });
-    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({ error_code: 2, error_msg: "busy" });
+    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({
+      error_code: 2,
+      error_msg: "busy",
+    });
   });
 
   it("answers errno with an empty data array", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "errno", errno: 50029 });
     emulator.faults.add({ route: "addMainInfo", kind: "errno", errno: 44003, msg: "TOKEN已过期" });
-    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({ errno: 50029, msg: "API call count exceeded", data: [] });
-    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({ errno: 44003, msg: "TOKEN已过期", data: [] });
+    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({
+      errno: 50029,
+      msg: "API call count exceeded",
+      data: [],
+    });
+    expect((await call(emulator, "addMainInfo", token, BODY)).json).toEqual({
+      errno: 44003,
+      msg: "TOKEN已过期",
+      data: [],
+    });
   });
 
   it("answers an HTTP status with a short text body by default, or the scripted body", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "http", status: 502 });
-    emulator.faults.add({ route: "addMainInfo", kind: "http", status: 503, body: "<html>down</html>" });
+    emulator.faults.add({
+      route: "addMainInfo",
+      kind: "http",
+      status: 503,
+      body: "<html>down</html>",
+    });
     emulator.faults.add({ route: "addMainInfo", kind: "http", status: 500, body: { oops: true } });
-    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({ status: 502, text: "Bad Gateway" });
-    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({ status: 503, text: "<html>down</html>" });
-    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({ status: 500, json: { oops: true } });
+    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({
+      status: 502,
+      text: "Bad Gateway",
+    });
+    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({
+      status: 503,
+      text: "<html>down</html>",
+    });
+    expect(await call(emulator, "addMainInfo", token, BODY)).toMatchObject({
+      status: 500,
+      json: { oops: true },
+    });
   });
 
   it("answers HTTP 200 with a body that is not JSON for a malformed fault", async () => {
@@ -76,9 +101,13 @@ describe("emulator scripted faults", () => {
 
   it("fires a fault the given number of times, then answers normally", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "errorCode", code: 18, times: 2 });
-    expect(emulator.faults.pending()).toEqual([{ route: "addMainInfo", kind: "errorCode", code: 18, times: 2 }]);
+    expect(emulator.faults.pending()).toEqual([
+      { route: "addMainInfo", kind: "errorCode", code: 18, times: 2 },
+    ]);
     expect((await call(emulator, "addMainInfo", token, BODY)).json.error_code).toBe(18);
-    expect(emulator.faults.pending()).toEqual([{ route: "addMainInfo", kind: "errorCode", code: 18, times: 1 }]);
+    expect(emulator.faults.pending()).toEqual([
+      { route: "addMainInfo", kind: "errorCode", code: 18, times: 1 },
+    ]);
     expect((await call(emulator, "addMainInfo", token, BODY)).json.error_code).toBe(18);
     expect((await call(emulator, "addMainInfo", token, BODY)).json.errno).toBe(0);
   });
@@ -99,13 +128,18 @@ describe("emulator scripted faults", () => {
 
   it("faults the token route like any other", async () => {
     emulator.faults.add({ route: "token", kind: "http", status: 500 });
-    expect(await send(tokenUrl(emulator, {}))).toMatchObject({ status: 500, text: "Internal Server Error" });
+    expect(await send(tokenUrl(emulator, {}))).toMatchObject({
+      status: 500,
+      text: "Internal Server Error",
+    });
     expect(emulator.requestsTo("token")).toHaveLength(2);
   });
 
   it("records a faulted request in the request log", async () => {
     emulator.faults.add({ route: "addMainInfo", kind: "drop" });
     await call(emulator, "addMainInfo", token, BODY).catch(() => undefined);
-    expect(emulator.requestsTo("addMainInfo")).toEqual([expect.objectContaining({ method: "POST", body: BODY })]);
+    expect(emulator.requestsTo("addMainInfo")).toEqual([
+      expect.objectContaining({ method: "POST", body: BODY }),
+    ]);
   });
 });

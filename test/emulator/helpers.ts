@@ -1,13 +1,24 @@
 import { ENDPOINTS, TOKEN_PATH, type EndpointName } from "../../src/baidu/endpoints";
 import type { WireOrderItem, WireSubOrderItem } from "../../src/baidu/wire";
 import { DEV_APP } from "../../src/emulator/dev-app";
-import { startEmulator, type Emulator, type EmulatorApp, type EmulatorOptions } from "../../src/emulator/server";
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorApp,
+  type EmulatorOptions,
+} from "../../src/emulator/server";
 
 export const APP: EmulatorApp = { appKey: DEV_APP.appKey, appSecret: DEV_APP.appSecret };
-export const OTHER_APP: EmulatorApp = { appKey: "OtherAppKeyOtherAppKeyOtherAppKe", appSecret: "other-secret" };
+export const OTHER_APP: EmulatorApp = {
+  appKey: "OtherAppKeyOtherAppKeyOtherAppKe",
+  appSecret: "other-secret",
+};
 
 /** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2025, 0, 1)): { now: () => number; advance: (ms: number) => void } {
+export function manualClock(start = Date.UTC(2025, 0, 1)): {
+  now: () => number;
+  advance: (ms: number) => void;
+} {
   let current = start;
   return { now: () => current, advance: (ms) => (current += ms) };
 }
@@ -39,12 +50,22 @@ export function tokenUrl(emulator: Emulator, params: Record<string, string>): st
 }
 
 export async function getToken(emulator: Emulator, app = APP): Promise<string> {
-  const params = { grant_type: "client_credentials", client_id: app.appKey, client_secret: app.appSecret, scope: "smartapp_snsapi_base" };
+  const params = {
+    grant_type: "client_credentials",
+    client_id: app.appKey,
+    client_secret: app.appSecret,
+    scope: "smartapp_snsapi_base",
+  };
   const answer = await send(tokenUrl(emulator, params));
   return answer.json.access_token as string;
 }
 
-export const USER_QUERY = { open_id: "open-user-1", scene_id: "1571026201000", scene_type: "2", pm_app_key: DEV_APP.pmAppKey };
+export const USER_QUERY = {
+  open_id: "open-user-1",
+  scene_id: "1571026201000",
+  scene_type: "2",
+  pm_app_key: DEV_APP.pmAppKey,
+};
 
 /** Calls an order-center endpoint; a query value of `undefined` leaves that parameter out. */
 export function call(
@@ -87,12 +108,23 @@ export function mainItem(resourceId: string, extra: Partial<WireOrderItem> = {})
 }
 
 export function subItem(subOrderId: string, subStatus = 401): WireSubOrderItem {
-  return { SubOrderID: subOrderId, SubStatus: subStatus, CTime: 1571026301, MTime: 1571026301, OrderType: 1 };
+  return {
+    SubOrderID: subOrderId,
+    SubStatus: subStatus,
+    CTime: 1571026301,
+    MTime: 1571026301,
+    OrderType: 1,
+  };
 }
 
 /** An E4/E5/E6 item carrying after-sale orders for `resourceId`. */
 export function subsItem(resourceId: string, status: number, items: object[]): WireOrderItem {
-  return { CateID: 1, BizAPPID: APP.appKey, ResourceID: resourceId, EXT: { SubsOrder: { Status: status, Items: items as WireSubOrderItem[] } } };
+  return {
+    CateID: 1,
+    BizAPPID: APP.appKey,
+    ResourceID: resourceId,
+    EXT: { SubsOrder: { Status: status, Items: items as WireSubOrderItem[] } },
+  };
 }
 
 export function rows(answer: Answer): string[] {

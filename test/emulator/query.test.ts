@@ -10,11 +10,14 @@ describe("emulator query-string checks (contract §1.1)", () => {
   });
   afterEach(() => emulator.close());
 
-  const add = (query: Record<string, string | undefined>) => call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] }, query);
+  const add = (query: Record<string, string | undefined>) =>
+    call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] }, query);
 
   it("accepts swan_id in place of open_id", async () => {
     expect((await add({ open_id: undefined, swan_id: "swan-guest-1" })).json.errno).toBe(0);
-    expect(emulator.store.get(mainItem("r1").BizAPPID, "r1")).toMatchObject({ swanId: "swan-guest-1" });
+    expect(emulator.store.get(mainItem("r1").BizAPPID, "r1")).toMatchObject({
+      swanId: "swan-guest-1",
+    });
   });
 
   it.each([
@@ -23,11 +26,19 @@ describe("emulator query-string checks (contract §1.1)", () => {
   ])("answers errno 40001 naming open_id/swan_id when it gets %s", async (_label, query) => {
     const answer = await add(query);
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({ errno: 40001, msg: expect.stringContaining("open_id/swan_id"), data: [] });
+    expect(answer.json).toEqual({
+      errno: 40001,
+      msg: expect.stringContaining("open_id/swan_id"),
+      data: [],
+    });
   });
 
   it("answers errno 40001 naming scene_id where the endpoint requires it", async () => {
-    expect((await add({ scene_id: undefined })).json).toEqual({ errno: 40001, msg: expect.stringContaining("scene_id"), data: [] });
+    expect((await add({ scene_id: undefined })).json).toEqual({
+      errno: 40001,
+      msg: expect.stringContaining("scene_id"),
+      data: [],
+    });
   });
 
   it("accepts a call without scene_id where the endpoint does not require it", async () => {
@@ -42,7 +53,11 @@ describe("emulator query-string checks (contract §1.1)", () => {
   });
 
   it("answers errno 40001 naming scene_type when it is not an integer", async () => {
-    expect((await add({ scene_type: "cashier" })).json).toEqual({ errno: 40001, msg: expect.stringContaining("scene_type"), data: [] });
+    expect((await add({ scene_type: "cashier" })).json).toEqual({
+      errno: 40001,
+      msg: expect.stringContaining("scene_type"),
+      data: [],
+    });
   });
 
   it("accepts a call without scene_type", async () => {

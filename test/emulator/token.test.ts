@@ -1,8 +1,23 @@
 import { TOKEN_PATH } from "../../src/baidu/endpoints";
 import type { Emulator } from "../../src/emulator/server";
-import { APP, OTHER_APP, call, getToken, mainItem, manualClock, send, startTestEmulator, tokenUrl } from "./helpers";
+import {
+  APP,
+  OTHER_APP,
+  call,
+  getToken,
+  mainItem,
+  manualClock,
+  send,
+  startTestEmulator,
+  tokenUrl,
+} from "./helpers";
 
-const VALID = { grant_type: "client_credentials", client_id: APP.appKey, client_secret: APP.appSecret, scope: "smartapp_snsapi_base" };
+const VALID = {
+  grant_type: "client_credentials",
+  client_id: APP.appKey,
+  client_secret: APP.appSecret,
+  scope: "smartapp_snsapi_base",
+};
 
 describe("emulator token endpoint", () => {
   let emulator: Emulator;
@@ -17,7 +32,9 @@ describe("emulator token endpoint", () => {
     const expiry = Date.UTC(2025, 0, 1) / 1000 + 2592000;
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({
-      access_token: expect.stringMatching(new RegExp(`^24\\.[0-9a-f]{32}\\.2592000\\.${expiry}\\.\\d+-\\d+$`)),
+      access_token: expect.stringMatching(
+        new RegExp(`^24\\.[0-9a-f]{32}\\.2592000\\.${expiry}\\.\\d+-\\d+$`),
+      ),
       expires_in: 2592000,
       refresh_token: expect.stringMatching(/^25\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+$/),
       scope: "smartapp_snsapi_base",
@@ -53,13 +70,19 @@ describe("emulator token endpoint", () => {
   it("answers invalid_client for a wrong client secret", async () => {
     const answer = await send(tokenUrl(emulator, { ...VALID, client_secret: "reset-in-console" }));
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ error: "invalid_client", error_description: "unknown client id" });
+    expect(answer.json).toEqual({
+      error: "invalid_client",
+      error_description: "unknown client id",
+    });
   });
 
   it("answers unsupported_grant_type for SKIT's misspelt client_credential (contract §1.1)", async () => {
     const answer = await send(tokenUrl(emulator, { ...VALID, grant_type: "client_credential" }));
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ error: "unsupported_grant_type", error_description: "The authorization grant type is not supported" });
+    expect(answer.json).toEqual({
+      error: "unsupported_grant_type",
+      error_description: "The authorization grant type is not supported",
+    });
   });
 
   it.each([
@@ -75,7 +98,10 @@ describe("emulator token endpoint", () => {
     const { client_secret: _omitted, ...rest } = VALID;
     const answer = await send(tokenUrl(emulator, rest));
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ error: "invalid_request", error_description: "missing required parameter: client_secret" });
+    expect(answer.json).toEqual({
+      error: "invalid_request",
+      error_description: "missing required parameter: client_secret",
+    });
   });
 
   it("keeps earlier tokens valid when a new one is issued", async () => {
@@ -83,15 +109,23 @@ describe("emulator token endpoint", () => {
     const second = await getToken(emulator);
     expect(second).not.toBe(first);
     for (const token of [first, second]) {
-      expect((await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] })).json.errno).toBe(0);
+      expect(
+        (await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] })).json.errno,
+      ).toBe(0);
     }
   });
 
   it("ties each token to its app", async () => {
     const token = await getToken(emulator, OTHER_APP);
     const answer = await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
-    expect(answer.json).toEqual({ errno: 40001, msg: expect.stringContaining("Data[0].BizAPPID"), data: [] });
-    const own = await call(emulator, "addMainInfo", token, { Data: [mainItem("r1", { BizAPPID: OTHER_APP.appKey })] });
+    expect(answer.json).toEqual({
+      errno: 40001,
+      msg: expect.stringContaining("Data[0].BizAPPID"),
+      data: [],
+    });
+    const own = await call(emulator, "addMainInfo", token, {
+      Data: [mainItem("r1", { BizAPPID: OTHER_APP.appKey })],
+    });
     expect(own.json.errno).toBe(0);
   });
 });

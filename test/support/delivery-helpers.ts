@@ -29,7 +29,10 @@ type AnyDocument<V> = TypedDocumentNode<any, V>;
 
 const documents = new Map<WriteField, AnyDocument<{ input: unknown }>>();
 
-/** The mutation `field` with its payload and its delivery; `print()` puts the field on line 2, column 3. */
+/**
+ * The mutation `field` with its payload and its delivery; `print()` puts the field on line 2,
+ * column 3.
+ */
 export function trackedWrite(field: WriteField): AnyDocument<{ input: unknown }> {
   let document = documents.get(field);
   if (!document) {
@@ -46,7 +49,9 @@ export function trackedWrite(field: WriteField): AnyDocument<{ input: unknown }>
   return document;
 }
 
-export const DeliveryQuery: AnyDocument<{ id: string }> = parse(`query Delivery($id: ID!) { delivery(id: $id) { ${DELIVERY_FIELDS} } }`) as AnyDocument<{
+export const DeliveryQuery: AnyDocument<{ id: string }> = parse(
+  `query Delivery($id: ID!) { delivery(id: $id) { ${DELIVERY_FIELDS} } }`,
+) as AnyDocument<{
   id: string;
 }>;
 
@@ -74,7 +79,15 @@ export function lastError(failure: Failure) {
 
 /** One entry of a delivery's `attempts`: DELIVERED, or the failure it met. */
 export function attempt(number: number, failure: Failure | "DELIVERED") {
-  if (failure === "DELIVERED") return { number, outcome: "DELIVERED", httpStatus: null, errorCode: null, errno: null, message: null };
+  if (failure === "DELIVERED")
+    return {
+      number,
+      outcome: "DELIVERED",
+      httpStatus: null,
+      errorCode: null,
+      errno: null,
+      message: null,
+    };
   return {
     number,
     outcome: failure.verdict,
@@ -98,7 +111,11 @@ export const MISCONFIGURED: Failure = {
 };
 
 /** Baidu's 503 on the write: it may have run. */
-export const HTTP_503: Failure = { verdict: "OUTCOME_UNKNOWN", message: "Baidu answered HTTP 503", httpStatus: 503 };
+export const HTTP_503: Failure = {
+  verdict: "OUTCOME_UNKNOWN",
+  message: "Baidu answered HTTP 503",
+  httpStatus: 503,
+};
 
 /** Baidu's QPS refusal: it did not run. */
 export const QPS: Failure = {
@@ -109,11 +126,25 @@ export const QPS: Failure = {
 };
 
 /** The "trying again later" lines the worker logged, in order. */
-export function retryLines(h: Harness): Array<{ level: string; deliveryId: number; endpoint: string; verdict: string; error: string; retryInMs: number }> {
+export function retryLines(h: Harness): Array<{
+  level: string;
+  deliveryId: number;
+  endpoint: string;
+  verdict: string;
+  error: string;
+  retryInMs: number;
+}> {
   return h.logs
     .map((line) => JSON.parse(line))
     .filter((line) => line.msg === "Delivery attempt failed; trying again later")
-    .map(({ level, deliveryId, endpoint, verdict, error, retryInMs }) => ({ level, deliveryId, endpoint, verdict, error, retryInMs }));
+    .map(({ level, deliveryId, endpoint, verdict, error, retryInMs }) => ({
+      level,
+      deliveryId,
+      endpoint,
+      verdict,
+      error,
+      retryInMs,
+    }));
 }
 
 /** Lets the event loop run until `condition` holds; no timers. */
@@ -142,9 +173,13 @@ export const DeliveryResultsQuery: AnyDocument<{ id: string }> = parse(
   `query DeliveryResults($id: ID!) { delivery(id: $id) { state results { resourceId appKey categoryCode rowsAffected applied } } }`,
 ) as AnyDocument<{ id: string }>;
 
-export const repeat = <T>(value: T, times: number): T[] => Array.from({ length: times }, () => value);
+export const repeat = <T>(value: T, times: number): T[] =>
+  Array.from({ length: times }, () => value);
 
-/** The payload of a write whose delivery ended FAILED after `count` attempts that all failed alike: no GraphQL error. */
+/**
+ * The payload of a write whose delivery ended FAILED after `count` attempts that all failed alike:
+ * no GraphQL error.
+ */
 export function failedPayload(field: WriteField, failure: Failure, count: number) {
   return {
     data: {
@@ -167,4 +202,5 @@ export function failedPayload(field: WriteField, failure: Failure, count: number
 }
 
 /** The same for credentials Baidu refused: the details are masked. */
-export const misconfiguredPayload = (field: WriteField, count: number) => failedPayload(field, MISCONFIGURED, count);
+export const misconfiguredPayload = (field: WriteField, count: number) =>
+  failedPayload(field, MISCONFIGURED, count);

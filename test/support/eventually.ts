@@ -2,7 +2,10 @@
  * Waits for a condition the gateway brings about in its own time (a delivery in the background),
  * checking every 10 ms and failing after `ms`. The outcome asserted never depends on the timing.
  */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+): Promise<T> {
   const ends = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -20,9 +20,19 @@ import { SHOP } from "./harness";
 const K = SHOP.appKey;
 const user = { appKey: K, openId: "open-id-of-the-buyer", sceneId: "159259079195" };
 
-const orderDetail: DetailPageInput = { status: "CLICKABLE", swanSchema: `baiduboxapp://swan/${K}/pages/order?id=2221554346520` };
-const productDetail: DetailPageInput = { status: "CLICKABLE", swanSchema: `baiduboxapp://swan/${K}/pages/item?id=1014093064` };
-const refundDetail: DetailPageInput = { status: "CLICKABLE", name: "", swanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne` };
+const orderDetail: DetailPageInput = {
+  status: "CLICKABLE",
+  swanSchema: `baiduboxapp://swan/${K}/pages/order?id=2221554346520`,
+};
+const productDetail: DetailPageInput = {
+  status: "CLICKABLE",
+  swanSchema: `baiduboxapp://swan/${K}/pages/item?id=1014093064`,
+};
+const refundDetail: DetailPageInput = {
+  status: "CLICKABLE",
+  name: "",
+  swanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne`,
+};
 
 const orderInfo: OrderInfoInput = {
   resourceId: "2221554346520",
@@ -53,7 +63,10 @@ const orderInfo: OrderInfoInput = {
   orderDetail,
 };
 
-export const importOrderInput: ImportOrderInput = { ...user, order: { ...orderInfo, title: "test", createdAt: 1571026201, updatedAt: 1571026201 } };
+export const importOrderInput: ImportOrderInput = {
+  ...user,
+  order: { ...orderInfo, title: "test", createdAt: 1571026201, updatedAt: 1571026201 },
+};
 
 const mainOrderWire = {
   Products: [
@@ -99,8 +112,21 @@ export const importOrderBody = {
 
 export const updateOrderInfoInput: UpdateOrderInfoInput = { ...user, order: orderInfo };
 
-/** E2 has no example of its own (contract §1.5): E1's item without Title, Ctime and Mtime (contract §1.4.1). */
-export const updateOrderInfoBody = { Data: [{ CateID: 1, BizAPPID: K, ResourceID: "2221554346520", Status: 200, EXT: { MainOrder: mainOrderWire } }] };
+/**
+ * E2 has no example of its own (contract §1.5): E1's item without Title, Ctime and Mtime (contract
+ * §1.4.1).
+ */
+export const updateOrderInfoBody = {
+  Data: [
+    {
+      CateID: 1,
+      BizAPPID: K,
+      ResourceID: "2221554346520",
+      Status: 200,
+      EXT: { MainOrder: mainOrderWire },
+    },
+  ],
+};
 
 export const updateOrderStatusInput: UpdateOrderStatusInput = {
   ...user,
@@ -133,8 +159,18 @@ const afterSale: AfterSaleInput = {
   ],
 };
 
-export const appendAfterSaleOrdersInput: AppendAfterSaleOrdersInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
-export const updateAfterSaleOrderInput: UpdateAfterSaleOrderInput = { ...user, resourceId: "2221554346520", category: "VIRTUAL_GOODS", afterSale };
+export const appendAfterSaleOrdersInput: AppendAfterSaleOrdersInput = {
+  ...user,
+  resourceId: "2221554346520",
+  category: "VIRTUAL_GOODS",
+  afterSale,
+};
+export const updateAfterSaleOrderInput: UpdateAfterSaleOrderInput = {
+  ...user,
+  resourceId: "2221554346520",
+  category: "VIRTUAL_GOODS",
+  afterSale,
+};
 
 /** contract §1.5, E4 and E5: one body, appended by E4, replacing all after-sale info on E5. */
 export const afterSaleBody = {
@@ -153,7 +189,11 @@ export const afterSaleBody = {
               CTime: 1571026201,
               MTime: 1571026201,
               OrderType: 1,
-              OrderDetail: { Status: 2, Name: "", SwanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne` },
+              OrderDetail: {
+                Status: 2,
+                Name: "",
+                SwanSchema: `baiduboxapp://swan/${K}/pages/refund?id=onlyOne`,
+              },
               Refund: { Amount: 10, Product: [{ ID: "1014093064", Quantity: 1, Amount: 10 }] },
             },
           ],
@@ -172,14 +212,28 @@ export const updateAfterSaleOrderStatusInput: UpdateAfterSaleOrderStatusInput = 
 
 /** contract §1.5, E6. */
 export const afterSaleStatusBody = {
-  Data: [{ CateID: 2, BizAPPID: K, ResourceID: "2221554346520", EXT: { SubsOrder: { Status: 402, Items: [{ SubOrderID: "onlyOne", SubStatus: 402 }] } } }],
+  Data: [
+    {
+      CateID: 2,
+      BizAPPID: K,
+      ResourceID: "2221554346520",
+      EXT: { SubsOrder: { Status: 402, Items: [{ SubOrderID: "onlyOne", SubStatus: 402 }] } },
+    },
+  ],
 };
 
 export const updateOrderLogisticsInput: UpdateOrderLogisticsInput = {
   ...user,
   resourceId: "2221554346520",
   category: "PHYSICAL_GOODS",
-  express: [{ trackingNumber: "SF1234567890", courierName: "顺丰快递", courierCode: "SFEXPRESS", type: "TO_USER" }],
+  express: [
+    {
+      trackingNumber: "SF1234567890",
+      courierName: "顺丰快递",
+      courierCode: "SFEXPRESS",
+      type: "TO_USER",
+    },
+  ],
 };
 
 /** contract §1.5, E7, as the gateway sends it (an array: contract §1.4.7). */
@@ -189,22 +243,43 @@ export const logisticsBody = {
       CateID: 1,
       BizAPPID: K,
       ResourceID: "2221554346520",
-      EXT: { MainOrder: { Express: [{ ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 }] } },
+      EXT: {
+        MainOrder: {
+          Express: [
+            { ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 },
+          ],
+        },
+      },
     },
   ],
 };
 
 /** The query string every example call sends, the token aside (contract §1.5). */
-export const exampleQuery = { open_id: "open-id-of-the-buyer", scene_id: "159259079195", scene_type: "2", pm_app_key: SHOP.pmAppKey };
+export const exampleQuery = {
+  open_id: "open-id-of-the-buyer",
+  scene_id: "159259079195",
+  scene_type: "2",
+  pm_app_key: SHOP.pmAppKey,
+};
 
 /**
  * The example order (and, if asked, its after-sale order "onlyOne"), created in the emulator's
  * store directly, so that the only calls the emulator counts are the test's own.
  */
-export function seedExampleOrders(emulator: Emulator, options: { afterSale: boolean; resourceIds?: readonly string[] }): void {
+export function seedExampleOrders(
+  emulator: Emulator,
+  options: { afterSale: boolean; resourceIds?: readonly string[] },
+): void {
   const [order] = importOrderBody.Data;
   const SubsOrder = afterSaleBody.Data[0]!.EXT.SubsOrder;
   for (const ResourceID of options.resourceIds ?? ["2221554346520"]) {
-    emulator.store.addMainInfo({ ...order!, ResourceID, EXT: { ...order!.EXT, ...(options.afterSale ? { SubsOrder } : {}) } }, { openId: user.openId });
+    emulator.store.addMainInfo(
+      {
+        ...order!,
+        ResourceID,
+        EXT: { ...order!.EXT, ...(options.afterSale ? { SubsOrder } : {}) },
+      },
+      { openId: user.openId },
+    );
   }
 }

@@ -1,27 +1,40 @@
 import "reflect-metadata";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type FormattedExecutionResult } from "graphql";
-import { sha256Hex } from "../../src/auth";
-import type { Clock } from "../../src/clock";
-import type { AppConfig, GatewayConfig } from "../../src/config";
+import { sha256Hex } from "../../src/auth/api-keys";
+import type { Clock } from "../../src/lib/clock";
+import type { AppConfig, GatewayConfig } from "../../src/config/types";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/server";
 import { DEFAULT_INPUT_LIMITS } from "../../schema/validators";
-import { DEFAULT_LIMITS } from "../../src/limits";
-import { createLogger } from "../../src/log";
+import { DEFAULT_LIMITS } from "../../src/graphql/limits";
+import { createLogger } from "../../src/ops/log";
 import { startGateway, type Gateway } from "../../src/server";
 import type { DeliveryOptions } from "../../src/delivery/options";
 import type { Sql } from "../../src/store/sql";
 import { testStore, type StoreKind } from "./store";
 
 /** The app of Baidu's doc examples, configured in every harness. */
-export const SHOP: AppConfig = { name: "shop", appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg", appSecret: "shop-app-secret-5f1e", pmAppKey: "shop-pm-app-key" };
-export const OTHER: AppConfig = { name: "other", appKey: "OtherAppKeyOtherAppKeyOtherAppKe", appSecret: "other-app-secret-9c2d", pmAppKey: "other-pm-app-key" };
+export const SHOP: AppConfig = {
+  name: "shop",
+  appKey: "a392qXwK8L5GDUWhFoC01cKwoy7tmehg",
+  appSecret: "shop-app-secret-5f1e",
+  pmAppKey: "shop-pm-app-key",
+};
+export const OTHER: AppConfig = {
+  name: "other",
+  appKey: "OtherAppKeyOtherAppKeyOtherAppKe",
+  appSecret: "other-app-secret-9c2d",
+  pmAppKey: "other-pm-app-key",
+};
 
 /** API keys: one for every app, one for SHOP only. */
 export const ADMIN_KEY = "test-admin-key-0c8f3a";
 export const SHOP_KEY = "test-shop-only-key-77b1";
 
-/** A clock whose sleeps return at once and are recorded; `hold` makes sleeps (and time) wait for the test. */
+/**
+ * A clock whose sleeps return at once and are recorded; `hold` makes sleeps (and time) wait for the
+ * test.
+ */
 export function testClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
   const sleeps: number[] = [];
@@ -109,13 +122,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ],
     limits: DEFAULT_LIMITS,
     inputLimits: DEFAULT_INPUT_LIMITS,
-    http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024, corsOrigins: [] },
+    http: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 1024,
+      corsOrigins: [],
+    },
     ...options.config,
     baidu: {
       baseUrl: emulator.url,
       timeoutMs: 2000,
       connections: 16,
       budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 },
+      wire: { expressShape: "array", detailPageStatus: "integer" },
       ...options.baidu,
     },
     store: { databaseUrl: undefined, dataDir: "memory://" },
@@ -137,7 +156,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async send(document, variables, key = ADMIN_KEY) {
       const response = await fetch(gateway.graphqlUrl, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+        headers: {
+          "content-type": "application/json",
+          ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        },
         body: JSON.stringify({ query: print(document), variables }),
       });
       const text = await response.text();

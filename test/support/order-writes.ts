@@ -24,29 +24,56 @@ export const SEQUENCE: EndpointName[] = [
   "updateMainStatus",
 ];
 
-export type Send = (gateway: SpawnedGateway, resourceId: string, key: string) => Promise<{ errors?: readonly unknown[] }>;
+export type Send = (
+  gateway: SpawnedGateway,
+  resourceId: string,
+  key: string,
+) => Promise<{ errors?: readonly unknown[] }>;
 
 const queue = { deliveryMode: "QUEUE" as const };
 export const SENDERS: Record<EndpointName, Send> = {
   addMainInfo: (g, resourceId, key) =>
     g.send(ImportOrderTrackedDocument, {
-      input: { ...ex.importOrderInput, ...queue, idempotencyKey: key, order: { ...ex.importOrderInput.order, resourceId } },
+      input: {
+        ...ex.importOrderInput,
+        ...queue,
+        idempotencyKey: key,
+        order: { ...ex.importOrderInput.order, resourceId },
+      },
     }),
   appendSubInfo: (g, resourceId, key) =>
-    g.send(AppendAfterSaleOrdersTrackedDocument, { input: { ...ex.appendAfterSaleOrdersInput, ...queue, idempotencyKey: key, resourceId } }),
+    g.send(AppendAfterSaleOrdersTrackedDocument, {
+      input: { ...ex.appendAfterSaleOrdersInput, ...queue, idempotencyKey: key, resourceId },
+    }),
   updateSubInfo: (g, resourceId, key) =>
-    g.send(UpdateAfterSaleOrderTrackedDocument, { input: { ...ex.updateAfterSaleOrderInput, ...queue, idempotencyKey: key, resourceId } }),
+    g.send(UpdateAfterSaleOrderTrackedDocument, {
+      input: { ...ex.updateAfterSaleOrderInput, ...queue, idempotencyKey: key, resourceId },
+    }),
   updateSubStatus: (g, resourceId, key) =>
-    g.send(UpdateAfterSaleOrderStatusTrackedDocument, { input: { ...ex.updateAfterSaleOrderStatusInput, ...queue, idempotencyKey: key, resourceId } }),
+    g.send(UpdateAfterSaleOrderStatusTrackedDocument, {
+      input: { ...ex.updateAfterSaleOrderStatusInput, ...queue, idempotencyKey: key, resourceId },
+    }),
   updateMainInfo: (g, resourceId, key) =>
     g.send(UpdateOrderInfoTrackedDocument, {
-      input: { ...ex.updateOrderInfoInput, ...queue, idempotencyKey: key, order: { ...ex.updateOrderInfoInput.order, resourceId } },
+      input: {
+        ...ex.updateOrderInfoInput,
+        ...queue,
+        idempotencyKey: key,
+        order: { ...ex.updateOrderInfoInput.order, resourceId },
+      },
     }),
   addMainLogistics: (g, resourceId, key) =>
-    g.send(UpdateOrderLogisticsTrackedDocument, { input: { ...ex.updateOrderLogisticsInput, ...queue, idempotencyKey: key, resourceId } }),
+    g.send(UpdateOrderLogisticsTrackedDocument, {
+      input: { ...ex.updateOrderLogisticsInput, ...queue, idempotencyKey: key, resourceId },
+    }),
   updateMainStatus: (g, resourceId, key) =>
     g.send(UpdateOrderStatusTrackedDocument, {
-      input: { ...ex.updateOrderStatusInput, ...queue, idempotencyKey: key, orders: [{ resourceId, category: "PHYSICAL_GOODS", status: "COMPLETED" }] },
+      input: {
+        ...ex.updateOrderStatusInput,
+        ...queue,
+        idempotencyKey: key,
+        orders: [{ resourceId, category: "PHYSICAL_GOODS", status: "COMPLETED" }],
+      },
     }),
 };
 

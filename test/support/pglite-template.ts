@@ -10,7 +10,10 @@ import { openStore } from "../../src/store/open";
  */
 export function templateDir(): string {
   const source = readFileSync(join(__dirname, "../../src/store/migrations.ts"));
-  return join(tmpdir(), `gateway-pglite-template-${createHash("sha256").update(source).digest("hex").slice(0, 16)}`);
+  return join(
+    tmpdir(),
+    `gateway-pglite-template-${createHash("sha256").update(source).digest("hex").slice(0, 16)}`,
+  );
 }
 
 /** Jest's globalSetup: makes the template once per run (or reuses one from an earlier run). */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type FormattedExecutionResult } from "graphql";
-import { sha256Hex } from "../../src/auth";
+import { sha256Hex } from "../../src/auth/api-keys";
 import { ADMIN_KEY, SHOP } from "./harness";
 
 /** The compiled entry point `npm start` runs (npm test builds it first). */
@@ -12,7 +12,10 @@ export interface SpawnedGateway {
   readonly child: ChildProcess;
   readonly url: string;
   send<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<FormattedExecutionResult<R>>;
-  /** The sum of a metric's samples in `/metrics` whose labels include `labels` (0 if there are none). */
+  /**
+   * The sum of a metric's samples in `/metrics` whose labels include `labels` (0 if there are
+   * none).
+   */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** kill -9: no shutdown of any kind. */
   kill(): Promise<void>;
@@ -21,7 +24,9 @@ export interface SpawnedGateway {
   output(): string;
 }
 
-/** Starts the built gateway as a process of its own for SHOP, against `baseUrl`, on the given store. */
+/**
+ * Starts the built gateway as a process of its own for SHOP, against `baseUrl`, on the given store.
+ */
 export async function spawnGateway(
   baseUrl: string,
   store: { databaseUrl?: string; dataDir?: string },
@@ -39,7 +44,9 @@ export async function spawnGateway(
       BAIDU_APP_SECRET: SHOP.appSecret,
       BAIDU_PM_APP_KEY: SHOP.pmAppKey,
       GATEWAY_API_KEY_SHA256: sha256Hex(ADMIN_KEY),
-      ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : { GATEWAY_DATA_DIR: store.dataDir ?? "" }),
+      ...(store.databaseUrl
+        ? { DATABASE_URL: store.databaseUrl }
+        : { GATEWAY_DATA_DIR: store.dataDir ?? "" }),
       ...env,
     },
   });
@@ -88,8 +95,14 @@ export function sumSamples(text: string, name: string, labels: Record<string, st
   for (const line of text.split("\n")) {
     const match = /^([a-z_:][a-z0-9_:]*)(?:\{(.*)\})? (\S+)$/i.exec(line);
     if (!match || match[1] !== name) continue;
-    const present = new Map([...(match[2] ?? "").matchAll(/([a-z_][a-z0-9_]*)="((?:[^"\\]|\\.)*)"/gi)].map((m) => [m[1]!, m[2]!]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) sum += Number(match[3]);
+    const present = new Map(
+      [...(match[2] ?? "").matchAll(/([a-z_][a-z0-9_]*)="((?:[^"\\]|\\.)*)"/gi)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
+    if (Object.entries(labels).every(([key, value]) => present.get(key) === value))
+      sum += Number(match[3]);
   }
   return sum;
 }

@@ -6,18 +6,27 @@ import { openStore } from "../../src/store/open";
 import type { Sql } from "../../src/store/sql";
 import { templateDir } from "./pglite-template";
 
-/** The stores the ledger tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL names a server. */
+/**
+ * The stores the ledger tests run on: PGlite always, PostgreSQL when TEST_DATABASE_URL names a
+ * server.
+ */
 export type StoreKind = "pglite" | "postgres";
 
-export const STORE_KINDS: StoreKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+export const STORE_KINDS: StoreKind[] = process.env.TEST_DATABASE_URL
+  ? ["pglite", "postgres"]
+  : ["pglite"];
 
 const shared = new Map<StoreKind, Promise<Sql>>();
 const cleanups: Array<() => Promise<void>> = [];
 
 /** Tables emptied between tests, so a test file opens each store once. */
-const TABLES = "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders, order_records, baidu_tokens, app_throttle, baidu_budget";
+const TABLES =
+  "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders, order_records, baidu_tokens, app_throttle, baidu_budget";
 
-/** A migrated store of this kind, shared by the tests of one file (closed after them), emptied unless `keep`. */
+/**
+ * A migrated store of this kind, shared by the tests of one file (closed after them), emptied
+ * unless `keep`.
+ */
 export async function testStore(kind: StoreKind = "pglite", keep = false): Promise<Sql> {
   let opening = shared.get(kind);
   if (!opening) {
@@ -29,8 +38,13 @@ export async function testStore(kind: StoreKind = "pglite", keep = false): Promi
   return sql;
 }
 
-/** A store of its own: a new PGlite data directory or a new PostgreSQL database, for tests that spawn gateways. */
-export async function freshStoreConfig(kind: StoreKind): Promise<{ databaseUrl?: string; dataDir?: string; drop(): Promise<void> }> {
+/**
+ * A store of its own: a new PGlite data directory or a new PostgreSQL database, for tests that
+ * spawn gateways.
+ */
+export async function freshStoreConfig(
+  kind: StoreKind,
+): Promise<{ databaseUrl?: string; dataDir?: string; drop(): Promise<void> }> {
   if (kind === "pglite") {
     const dir = copyTemplate();
     return { dataDir: dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -63,7 +77,10 @@ async function openFreshDatabase(): Promise<Sql> {
   return openStore({ databaseUrl: url, dataDir: "" });
 }
 
-/** A database of the test's own on TEST_DATABASE_URL's server; fails loudly when the server is unreachable. */
+/**
+ * A database of the test's own on TEST_DATABASE_URL's server; fails loudly when the server is
+ * unreachable.
+ */
 async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error("TEST_DATABASE_URL is not set");

@@ -13,19 +13,31 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 /**
  * A secret-bearing parameter: first in a form body or after `?`/`&`, also percent-encoded (a URL
- * inside a URL). Its value ends at `&`, `#`, `%26`, whitespace, a quote or a backslash (a JSON escape).
+ * inside a URL). Its value ends at `&`, `#`, `%26`, whitespace, a quote or a backslash (a JSON
+ * escape).
  */
-const SECRET_PARAM = /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refresh_token)(?:=|%3D))(?:(?!%26)[^&#\s"'\\])*/gi;
+const SECRET_PARAM =
+  /((?:^|[?&\s"'(]|%3F|%26)(?:access_token|client_secret|refresh_token)(?:=|%3D))(?:(?!%26)[^&#\s"'\\])*/gi;
 
-/** Baidu's access and refresh tokens by their shape: `24.<32 hex>.<lifetime>.<expiry>.<digits>-<digits>` (contract §2.8). */
+/**
+ * Baidu's access and refresh tokens by their shape: `24.<32
+ * hex>.<lifetime>.<expiry>.<digits>-<digits>` (contract §2.8).
+ */
 const TOKEN_SHAPE = /\b\d{2}\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+\b/g;
 
-/** Secrets by slot: an app's secret, or its current token (a newer token takes the older one's slot). */
+/**
+ * Secrets by slot: an app's secret, or its current token (a newer token takes the older one's
+ * slot).
+ */
 const heldSecrets = new Map<string, string>();
 
-/** A secret the gateway holds (an app's secret, a live token): from now on redacted wherever it appears. */
+/**
+ * A secret the gateway holds (an app's secret, a live token): from now on redacted wherever it
+ * appears.
+ */
 export function holdSecret(secret: string, slot: string = secret): void {
-  // Scrubbing a one- or two-character "secret" would garble every message; such a secret is a mistake anyway.
+  // Scrubbing a one- or two-character "secret" would garble every message; such a secret is a
+  // mistake anyway.
   if (secret.length >= 3) heldSecrets.set(slot, secret);
 }
 
@@ -35,12 +47,16 @@ export function holdSecret(secret: string, slot: string = secret): void {
  */
 export function redactSecrets(text: string): string {
   let redacted = text.replace(SECRET_PARAM, "$1[REDACTED]").replace(TOKEN_SHAPE, "[REDACTED]");
-  for (const secret of heldSecrets.values()) if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
+  for (const secret of heldSecrets.values())
+    if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
   return redacted;
 }
 
-/** Fields that hold a secret by their name alone, at any depth (an app's config, a token answer). */
-const SECRET_FIELD = /^(?:access_?token|refresh_?token|client_?secret|app_?secret|authorization|api_?key)$/i;
+/**
+ * Fields that hold a secret by their name alone, at any depth (an app's config, a token answer).
+ */
+const SECRET_FIELD =
+  /^(?:access_?token|refresh_?token|client_?secret|app_?secret|authorization|api_?key)$/i;
 
 function hideSecretFields(key: string, value: unknown): unknown {
   return SECRET_FIELD.test(key) && value !== undefined && value !== null ? "[REDACTED]" : value;
@@ -51,7 +67,10 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
   const min = RANK[options.level];
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }, hideSecretFields);
+    const line = JSON.stringify(
+      { time: new Date().toISOString(), level, msg, ...fields },
+      hideSecretFields,
+    );
     write(redactSecrets(line));
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
@@ -66,7 +85,8 @@ export interface UpstreamFault {
   readonly upstreamFault: true;
 }
 
-const isUpstreamFault = (error: Error): boolean => (error as Partial<UpstreamFault>).upstreamFault === true;
+const isUpstreamFault = (error: Error): boolean =>
+  (error as Partial<UpstreamFault>).upstreamFault === true;
 
 /**
  * The fields worth logging about an error: its class, message and, for Baidu errors, its codes.

@@ -1,8 +1,8 @@
-import { DEV_API_KEY, sha256Hex } from "./auth";
-import type { WireOrderItem } from "./baidu/wire";
-import type { GatewayConfig } from "./config";
-import { DEV_APP } from "./emulator/dev-app";
-import { startEmulator, type Emulator } from "./emulator/server";
+import { DEV_API_KEY, sha256Hex } from "../auth/api-keys";
+import type { WireOrderItem } from "../baidu/wire";
+import type { GatewayConfig } from "../config/types";
+import { DEV_APP } from "../emulator/dev-app";
+import { startEmulator, type Emulator } from "../emulator/server";
 
 /** The user of the seeded example order. */
 export const DEV_OPEN_ID = "dev-open-id";
@@ -26,13 +26,24 @@ export const SEED_ORDER: WireOrderItem = {
     },
     SubsOrder: {
       Status: 400,
-      Items: [{ SubOrderID: "onlyOne", SubStatus: 400, CTime: 1571026201, MTime: 1571026201, OrderType: 1 }],
+      Items: [
+        {
+          SubOrderID: "onlyOne",
+          SubStatus: 400,
+          CTime: 1571026201,
+          MTime: 1571026201,
+          OrderType: 1,
+        },
+      ],
     },
   },
 };
 
 /** With no Baidu app configured, runs an in-process emulator and points the gateway at it. */
-export async function withEmulator(config: GatewayConfig, port = 0): Promise<{ config: GatewayConfig; emulator: Emulator }> {
+export async function withEmulator(
+  config: GatewayConfig,
+  port = 0,
+): Promise<{ config: GatewayConfig; emulator: Emulator }> {
   const emulator = await startEmulator({ apps: [DEV_APP], host: "127.0.0.1", port });
   emulator.store.addMainInfo(structuredClone(SEED_ORDER), { openId: DEV_OPEN_ID });
   const devKey = { name: "development", sha256: sha256Hex(DEV_API_KEY), apps: ["*"] };

@@ -1,18 +1,22 @@
 import { readFileSync } from "node:fs";
-import type { ApiKeyConfig, AppConfig } from "./config";
-import { isJsonObject, type JsonObject } from "./json-object";
+import type { ApiKeyConfig, AppConfig } from "./types";
+import { isJsonObject, type JsonObject } from "../lib/json-object";
 
 /** A configuration object as read from JSON, before checking. */
 export type Raw = JsonObject;
 
-/** The JSON file named by GATEWAY_CONFIG, or an empty object (and a problem) when it cannot be used. */
+/**
+ * The JSON file named by GATEWAY_CONFIG, or an empty object (and a problem) when it cannot be used.
+ */
 export function readFile(path: string | undefined, problems: string[]): Raw {
   if (!path) return {};
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    problems.push(`GATEWAY_CONFIG (${path}): cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`);
+    problems.push(
+      `GATEWAY_CONFIG (${path}): cannot be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`,
+    );
     return {};
   }
   let parsed: unknown;
@@ -28,7 +32,8 @@ export function readFile(path: string | undefined, problems: string[]): Raw {
 }
 
 /**
- * Node 20's JSON.parse quotes the text around some errors (`Unexpected token 'x', ..."Secret": x"...
+ * Node 20's JSON.parse quotes the text around some errors (`Unexpected token 'x', ..."Secret":
+ * x"...
  * is not valid JSON`), which may be a secret: keep only messages that quote nothing.
  */
 function jsonErrorWithoutText(error: unknown): string {
@@ -36,7 +41,10 @@ function jsonErrorWithoutText(error: unknown): string {
   return message === "" || message.includes('"') ? "unexpected character" : message;
 }
 
-/** Field readers that record a problem and return a placeholder, so every problem is found in one pass. */
+/**
+ * Field readers that record a problem and return a placeholder, so every problem is found in one
+ * pass.
+ */
 export class Reader {
   constructor(private readonly problems: string[]) {}
 
@@ -70,7 +78,10 @@ export class Reader {
         ? "must use http or https"
         : url.username || url.password || text.includes("@")
           ? "must not carry user info (user:password@)"
-          : (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || /[?#]/.test(text)
+          : (url.pathname !== "/" && url.pathname !== "") ||
+              url.search ||
+              url.hash ||
+              /[?#]/.test(text)
             ? "must be an origin only, with no path, query or fragment"
             : undefined;
     if (problem) {
@@ -99,7 +110,8 @@ export class Reader {
     if (!raw) return { name: "", appKey: "", appSecret: "", pmAppKey: "" };
     const secretEnv = typeof raw.appSecretEnv === "string" ? raw.appSecretEnv : undefined;
     const secret = secretEnv ? env[secretEnv] : raw.appSecret;
-    if (secretEnv && !secret) this.problems.push(`${path}.appSecretEnv: environment variable ${secretEnv} is not set`);
+    if (secretEnv && !secret)
+      this.problems.push(`${path}.appSecretEnv: environment variable ${secretEnv} is not set`);
     const appKey = this.text(raw.appKey, `${path}.appKey`);
     return {
       name: typeof raw.name === "string" ? raw.name : appKey,
@@ -109,10 +121,14 @@ export class Reader {
     };
   }
 
-  /** Only the hash of an API key is configured; a wrong value is not repeated (it may be the key itself). */
+  /**
+   * Only the hash of an API key is configured; a wrong value is not repeated (it may be the key
+   * itself).
+   */
   sha256(value: unknown, path: string): string {
     const sha256 = this.text(value, path).toLowerCase();
-    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) this.problems.push(`${path}: must be 64 hexadecimal characters (the SHA-256 of the key)`);
+    if (sha256 && !/^[0-9a-f]{64}$/.test(sha256))
+      this.problems.push(`${path}: must be 64 hexadecimal characters (the SHA-256 of the key)`);
     return sha256;
   }
 
@@ -121,7 +137,12 @@ export class Reader {
     if (!raw) return { name: "", sha256: "", apps: [] };
     const sha256 = this.sha256(raw.sha256, `${path}.sha256`);
     const apps = this.list(raw.apps, `${path}.apps`);
-    if (apps.length === 0) this.problems.push(`${path}.apps: must list at least one appKey, or "*"`);
-    return { name: this.text(raw.name, `${path}.name`), sha256, apps: apps.map((a, i) => this.text(a, `${path}.apps[${i}]`)) };
+    if (apps.length === 0)
+      this.problems.push(`${path}.apps: must list at least one appKey, or "*"`);
+    return {
+      name: this.text(raw.name, `${path}.name`),
+      sha256,
+      apps: apps.map((a, i) => this.text(a, `${path}.apps[${i}]`)),
+    };
   }
 }

@@ -2,9 +2,13 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { isTooManyTokens, LimitCode, OperationLimitError } from "./limits";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
-import { DeliveryRejectedError, DeliveryStateError, IdempotencyConflictError } from "./delivery/errors";
+import {
+  DeliveryRejectedError,
+  DeliveryStateError,
+  IdempotencyConflictError,
+} from "../delivery/errors";
 import { withoutEcho } from "./echo";
-import { describeError, type Logger } from "./log";
+import { describeError, type Logger } from "../ops/log";
 import { fromCoercionMessage, toViolations } from "./violations";
 
 /** Every error code a client of this gateway can see. */
@@ -17,12 +21,19 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   /**
    * Baidu refused the write for good (its delivery ended FAILED): `extensions.deliveryId`, and
-   * `errno`, `errorCode` or `httpStatus` with `baiduMessage`; `outcomeUnknown` if an earlier attempt may have run.
+   * `errno`, `errorCode` or `httpStatus` with `baiduMessage`; `outcomeUnknown` if an earlier
+   * attempt may have run.
    */
   BAIDU_REJECTED: "BAIDU_REJECTED",
-  /** The idempotencyKey was used before for a different request to this app; `extensions.deliveryId` is that delivery. */
+  /**
+   * The idempotencyKey was used before for a different request to this app; `extensions.deliveryId`
+   * is that delivery.
+   */
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
-  /** retryDelivery or cancelDelivery on a delivery whose state does not allow it; `extensions.state`. */
+  /**
+   * retryDelivery or cancelDelivery on a delivery whose state does not allow it;
+   * `extensions.state`.
+   */
   DELIVERY_STATE_CONFLICT: "DELIVERY_STATE_CONFLICT",
   /** No delivery with that id is visible to the caller. */
   NOT_FOUND: "NOT_FOUND",
@@ -38,11 +49,18 @@ export function unauthenticated(): GraphQLError {
 
 /** The app key is not repeated: it is the caller's input, and may be anything. */
 export function forbidden(): GraphQLError {
-  return new GraphQLError("This API key may not act for the Baidu app named in the input (appKey)", { extensions: { code: ErrorCode.FORBIDDEN } });
+  return new GraphQLError(
+    "This API key may not act for the Baidu app named in the input (appKey)",
+    { extensions: { code: ErrorCode.FORBIDDEN } },
+  );
 }
 
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */
-export function createFormatError(options: { logger: Logger; development: boolean; schemaNames: ReadonlySet<string> }) {
+export function createFormatError(options: {
+  logger: Logger;
+  development: boolean;
+  schemaNames: ReadonlySet<string>;
+}) {
   return (formatted: GraphQLFormattedError, thrown: unknown): GraphQLFormattedError => {
     const error = unwrapResolverError(thrown);
     const base = {
@@ -50,7 +68,10 @@ export function createFormatError(options: { logger: Logger; development: boolea
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
-    const debug = options.development && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {};
+    const debug =
+      options.development && formatted.extensions?.stacktrace
+        ? { stacktrace: formatted.extensions.stacktrace }
+        : {};
     if (error instanceof ArgumentValidationError) {
       const violations = toViolations(error.extensions.validationErrors as never);
       const message = `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`;
@@ -58,7 +79,10 @@ export function createFormatError(options: { logger: Logger; development: boolea
     }
     const coercion =
       formatted.extensions?.code === ErrorCode.BAD_USER_INPUT
-        ? fromCoercionMessage(formatted.message, (error as GraphQLError | undefined)?.originalError?.message)
+        ? fromCoercionMessage(
+            formatted.message,
+            (error as GraphQLError | undefined)?.originalError?.message,
+          )
         : undefined;
     if (coercion)
       return {
@@ -70,25 +94,46 @@ export function createFormatError(options: { logger: Logger; development: boolea
     if (ledger) return { ...base, ...ledger };
     const limit = fromLimits(error, formatted.message);
     if (limit) return limit;
-    if (error instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (
+      error instanceof GraphQLError &&
+      formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR
+    ) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      // Errors about the request itself (parse, validation, operation name) quote it: not the caller's words.
-      const fromRequest = typeof extensions.code === "string" && REQUEST_ERROR_CODES.has(extensions.code);
+      // Errors about the request itself (parse, validation, operation name) quote it: not the
+      // caller's words.
+      const fromRequest =
+        typeof extensions.code === "string" && REQUEST_ERROR_CODES.has(extensions.code);
       const message = fromRequest ? withoutEcho(base.message, options.schemaNames) : base.message;
       return { ...base, message, extensions: { ...extensions, ...debug } };
     }
     options.logger.error("Unexpected error while serving a GraphQL request", describeError(error));
-    return { ...base, message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...debug } };
+    return {
+      ...base,
+      message: "Internal server error",
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...debug },
+    };
   };
 }
 
 /** The delivery errors a mutation can end with. */
-function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "extensions"> | undefined {
+function fromLedger(
+  error: unknown,
+): Pick<GraphQLFormattedError, "message" | "extensions"> | undefined {
   if (error instanceof IdempotencyConflictError) {
-    return { message: error.message, extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, deliveryId: String(error.deliveryId) } };
+    return {
+      message: error.message,
+      extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, deliveryId: String(error.deliveryId) },
+    };
   }
   if (error instanceof DeliveryStateError) {
-    return { message: error.message, extensions: { code: ErrorCode.DELIVERY_STATE_CONFLICT, deliveryId: String(error.deliveryId), state: error.state } };
+    return {
+      message: error.message,
+      extensions: {
+        code: ErrorCode.DELIVERY_STATE_CONFLICT,
+        deliveryId: String(error.deliveryId),
+        state: error.state,
+      },
+    };
   }
   if (!(error instanceof DeliveryRejectedError)) return undefined;
   const { delivery } = error;
@@ -99,7 +144,10 @@ function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "ex
     failure?.errno !== undefined
       ? [`errno ${failure.errno}: ${baiduMessage}`, { errno: failure.errno, baiduMessage }]
       : failure?.errorCode !== undefined
-        ? [`error_code ${failure.errorCode}: ${baiduMessage}`, { errorCode: failure.errorCode, baiduMessage }]
+        ? [
+            `error_code ${failure.errorCode}: ${baiduMessage}`,
+            { errorCode: failure.errorCode, baiduMessage },
+          ]
         : failure?.httpStatus !== undefined
           ? [`HTTP ${failure.httpStatus}`, { httpStatus: failure.httpStatus }]
           : [failure?.message ?? "no reason recorded", {}];
@@ -110,7 +158,8 @@ function fromLedger(error: unknown): Pick<GraphQLFormattedError, "message" | "ex
       deliveryId: String(delivery.id),
       ...detail,
       ...(failure?.requestId !== undefined ? { requestId: failure.requestId } : {}),
-      // A refusal that followed an attempt with an unknown outcome: that attempt may still have run.
+      // A refusal that followed an attempt with an unknown outcome: that attempt may still have
+      // run.
       ...(delivery.mayHaveExecuted ? { outcomeUnknown: true } : {}),
     },
   };
@@ -126,9 +175,24 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** A request past an operation limit (README, "Limits"): its own code, and the limit. */
-function fromLimits(error: unknown, message: string): (Omit<GraphQLFormattedError, "message"> & { message: string }) | undefined {
-  const original = error instanceof OperationLimitError ? error : error instanceof GraphQLError ? error.originalError : undefined;
-  if (original instanceof OperationLimitError) return { message: original.message, extensions: { code: original.code, limit: original.limit } };
+function fromLimits(
+  error: unknown,
+  message: string,
+): (Omit<GraphQLFormattedError, "message"> & { message: string }) | undefined {
+  const original =
+    error instanceof OperationLimitError
+      ? error
+      : error instanceof GraphQLError
+        ? error.originalError
+        : undefined;
+  if (original instanceof OperationLimitError)
+    return {
+      message: original.message,
+      extensions: { code: original.code, limit: original.limit },
+    };
   if (!isTooManyTokens(original?.message ?? message)) return undefined;
-  return { message: "The operation is longer than the gateway allows (limits.maxTokens)", extensions: { code: LimitCode.QUERY_TOO_LONG } };
+  return {
+    message: "The operation is longer than the gateway allows (limits.maxTokens)",
+    extensions: { code: LimitCode.QUERY_TOO_LONG },
+  };
 }

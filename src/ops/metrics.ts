@@ -23,7 +23,8 @@ export interface MetricsSources {
 }
 
 const PREFIX = "baidu_gateway_";
-const SHARED = "Shared by every replica (read from the ledger): the same on each, aggregate with max, not sum.";
+const SHARED =
+  "Shared by every replica (read from the ledger): the same on each, aggregate with max, not sum.";
 const PER_REPLICA = "This replica's own: aggregate with sum.";
 
 /**
@@ -42,10 +43,12 @@ export class GatewayMetrics {
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    new Gauge({ name: `${PREFIX}replica_info`, help: `This replica's name. ${PER_REPLICA}`, labelNames: ["replica"], registers }).set(
-      { replica: sources.replica },
-      1,
-    );
+    new Gauge({
+      name: `${PREFIX}replica_info`,
+      help: `This replica's name. ${PER_REPLICA}`,
+      labelNames: ["replica"],
+      registers,
+    }).set({ replica: sources.replica }, 1);
     this.attempts = new Counter({
       name: `${PREFIX}baidu_attempts_total`,
       help: `Attempts this replica made to deliver a write to Baidu, by endpoint and outcome. ${PER_REPLICA}`,
@@ -111,18 +114,32 @@ export class GatewayMetrics {
     if (sources.process) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 
-  /** Counts every operation by its first root field, a name the schema defines (a client's operation name would be unbounded). */
+  /**
+   * Counts every operation by its first root field, a name the schema defines (a client's operation
+   * name would be unbounded).
+   */
   plugin(): ApolloServerPlugin {
     const operations = this.operations;
     return {
       async requestDidStart() {
         return {
           async willSendResponse({ operation, response }) {
-            const first = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
-            const name = first?.kind === Kind.FIELD ? first.name.value : operation ? (operation as OperationDefinitionNode).operation : "unparsed";
-            const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+            const first = operation?.selectionSet.selections.find(
+              (selection) => selection.kind === Kind.FIELD,
+            );
+            const name =
+              first?.kind === Kind.FIELD
+                ? first.name.value
+                : operation
+                  ? (operation as OperationDefinitionNode).operation
+                  : "unparsed";
+            const errors =
+              response.body.kind === "single" ? response.body.singleResult.errors : undefined;
             const code = errors?.[0]?.extensions?.code;
-            operations.inc({ operation: name, code: typeof code === "string" ? code : errors ? "ERROR" : "OK" });
+            operations.inc({
+              operation: name,
+              code: typeof code === "string" ? code : errors ? "ERROR" : "OK",
+            });
           },
         };
       },
@@ -135,10 +152,15 @@ export class GatewayMetrics {
   }
 
   private shared(sources: MetricsSources, registers: Registry[]): void {
-    // One read of the ledger per scrape, however many gauges show it. When the store does not answer,
+    // One read of the ledger per scrape, however many gauges show it. When the store does not
+    // answer,
     // the last figures stand (and the failure is counted), so the per-replica ones still get out.
     let failed = 0;
-    let last: SharedFigures = { open: { PENDING: 0, SENDING: 0 }, oldestPendingSeconds: 0, throttleLevels: new Map() };
+    let last: SharedFigures = {
+      open: { PENDING: 0, SENDING: 0 },
+      oldestPendingSeconds: 0,
+      throttleLevels: new Map(),
+    };
     let reading: Promise<SharedFigures> | undefined;
     const read = () =>
       (reading ??= sources

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { DEV_API_KEY } from "./auth";
+import { DEV_API_KEY } from "../auth/api-keys";
 
 /**
  * The examples in `examples/`, in the order that runs them all against a fresh `npm start`
@@ -9,11 +9,23 @@ import { DEV_API_KEY } from "./auth";
  * add "onlyOne" again, and the after-sale updates then find it.
  */
 export const EXAMPLES = [
-  { name: "importOrder", what: "E1: pushes Baidu's example order 2221554346520 (overwrites it, after-sale info included)" },
+  {
+    name: "importOrder",
+    what: "E1: pushes Baidu's example order 2221554346520 (overwrites it, after-sale info included)",
+  },
   { name: "updateOrderInfo", what: "E2: replaces the order's products, payment, links and status" },
-  { name: "updateOrderStatus", what: "E3: two orders of one user COMPLETED (3221554346520 is not seeded: rowsAffected 0)" },
-  { name: "appendAfterSaleOrders", what: 'E4: adds the after-sale order "onlyOne" (refused once it exists)' },
-  { name: "updateAfterSaleOrder", what: "E5: replaces all after-sale info (the README's curl example)" },
+  {
+    name: "updateOrderStatus",
+    what: "E3: two orders of one user COMPLETED (3221554346520 is not seeded: rowsAffected 0)",
+  },
+  {
+    name: "appendAfterSaleOrders",
+    what: 'E4: adds the after-sale order "onlyOne" (refused once it exists)',
+  },
+  {
+    name: "updateAfterSaleOrder",
+    what: "E5: replaces all after-sale info (the README's curl example)",
+  },
   { name: "updateAfterSaleOrderStatus", what: 'E6: after-sale order "onlyOne" REFUNDED' },
   { name: "updateOrderLogistics", what: "E7: sets the order's tracking number" },
   { name: "delivery", what: "a delivery of the ledger by id (--var id=<the id a write answered>)" },
@@ -29,7 +41,8 @@ export const DEFAULT_URL = "http://127.0.0.1:4000/graphql";
 /** The repository's `examples/` folder, from `src/` or `dist/src/`. */
 export function examplesDir(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "examples"))) return join(dir, "examples");
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "examples")))
+      return join(dir, "examples");
     if (dirname(dir) === dir) throw new Error(`no examples/ folder above ${__dirname}`);
   }
 }
@@ -39,10 +52,16 @@ export function isExampleName(name: string): name is ExampleName {
 }
 
 /** An example's operation and variables, as `npm run example` sends them. */
-export function loadExample(name: ExampleName, dir = examplesDir()): { query: string; variables: Record<string, unknown> } {
+export function loadExample(
+  name: ExampleName,
+  dir = examplesDir(),
+): { query: string; variables: Record<string, unknown> } {
   return {
     query: readFileSync(join(dir, `${name}.graphql`), "utf8"),
-    variables: JSON.parse(readFileSync(join(dir, `${name}.variables.json`), "utf8")) as Record<string, unknown>,
+    variables: JSON.parse(readFileSync(join(dir, `${name}.variables.json`), "utf8")) as Record<
+      string,
+      unknown
+    >,
   };
 }
 
@@ -54,18 +73,29 @@ export interface RunOptions {
 }
 
 /** Sends one example; the answer's JSON and whether it has GraphQL errors. */
-export async function runExample(name: ExampleName, options: RunOptions = {}): Promise<{ status: number; body: { data?: unknown; errors?: unknown[] } }> {
+export async function runExample(
+  name: ExampleName,
+  options: RunOptions = {},
+): Promise<{ status: number; body: { data?: unknown; errors?: unknown[] } }> {
   const { query, variables } = loadExample(name);
   const response = await fetch(options.url ?? DEFAULT_URL, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${options.key ?? DEV_API_KEY}` },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${options.key ?? DEV_API_KEY}`,
+    },
     body: JSON.stringify({ query, variables: { ...variables, ...options.vars } }),
   });
   const text = await response.text();
   try {
-    return { status: response.status, body: JSON.parse(text) as { data?: unknown; errors?: unknown[] } };
+    return {
+      status: response.status,
+      body: JSON.parse(text) as { data?: unknown; errors?: unknown[] },
+    };
   } catch {
-    throw new Error(`HTTP ${response.status} from ${options.url ?? DEFAULT_URL}, not JSON: ${text.slice(0, 500)}`);
+    throw new Error(
+      `HTTP ${response.status} from ${options.url ?? DEFAULT_URL}, not JSON: ${text.slice(0, 500)}`,
+    );
   }
 }
 
@@ -117,7 +147,10 @@ function parseArgs(args: readonly string[]): { name?: string; options: RunOption
 
 class UsageError extends Error {}
 
-/** `npm run example -- <name>`: sends examples/<name>.graphql with its variables and prints the answer. */
+/**
+ * `npm run example -- <name>`: sends examples/<name>.graphql with its variables and prints the
+ * answer.
+ */
 async function main(): Promise<number> {
   let parsed;
   try {
@@ -148,8 +181,11 @@ if (require.main === module) {
   main().then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}${cause}\nIs the gateway running? Start it with npm start.\n`);
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+      process.stderr.write(
+        `${error instanceof Error ? error.message : String(error)}${cause}\nIs the gateway running? Start it with npm start.\n`,
+      );
       process.exitCode = 1;
     },
   );

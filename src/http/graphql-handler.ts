@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
-import type { GatewayContext } from "./context";
+import type { GatewayContext } from "../graphql/context";
 
 const MAX_BODY_BYTES = 1_000_000;
-/** Past this much, the rest of an oversized body is not worth reading to keep the connection: drop it. */
+/**
+ * Past this much, the rest of an oversized body is not worth reading to keep the connection: drop
+ * it.
+ */
 const DISCARD_LIMIT_BYTES = 16_000_000;
 
 /** Serves Apollo over `node:http` (Apollo Server 5 ships no built-in integration for it). */
@@ -12,8 +15,13 @@ export function createGraphQLHandler(
   context: (request: IncomingMessage) => Promise<GatewayContext>,
   closing: () => boolean,
 ) {
-  return async (request: IncomingMessage, response: ServerResponse, search: string): Promise<void> => {
-    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge(request, response);
+  return async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    search: string,
+  ): Promise<void> => {
+    if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES)
+      return tooLarge(request, response);
     const raw = request.method === "POST" ? await readBody(request) : "";
     if (raw === undefined) return tooLarge(request, response);
     const headers = new HeaderMap();
@@ -29,7 +37,14 @@ export function createGraphQLHandler(
           response,
           400,
           "application/json",
-          JSON.stringify({ errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] }),
+          JSON.stringify({
+            errors: [
+              {
+                message: "The request body is not valid JSON",
+                extensions: { code: "BAD_REQUEST" },
+              },
+            ],
+          }),
         );
       }
     }
@@ -46,7 +61,9 @@ export function createGraphQLHandler(
   };
 }
 
-/** The body as text, or undefined once it passes the limit (the rest is then discarded, not kept). */
+/**
+ * The body as text, or undefined once it passes the limit (the rest is then discarded, not kept).
+ */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -56,7 +73,9 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       else resolve(undefined);
     });
-    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () =>
+      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")),
+    );
     request.on("error", reject);
   });
 }

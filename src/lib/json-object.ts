@@ -1,4 +1,6 @@
-/** A JSON object (not null, not an array), as parsed from a body, a config file or a fault script. */
+/**
+ * A JSON object (not null, not an array), as parsed from a body, a config file or a fault script.
+ */
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {

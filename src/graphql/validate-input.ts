@@ -3,7 +3,11 @@ import type { ValidationMetadata } from "class-validator/types/metadata/Validati
 import { ArgumentValidationError, type ValidatorFn } from "type-graphql";
 
 /** Report every rule on every field, never the input's values (they may be personal data). */
-const OPTIONS: ValidatorOptions = { forbidUnknownValues: false, skipMissingProperties: false, validationError: { target: false, value: false } };
+const OPTIONS: ValidatorOptions = {
+  forbidUnknownValues: false,
+  skipMissingProperties: false,
+  validationError: { target: false, value: false },
+};
 
 /**
  * Validates an input object with its class-validator decorators. Replaces type-graphql's built-in
@@ -12,7 +16,9 @@ const OPTIONS: ValidatorOptions = { forbidUnknownValues: false, skipMissingPrope
  */
 export const validateInput: ValidatorFn = (value) => {
   const inputs: unknown[] = Array.isArray(value) ? value : [value];
-  const errors = inputs.flatMap((input) => (input !== null && typeof input === "object" ? validateSync(input, OPTIONS) : []));
+  const errors = inputs.flatMap((input) =>
+    input !== null && typeof input === "object" ? validateSync(input, OPTIONS) : [],
+  );
   if (errors.length > 0) throw new ArgumentValidationError(errors);
 };
 
@@ -35,11 +41,13 @@ export function memoizeRuleLookup(): void {
   const rulesByClass = new Map<Function, Map<string, ValidationMetadata[]>>();
   const grouped = new WeakMap<ValidationMetadata[], Record<string, ValidationMetadata[]>>();
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
-    if (always || strictGroups || (groups && groups.length > 0)) return lookup(target, schema, always, strictGroups, groups);
+    if (always || strictGroups || (groups && groups.length > 0))
+      return lookup(target, schema, always, strictGroups, groups);
     let bySchema = rulesByClass.get(target);
     if (!bySchema) rulesByClass.set(target, (bySchema = new Map()));
     let rules = bySchema.get(schema);
-    if (!rules) bySchema.set(schema, (rules = lookup(target, schema, always, strictGroups, groups)));
+    if (!rules)
+      bySchema.set(schema, (rules = lookup(target, schema, always, strictGroups, groups)));
     return rules;
   };
   storage.groupByPropertyName = (rules) => {

@@ -69,7 +69,9 @@ export class OperationLimitError extends GraphQLError {
 
 /** A list whose size the request does not set counts as this many items. */
 const LIST_GUESS = 10;
-/** The largest page a connection's `first` allows (`PageArgs`): what `first: $variable` counts as. */
+/**
+ * The largest page a connection's `first` allows (`PageArgs`): what `first: $variable` counts as.
+ */
 const MAX_PAGE = 100;
 
 /**
@@ -77,32 +79,56 @@ const MAX_PAGE = 100;
  * connection, times LIST_GUESS for any other list; a connection's `edges` count through the
  * connection's page; introspection counts nothing.
  */
-function selectionCost(context: ValidationContext, selectionSet: SelectionSetNode, parent: GraphQLNamedType, fragments: ReadonlySet<string>): number {
+function selectionCost(
+  context: ValidationContext,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLNamedType,
+  fragments: ReadonlySet<string>,
+): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition ? context.getSchema().getType(selection.typeCondition.name.value) : parent;
+      const type = selection.typeCondition
+        ? context.getSchema().getType(selection.typeCondition.name.value)
+        : parent;
       if (type) cost += selectionCost(context, selection.selectionSet, type, fragments);
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments.has(selection.name.value) ? undefined : context.getFragment(selection.name.value);
+      const fragment = fragments.has(selection.name.value)
+        ? undefined
+        : context.getFragment(selection.name.value);
       const type = fragment && context.getSchema().getType(fragment.typeCondition.name.value);
-      if (fragment && type) cost += selectionCost(context, fragment.selectionSet, type, new Set([...fragments, fragment.name.value]));
+      if (fragment && type)
+        cost += selectionCost(
+          context,
+          fragment.selectionSet,
+          type,
+          new Set([...fragments, fragment.name.value]),
+        );
       continue;
     }
     const field =
-      selection.name.value.startsWith("__") || !(isObjectType(parent) || isInterfaceType(parent)) ? undefined : parent.getFields()[selection.name.value];
+      selection.name.value.startsWith("__") || !(isObjectType(parent) || isInterfaceType(parent))
+        ? undefined
+        : parent.getFields()[selection.name.value];
     if (!field) continue;
-    const children = selection.selectionSet ? selectionCost(context, selection.selectionSet, getNamedType(field.type), fragments) : 0;
+    const children = selection.selectionSet
+      ? selectionCost(context, selection.selectionSet, getNamedType(field.type), fragments)
+      : 0;
     if (field.name === "edges") {
       cost += children;
       continue;
     }
     const first = selection.arguments?.find((argument) => argument.name.value === "first")?.value;
     const page =
-      first?.kind === Kind.INT ? Number(first.value) : first?.kind === Kind.VARIABLE ? MAX_PAGE : field.args.find((arg) => arg.name === "first")?.defaultValue;
-    const size = typeof page === "number" ? page : isListType(getNullableType(field.type)) ? LIST_GUESS : 1;
+      first?.kind === Kind.INT
+        ? Number(first.value)
+        : first?.kind === Kind.VARIABLE
+          ? MAX_PAGE
+          : field.args.find((arg) => arg.name === "first")?.defaultValue;
+    const size =
+      typeof page === "number" ? page : isListType(getNullableType(field.type)) ? LIST_GUESS : 1;
     cost += 1 + size * children;
   }
   return cost;
@@ -117,9 +143,18 @@ function selectionCost(context: ValidationContext, selectionSet: SelectionSetNod
 function maxCostRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const root = operation.operation === "query" ? context.getSchema().getQueryType() : context.getSchema().getMutationType();
+      const root =
+        operation.operation === "query"
+          ? context.getSchema().getQueryType()
+          : context.getSchema().getMutationType();
       if (root && selectionCost(context, operation.selectionSet, root, new Set()) > max)
-        context.reportError(new OperationLimitError(LimitCode.QUERY_TOO_COSTLY, `The operation has more cost than the gateway allows (${max})`, max));
+        context.reportError(
+          new OperationLimitError(
+            LimitCode.QUERY_TOO_COSTLY,
+            `The operation has more cost than the gateway allows (${max})`,
+            max,
+          ),
+        );
     },
   });
 }
@@ -134,7 +169,13 @@ function reported(code: LimitCode, limit: number, what: string) {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null) =>
-        context?.reportError(new OperationLimitError(code, `The operation has more ${what} than the gateway allows (${limit})`, limit)),
+        context?.reportError(
+          new OperationLimitError(
+            code,
+            `The operation has more ${what} than the gateway allows (${limit})`,
+            limit,
+          ),
+        ),
     ],
   };
 }
@@ -144,15 +185,27 @@ function maxWritesRule(max: number): ValidationRule {
   return (context) => {
     const count = (selectionSet: SelectionSetNode, seen: Set<string>): number =>
       selectionSet.selections.reduce((writes, selection) => {
-        if (selection.kind === Kind.FIELD) return writes + (selection.name.value === "__typename" ? 0 : 1);
-        if (selection.kind === Kind.INLINE_FRAGMENT) return writes + count(selection.selectionSet, seen);
-        const fragment = seen.has(selection.name.value) ? undefined : context.getFragment(selection.name.value);
-        return fragment ? writes + count(fragment.selectionSet, new Set([...seen, selection.name.value])) : writes;
+        if (selection.kind === Kind.FIELD)
+          return writes + (selection.name.value === "__typename" ? 0 : 1);
+        if (selection.kind === Kind.INLINE_FRAGMENT)
+          return writes + count(selection.selectionSet, seen);
+        const fragment = seen.has(selection.name.value)
+          ? undefined
+          : context.getFragment(selection.name.value);
+        return fragment
+          ? writes + count(fragment.selectionSet, new Set([...seen, selection.name.value]))
+          : writes;
       }, 0);
     return {
       OperationDefinition(operation) {
         if (operation.operation === "mutation" && count(operation.selectionSet, new Set()) > max)
-          context.reportError(new OperationLimitError(LimitCode.TOO_MANY_WRITES, `The operation has more writes than the gateway allows (${max})`, max));
+          context.reportError(
+            new OperationLimitError(
+              LimitCode.TOO_MANY_WRITES,
+              `The operation has more writes than the gateway allows (${max})`,
+              max,
+            ),
+          );
       },
     };
   };
@@ -163,8 +216,17 @@ const knownOperationTypesRule: ValidationRule = (context) => ({
   OperationDefinition(operation) {
     const schema = context.getSchema();
     const root =
-      operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
-    if (!root) context.reportError(new GraphQLError(`This gateway has no ${operation.operation} operations`, { nodes: operation }));
+      operation.operation === "query"
+        ? schema.getQueryType()
+        : operation.operation === "mutation"
+          ? schema.getMutationType()
+          : schema.getSubscriptionType();
+    if (!root)
+      context.reportError(
+        new GraphQLError(`This gateway has no ${operation.operation} operations`, {
+          nodes: operation,
+        }),
+      );
   },
 });
 

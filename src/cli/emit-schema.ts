@@ -1,11 +1,14 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { printSchema } from "graphql";
-import { createSchema, SCHEMA_FILE } from "./schema";
+import { createSchema, SCHEMA_FILE } from "../graphql/build-schema";
 
-/** The committed SDL's text: a header, then the schema as type-graphql builds it from the classes. */
+/**
+ * The committed SDL's text: a header, then the schema as type-graphql builds it from the classes.
+ */
 export async function renderSchema(): Promise<string> {
-  const header = "# Generated from the classes in schema/ and resolvers/ by `npm run schema`. Do not edit.\n\n";
+  const header =
+    "# Generated from the classes in schema/ and resolvers/ by `npm run schema`. Do not edit.\n\n";
   return header + printSchema(await createSchema()) + "\n";
 }
 

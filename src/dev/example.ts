@@ -1,8 +1,10 @@
-import { DEV_API_KEY } from "./auth";
-import { DEV_OPEN_ID } from "./dev-mode";
-import { DEV_APP } from "./emulator/dev-app";
+import { DEV_API_KEY } from "../auth/api-keys";
+import { DEV_OPEN_ID } from "./mode";
+import { DEV_APP } from "../emulator/dev-app";
 
-/** Baidu's update/sub/info doc example as a mutation, printed at start-up and shown in the README. */
+/**
+ * Baidu's update/sub/info doc example as a mutation, printed at start-up and shown in the README.
+ */
 export const EXAMPLE_REQUEST = {
   query:
     "mutation Example($input: UpdateAfterSaleOrderInput!) { updateAfterSaleOrder(input: $input) { allApplied results { resourceId rowsAffected applied } } }",
@@ -24,7 +26,8 @@ export const EXAMPLE_REQUEST = {
             orderDetail: {
               status: "CLICKABLE",
               name: "",
-              swanSchema: "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
+              swanSchema:
+                "baiduboxapp://swan/B3GF3AWvCSr59myIs61uqaoYz7pPCSY1/wjz/bdxd/order-detail/order-detail?orderId=159259079195",
             },
             refund: { amount: 10, products: [{ productId: "1014093064", quantity: 1, amount: 0 }] },
           },
