@@ -72,6 +72,7 @@ describe("loadConfig", () => {
       },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
+      auth: { jwt: null },
     });
     expect(loadConfig(env)).toEqual<GatewayConfig>({
       mode: "production",
@@ -106,6 +107,7 @@ describe("loadConfig", () => {
       },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
+      auth: { jwt: null },
     });
   });
 
@@ -198,6 +200,7 @@ describe("loadConfig", () => {
       },
       apps: [],
       apiKeys: [],
+      auth: { jwt: null },
     });
   });
 

@@ -200,6 +200,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     },
     apps,
     apiKeys,
+    auth: { jwt: null },
   };
   // A waiting mutation must be able to answer before its request times out.
   if (config.http.requestTimeoutMs <= config.delivery.waitMs)

@@ -45,6 +45,8 @@ export interface GatewayConfig {
   http: HttpLimits;
   apps: AppConfig[];
   apiKeys: ApiKeyConfig[];
+  /** Callers who sign in with the merchant's identity provider. */
+  auth: AuthConfig;
 }
 
 export interface HttpLimits {
@@ -56,4 +58,14 @@ export interface HttpLimits {
   maxConnections: number;
   /** Origins whose browser pages may call the gateway (CORS); none by default. */
   corsOrigins: string[];
+}
+
+export interface AuthConfig {
+  /** Bearer JWTs from an identity provider; null: API keys only. */
+  jwt: JwtConfig | null;
+}
+
+export interface JwtConfig {
+  issuer: string;
+  audience: string;
 }

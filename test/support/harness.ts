@@ -120,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { name: "admin", sha256: sha256Hex(ADMIN_KEY), apps: ["*"] },
       { name: "shop-only", sha256: sha256Hex(SHOP_KEY), apps: [SHOP.appKey] },
     ],
+    auth: { jwt: null },
     limits: DEFAULT_LIMITS,
     inputLimits: DEFAULT_INPUT_LIMITS,
     http: {
