@@ -16,7 +16,14 @@ const layer = (files, forbidden, why) => ({
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", "test/generated/**", "client/generated/**", "data/**"],
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "test/generated/**",
+      "client/generated/**",
+      "client/dist/**",
+      "data/**",
+    ],
   },
   {
     files: ["**/*.ts"],

@@ -5,8 +5,9 @@ import { createAuthenticator } from "./auth/authenticator";
 import type { GatewayConfig } from "./config/types";
 import { createApollo } from "./graphql/apollo";
 import { createSchema } from "./graphql/build-schema";
+import { operationOutcomePlugin } from "./graphql/operation-outcome";
 import { createGraphQLHandler } from "./http/graphql-handler";
-import { createRouter } from "./http/router";
+import { createRouter, type StartedParts } from "./http/router";
 import { systemClock, type Clock } from "./lib/clock";
 import { holdSecret, type Logger } from "./ops/log";
 import { createServices } from "./services";
@@ -32,19 +33,87 @@ export interface GatewayOptions {
    * process).
    */
   processMetrics?: boolean;
+  /**
+   * How long close() answers /readyz with "stopping" before it stops taking connections, for load
+   * balancers to stop sending first (0: at once).
+   */
+  shutdownDelayMs?: number;
 }
 
 /**
  * Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development),
  * `GET /healthz` (alive), `GET /readyz` (not stopping, and the store answers), `GET /metrics`.
  */
-export async function startGateway({
-  config,
-  logger,
-  clock = systemClock,
-  sql: given,
-  processMetrics = false,
-}: GatewayOptions): Promise<Gateway> {
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  // Set by close(): answers still being computed then ask for their connections to close after
+  // them, and /readyz says "stopping".
+  let closing = false;
+  let started: Started | undefined;
+  // Listening comes first, so that /healthz answers and /readyz says "starting" while the store
+  // opens and migrates (a long migration is not mistaken for a dead process).
+  const server = createServer(
+    {
+      // Slow clients: the headers, then the whole request, must arrive in time; checked that often.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.http.headersTimeoutMs / 2)),
+    },
+    createRouter({
+      config,
+      logger,
+      started: () => started,
+      ready: () => ready(started, () => closing),
+    }),
+  );
+  server.keepAliveTimeout = 10_000;
+  // Past the cap, a new connection is closed at once.
+  server.maxConnections = config.http.maxConnections;
+  await listen(server, config.port, config.host);
+  try {
+    started = await startParts(options, clock, () => closing);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const parts = started;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    graphqlUrl: `http://${config.host}:${port}/graphql`,
+    port,
+    /**
+     * Says "stopping" on /readyz, waits `shutdownDelayMs` for load balancers to notice, stops
+     * taking requests and lets those in flight finish (a waiting mutation answers within its wait
+     * budget), lets the attempts in flight be recorded, then closes Baidu's pool and the store.
+     * Whatever is still pending stays in the ledger for the next start.
+     */
+    async close() {
+      closing = true;
+      if (options.shutdownDelayMs) await clock.sleep(options.shutdownDelayMs);
+      const drainMs = config.delivery.waitMs + 1_000;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
+      await closed;
+      clearTimeout(cutOff);
+      await parts.stop();
+    },
+  };
+}
+
+/** What the gateway runs once started: the GraphQL handler, its metrics and its store. */
+interface Started extends StartedParts {
+  sql: Sql;
+  stop(): Promise<void>;
+}
+
+/** Opens the store, starts the delivery services and Apollo. */
+async function startParts(
+  { config, logger, sql: given, processMetrics = false }: GatewayOptions,
+  clock: Clock,
+  closing: () => boolean,
+): Promise<Started> {
   // Batch sizes are checked by the input classes' decorators, which read them from there.
   setInputLimits(config.inputLimits);
   for (const app of config.apps) holdSecret(app.appSecret);
@@ -60,51 +129,22 @@ export async function startGateway({
   const authenticator = createAuthenticator(config);
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
   const schema = await createSchema();
-  const apollo = createApollo({ schema, config, logger, plugins: [metrics.plugin()] });
+  const apollo = createApollo({ schema, config, logger, plugins: [operationOutcomePlugin()] });
   await apollo.start();
   await services.start();
-  // Set by close(): answers still being computed then ask for their connections to close after
-  // them.
-  let closing = false;
   const graphql = createGraphQLHandler(
     apollo,
     async (request) => {
       const caller = await authenticator.authenticate(request.headers.authorization);
       return { caller, baidu, wire: config.baidu.wire, apps, deliveries, sql };
     },
-    () => closing,
+    closing,
   );
-  const server = createServer(
-    {
-      // Slow clients: the headers, then the whole request, must arrive in time; checked that often.
-      headersTimeout: config.http.headersTimeoutMs,
-      requestTimeout: config.http.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.http.headersTimeoutMs / 2)),
-    },
-    createRouter({ config, logger, metrics, graphql, ready: () => ready(sql, () => closing) }),
-  );
-  server.keepAliveTimeout = 10_000;
-  // Past the cap, a new connection is closed at once.
-  server.maxConnections = config.http.maxConnections;
-  await listen(server, config.port, config.host);
-  const port = (server.address() as AddressInfo).port;
   return {
-    graphqlUrl: `http://${config.host}:${port}/graphql`,
-    port,
-    /**
-     * Stops taking requests and lets those in flight finish (a waiting mutation answers within its
-     * wait budget), lets the attempts in flight be recorded, then closes Baidu's pool and the
-     * store.
-     * Whatever is still pending stays in the ledger for the next start.
-     */
-    async close() {
-      const drainMs = config.delivery.waitMs + 1_000;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      closing = true;
-      server.closeIdleConnections();
-      const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
-      await closed;
-      clearTimeout(cutOff);
+    graphql,
+    metrics,
+    sql,
+    async stop() {
       await services.stop();
       await apollo.stop();
       if (!given) await store.close();
@@ -121,10 +161,14 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Ready: not shutting down, and the store answers within a second. */
-async function ready(sql: Sql, closing: () => boolean): Promise<{ status: number; body: string }> {
+/** Ready: started, not shutting down, and the store answers within a second. */
+async function ready(
+  started: Started | undefined,
+  closing: () => boolean,
+): Promise<{ status: number; body: string }> {
   if (closing()) return { status: 503, body: '{"status":"stopping"}' };
-  const answered = sql.query("select 1").then(
+  if (!started) return { status: 503, body: '{"status":"starting"}' };
+  const answered = started.sql.query("select 1").then(
     () => true,
     () => false,
   );

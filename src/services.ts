@@ -51,7 +51,7 @@ export function createServices(
     logger,
     tokens: ledgerTokenStore(sql, replicaName, () => clock.now()),
     budget,
-    onTokenFetch: (app) => metrics?.tokenFetches.inc({ app }),
+    onTokenFetch: (app, outcome) => metrics?.tokenFetches.inc({ app, outcome }),
   });
   const worker = new DeliveryWorker(sql, baidu, config.delivery, clock, logger, {
     attempt: (endpoint, outcome, seconds) => {

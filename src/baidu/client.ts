@@ -68,8 +68,8 @@ export interface BaiduClientOptions {
   tokens?: TokenStore;
   /** The calls-per-second budget and the slow-down after load refusals; none: no limit. */
   budget?: Budget;
-  /** Called for each token request this process sends, for metrics. */
-  onTokenFetch?: (appKey: string) => void;
+  /** Called for each token request this process sent, once answered, for metrics. */
+  onTokenFetch?: (appKey: string, outcome: "issued" | "failed") => void;
 }
 
 /** What the caller of `send` wants done around the requests. */
@@ -177,7 +177,6 @@ export class BaiduClient {
 
   private async fetchToken(appKey: string): Promise<IssuedToken> {
     const app = this.app(appKey);
-    this.options.onTokenFetch?.(appKey);
     const searchParams = new URLSearchParams([
       ["grant_type", TOKEN_GRANT_TYPE],
       ["client_id", app.appKey],
@@ -190,6 +189,7 @@ export class BaiduClient {
       searchParams,
     });
     const decoded = outcome.failure ? outcome : decodeToken(outcome.response);
+    this.options.onTokenFetch?.(appKey, "failure" in decoded ? "failed" : "issued");
     if ("failure" in decoded) throw toBaiduError(decoded.failure, "token", app);
     return decoded;
   }

@@ -23,6 +23,7 @@ import type { EndpointName } from "../baidu/endpoints";
 import type { AttemptOutcome } from "../store/records";
 import { attempt, LeaseLost } from "./attempt";
 import type { DeliveryOptions } from "./options";
+import { outsideRequest } from "../ops/request-scope";
 
 const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
 const HOUR_MS = 3_600_000;
@@ -99,7 +100,9 @@ export class DeliveryWorker {
       return;
     }
     this.passing = true;
-    setImmediate(() => void this.pass());
+    // A pass serves every order with work, not the request that kicked it: its lines carry the
+    // deliveries' ids, not that request's id.
+    outsideRequest(() => setImmediate(() => void this.pass()));
   }
 
   /**

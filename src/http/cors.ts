@@ -22,6 +22,8 @@ export function createCors(
     origin: [...origins],
     methods: ["GET", "POST", "OPTIONS"],
     allowedHeaders: ALLOWED_HEADERS,
+    // A page may read the id to quote it in a bug report.
+    exposedHeaders: ["x-request-id"],
     maxAge: 600,
   });
   return (request, response) =>

@@ -1,4 +1,11 @@
-/** A small JSON-lines logger. Nothing on the hot path of a successful call logs. */
+import { pino, type DestinationStream } from "pino";
+import { currentRequest } from "./request-scope";
+
+/**
+ * JSON lines through pino, one object per line: `time`, `level`, `msg`, the request's `requestId`
+ * while one is being served, then the fields. Nothing on the hot path of a successful call logs but
+ * the one line per operation.
+ */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
@@ -8,8 +15,6 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
 }
-
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
  * A secret-bearing parameter: first in a form body or after `?`/`&`, also percent-encoded (a URL
@@ -62,17 +67,36 @@ function hideSecretFields(key: string, value: unknown): unknown {
   return SECRET_FIELD.test(key) && value !== undefined && value !== null ? "[REDACTED]" : value;
 }
 
+/**
+ * The gateway's logger. Secrets are taken out twice: fields named like secrets at any depth (before
+ * the line is written), then every secret-shaped text in the finished line, URLs included, which a
+ * path-based redaction (pino's `redact`) would not find.
+ */
 export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
-  const min = RANK[options.level];
-  const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
-    if (RANK[level] < min) return;
-    const line = JSON.stringify(
-      { time: new Date().toISOString(), level, msg, ...fields },
-      hideSecretFields,
-    );
-    write(redactSecrets(line));
-  };
+  const write = options.write;
+  const destination: DestinationStream = write
+    ? { write: (line: string) => write(line.endsWith("\n") ? line.slice(0, -1) : line) }
+    : pino.destination({ dest: 2, sync: true });
+  const logger = pino(
+    {
+      level: options.level,
+      base: undefined,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => JSON.parse(JSON.stringify(fields, hideSecretFields)) as LogFields,
+      },
+      mixin: () => {
+        const request = currentRequest();
+        return request ? { requestId: request.requestId } : {};
+      },
+      hooks: { streamWrite: redactSecrets },
+    },
+    destination,
+  );
+  const log = (level: LogLevel) => (msg: string, fields?: LogFields) =>
+    fields ? logger[level](fields, msg) : logger[level](msg);
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 

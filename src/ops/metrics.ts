@@ -1,5 +1,3 @@
-import type { ApolloServerPlugin } from "@apollo/server";
-import { Kind, type OperationDefinitionNode } from "graphql";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** What every replica sees alike, read from the ledger when scraped. */
@@ -34,7 +32,7 @@ const PER_REPLICA = "This replica's own: aggregate with sum.";
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly attempts: Counter<"endpoint" | "outcome">;
-  readonly tokenFetches: Counter<"app">;
+  readonly tokenFetches: Counter<"app" | "outcome">;
   readonly accepted: Counter<"endpoint">;
   readonly notices: Counter;
   readonly attemptSeconds: Histogram<"endpoint" | "outcome">;
@@ -57,8 +55,8 @@ export class GatewayMetrics {
     });
     this.tokenFetches = new Counter({
       name: `${PREFIX}baidu_token_requests_total`,
-      help: `Access token requests this replica sent to Baidu. ${PER_REPLICA}`,
-      labelNames: ["app"],
+      help: `Access token requests this replica sent to Baidu, by app and outcome (issued or failed). ${PER_REPLICA}`,
+      labelNames: ["app", "outcome"],
       registers,
     });
     this.accepted = new Counter({
@@ -115,35 +113,11 @@ export class GatewayMetrics {
   }
 
   /**
-   * Counts every operation by its first root field, a name the schema defines (a client's operation
-   * name would be unbounded).
+   * Counts an answered operation by its first root field, a name the schema defines (a client's
+   * operation name would be unbounded), and its outcome code.
    */
-  plugin(): ApolloServerPlugin {
-    const operations = this.operations;
-    return {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ operation, response }) {
-            const first = operation?.selectionSet.selections.find(
-              (selection) => selection.kind === Kind.FIELD,
-            );
-            const name =
-              first?.kind === Kind.FIELD
-                ? first.name.value
-                : operation
-                  ? (operation as OperationDefinitionNode).operation
-                  : "unparsed";
-            const errors =
-              response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-            const code = errors?.[0]?.extensions?.code;
-            operations.inc({
-              operation: name,
-              code: typeof code === "string" ? code : errors ? "ERROR" : "OK",
-            });
-          },
-        };
-      },
-    };
+  countOperation(operation: string, code: string): void {
+    this.operations.inc({ operation, code });
   }
 
   /** The text a scrape gets. */

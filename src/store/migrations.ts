@@ -138,7 +138,7 @@ export const MIGRATIONS: ReadonlyArray<{
  * An arbitrary constant: the advisory lock that keeps two starting processes from migrating at
  * once.
  */
-const MIGRATION_LOCK = 0x6c656467;
+export const MIGRATION_LOCK = 0x6c656467;
 
 /** Applies the migrations this store has not seen yet; returns the versions applied. */
 export async function migrate(sql: Sql): Promise<number[]> {
