@@ -1,5 +1,6 @@
 import type {
   WireBody,
+  WireOptions,
   WireRefundProduct,
   WireSubOrderItem,
   WireSubsOrder,
@@ -25,14 +26,14 @@ const toRefundProduct = (product: RefundProductInput): WireRefundProduct => ({
 /**
  * After-sale items carry `CTime`/`MTime` with a capital T (the main order uses `Ctime`/`Mtime`).
  */
-export function toAfterSaleItem(item: AfterSaleItemInput): WireSubOrderItem {
+export function toAfterSaleItem(item: AfterSaleItemInput, wire: WireOptions): WireSubOrderItem {
   return {
     SubOrderID: item.subOrderId,
     SubStatus: item.status,
     CTime: item.createdAt,
     MTime: item.updatedAt,
     OrderType: item.type,
-    OrderDetail: toDetailPage(item.orderDetail),
+    OrderDetail: toDetailPage(item.orderDetail, wire.detailPageStatus),
     Refund: item.refund
       ? { Amount: item.refund.amount, Product: item.refund.products.map(toRefundProduct) }
       : undefined,
@@ -45,14 +46,19 @@ export function toAfterSaleItem(item: AfterSaleItemInput): WireSubOrderItem {
 
 export function toSubsOrder(
   afterSale: AfterSaleInput | null | undefined,
+  wire: WireOptions,
 ): WireSubsOrder | undefined {
   if (!afterSale) return undefined;
-  return { Status: afterSale.status, Items: afterSale.items.map(toAfterSaleItem) };
+  return {
+    Status: afterSale.status,
+    Items: afterSale.items.map((item) => toAfterSaleItem(item, wire)),
+  };
 }
 
 /** E4 and E5 share one body: E4 appends these items, E5 replaces all after-sale info with them. */
 export function toAfterSaleBody(
   input: AppendAfterSaleOrdersInput | UpdateAfterSaleOrderInput,
+  wire: WireOptions,
 ): WireBody {
   return {
     Data: [
@@ -60,7 +66,7 @@ export function toAfterSaleBody(
         CateID: input.category,
         BizAPPID: input.appKey,
         ResourceID: input.resourceId,
-        EXT: { SubsOrder: toSubsOrder(input.afterSale) },
+        EXT: { SubsOrder: toSubsOrder(input.afterSale, wire) },
       },
     ],
   };

@@ -19,30 +19,31 @@ export class AfterSaleResolver {
   @Authorized(WRITES_APP)
   @Mutation(() => AppendAfterSaleOrdersPayload, {
     description:
-      "Adds after-sale orders to an imported order (导入售后订单信息). Not replayed after an unknown outcome, since a replay would add them twice.",
+      "Adds after-sale orders to an imported order (导入售后订单信息). Not replayed after an unknown outcome, since a replay would add them twice. Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   appendAfterSaleOrders(
     @Arg("input") input: AppendAfterSaleOrdersInput,
     @Ctx() context: GatewayContext,
   ): Promise<AppendAfterSaleOrdersPayload> {
-    return write(context, "appendSubInfo", input, toAfterSaleBody(input));
+    return write(context, "appendSubInfo", input, toAfterSaleBody(input, context.wire));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateAfterSaleOrderPayload, {
     description:
-      "Replaces ALL after-sale info of an order with the given info (更新售后订单信息). Every subOrderId must already exist at Baidu.",
+      "Replaces ALL after-sale info of an order with the given info (更新售后订单信息). Every subOrderId must already exist at Baidu. Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   updateAfterSaleOrder(
     @Arg("input") input: UpdateAfterSaleOrderInput,
     @Ctx() context: GatewayContext,
   ): Promise<UpdateAfterSaleOrderPayload> {
-    return write(context, "updateSubInfo", input, toAfterSaleBody(input));
+    return write(context, "updateSubInfo", input, toAfterSaleBody(input, context.wire));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateAfterSaleOrderStatusPayload, {
-    description: "Sets the status of existing after-sale orders (更新售后订单状态).",
+    description:
+      "Sets the status of existing after-sale orders (更新售后订单状态). Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   updateAfterSaleOrderStatus(
     @Arg("input") input: UpdateAfterSaleOrderStatusInput,

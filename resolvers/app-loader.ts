@@ -14,7 +14,7 @@ export function appLoader(context: GatewayContext): DataLoader<string, App | nul
     loader = new DataLoader(async (appKeys: readonly string[]) =>
       appKeys.map((appKey) => {
         const app = context.apps.get(appKey);
-        return app && context.caller.mayWrite(appKey)
+        return app && context.caller.mayActFor(appKey)
           ? { appKey: app.appKey, name: app.name }
           : null;
       }),

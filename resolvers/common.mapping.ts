@@ -1,14 +1,27 @@
-import type { WireDetailPage, WirePayment, WirePaymentSpecInfo } from "../src/baidu/wire";
+import type {
+  WireDetailPage,
+  WireOptions,
+  WirePayment,
+  WirePaymentSpecInfo,
+} from "../src/baidu/wire";
 import type { DetailPageInput } from "../schema/detail-page.input";
 import type { PaymentInput, PaymentLineInput } from "../schema/payment.input";
 
 /** GraphQL's null means "not given"; Baidu's body simply leaves such keys out. */
 export const given = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export function toDetailPage(page: DetailPageInput | null | undefined): WireDetailPage | undefined {
+/**
+ * A link. `status` says how `Status` goes out: the documented integer, or as text where the
+ * configuration asks for what Baidu's generated SDKs send in product and after-sale links (contract
+ * §1.4.5); the main order's own links always take the integer, as those SDKs send it.
+ */
+export function toDetailPage(
+  page: DetailPageInput | null | undefined,
+  status: WireOptions["detailPageStatus"] = "integer",
+): WireDetailPage | undefined {
   if (!page) return undefined;
   return {
-    Status: page.status,
+    Status: status === "string" ? String(page.status) : page.status,
     Name: given(page.name),
     SwanSchema: given(page.swanSchema),
     H5Schema: given(page.h5Schema),

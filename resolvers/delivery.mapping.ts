@@ -1,5 +1,5 @@
 import type { EndpointName } from "../src/baidu/endpoints";
-import type { WireOrderItem } from "../src/baidu/wire";
+import { expressList, type WireOrderItem } from "../src/baidu/wire";
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -84,7 +84,7 @@ export function toOrderView(order: OrderRecord): Order {
       typeCode: item.OrderType ?? null,
     })),
     afterSaleStatusCode: subs?.Status ?? null,
-    trackingNumbers: (record?.EXT?.MainOrder?.Express ?? []).map((express) => ({
+    trackingNumbers: expressList(record?.EXT?.MainOrder?.Express).map((express) => ({
       trackingNumber: express.ID,
       courierName: express.Name,
       courierCode: express.Code,

@@ -28,6 +28,7 @@ import {
   toDeliveryView,
   toOrderView,
 } from "./delivery.mapping";
+import { OPERATES_DELIVERIES, READS_LEDGER } from "./auth-checker";
 import { ledgerLoaders, orderKey, visibleDelivery } from "./ledger-loaders";
 import { badInput, notFound } from "./ledger-errors";
 
@@ -50,7 +51,7 @@ export async function deliveryPage(
 ): Promise<DeliveryConnection> {
   const before = page.after == null ? null : fromCursor(page.after);
   if (before === undefined) throw badInput("after", "is not a cursor this gateway made");
-  const visibleApps = [...context.apps.keys()].filter((appKey) => context.caller.mayWrite(appKey));
+  const visibleApps = [...context.apps.keys()].filter((appKey) => context.caller.mayActFor(appKey));
   const { deliveries, hasMore } = await listDeliveries(
     context.sql,
     {
@@ -78,10 +79,11 @@ const idOf = (id: string): number => {
 
 @Resolver(() => Delivery)
 export class DeliveryResolver {
-  @Authorized()
+  @Authorized(READS_LEDGER)
   @Query(() => Delivery, {
     nullable: true,
-    description: "One delivery by id; null if there is none your API key may see.",
+    description:
+      "One delivery by id; null if there is none of an app the caller may act for. Needs the role `ledger:read`.",
   })
   async delivery(
     @Arg("id", () => ID) id: string,
@@ -91,9 +93,10 @@ export class DeliveryResolver {
     return delivery ? toDeliveryView(delivery) : null;
   }
 
-  @Authorized()
+  @Authorized(READS_LEDGER)
   @Query(() => DeliveryConnection, {
-    description: "The ledger: deliveries of your API key's apps, newest first.",
+    description:
+      "The ledger: deliveries of the apps the caller may act for, newest first. Needs the role `ledger:read`.",
   })
   deliveries(
     @Arg("filter", () => DeliveryFilterInput, { nullable: true })
@@ -104,10 +107,10 @@ export class DeliveryResolver {
     return deliveryPage(context, filter ?? {}, page);
   }
 
-  @Authorized()
+  @Authorized(OPERATES_DELIVERIES)
   @Mutation(() => Delivery, {
     description:
-      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery.",
+      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery. Needs the role `deliveries:operate`, and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
   })
   async retryDelivery(
     @Arg("id", () => ID) id: string,
@@ -118,10 +121,10 @@ export class DeliveryResolver {
     return toDeliveryView(await context.deliveries.retry(delivery));
   }
 
-  @Authorized()
+  @Authorized(OPERATES_DELIVERIES)
   @Mutation(() => Delivery, {
     description:
-      "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended.",
+      "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended. Needs the role `deliveries:operate`, and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
   })
   async cancelDelivery(
     @Arg("id", () => ID) id: string,
@@ -153,9 +156,11 @@ export class DeliveryResolver {
     return (await ledgerLoaders(context).attempts.load(Number(delivery.id))).map(toAttemptView);
   }
 
+  @Authorized(READS_LEDGER)
   @FieldResolver(() => Delivery, {
     nullable: true,
-    description: "When SUPERSEDED: the newer delivery that carried this write's content.",
+    description:
+      "When SUPERSEDED: the newer delivery that carried this write's content. Needs the role `ledger:read`.",
   })
   supersededBy(
     @Root() delivery: Delivery,
@@ -164,16 +169,20 @@ export class DeliveryResolver {
     return this.linked(delivery.supersededById, context);
   }
 
+  @Authorized(READS_LEDGER)
   @FieldResolver(() => Delivery, {
     nullable: true,
-    description: "When made by retryDelivery: the delivery it sends again.",
+    description:
+      "When made by retryDelivery: the delivery it sends again. Needs the role `ledger:read`.",
   })
   retryOf(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<Delivery | null> {
     return this.linked(delivery.retryOfId, context);
   }
 
+  @Authorized(READS_LEDGER)
   @FieldResolver(() => [Order], {
-    description: "The orders it touches, as the ledger now knows them.",
+    description:
+      "The orders it touches, as the ledger now knows them. Needs the role `ledger:read`.",
   })
   async orders(@Root() delivery: Delivery, @Ctx() context: GatewayContext): Promise<Order[]> {
     const orders = await ledgerLoaders(context).orders.loadMany(

@@ -52,11 +52,11 @@ export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
   return made;
 }
 
-/** A delivery the caller may see: its app is one the caller's key may use. */
+/** A delivery the caller may see: its app is one the caller may act for. */
 export async function visibleDelivery(
   context: GatewayContext,
   id: number,
 ): Promise<DeliveryRecord | undefined> {
   const delivery = await ledgerLoaders(context).deliveries.load(id);
-  return delivery && context.caller.mayWrite(delivery.appKey) ? delivery : undefined;
+  return delivery && context.caller.mayActFor(delivery.appKey) ? delivery : undefined;
 }

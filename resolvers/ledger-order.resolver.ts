@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../src/graphql/context";
-import { forbidden } from "../src/graphql/errors";
+import { forbiddenApp } from "../src/graphql/errors";
+import { READS_LEDGER } from "./auth-checker";
 import { DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
 import { toOrderView } from "./delivery.mapping";
@@ -9,24 +10,26 @@ import { ledgerLoaders, orderKey } from "./ledger-loaders";
 
 @Resolver(() => Order)
 export class LedgerOrderResolver {
-  @Authorized()
+  @Authorized(READS_LEDGER)
   @Query(() => Order, {
     nullable: true,
     description:
-      "What the gateway last delivered to Baidu for one order, with its delivery history; null if the gateway never accepted a write for it.",
+      "What the gateway last delivered to Baidu for one order, with its delivery history; null if the gateway never accepted a write for it. Needs the role `ledger:read`, and `appKey` among the apps the caller may act for.",
   })
   async order(
     @Arg("appKey") appKey: string,
     @Arg("resourceId") resourceId: string,
     @Ctx() context: GatewayContext,
   ): Promise<Order | null> {
-    if (!context.caller.mayWrite(appKey)) throw forbidden();
+    if (!context.caller.mayActFor(appKey)) throw forbiddenApp("appKey");
     const order = await ledgerLoaders(context).orders.load(orderKey(appKey, resourceId));
     return order ? toOrderView(order) : null;
   }
 
+  @Authorized(READS_LEDGER)
   @FieldResolver(() => DeliveryConnection, {
-    description: "Every delivery that touched this order, newest first.",
+    description:
+      "Every delivery that touched this order, newest first. Needs the role `ledger:read`.",
   })
   deliveries(
     @Root() order: Order,

@@ -2,6 +2,7 @@ import type {
   WireBody,
   WireExpress,
   WireMainOrder,
+  WireOptions,
   WireOrderItem,
   WireProduct,
 } from "../src/baidu/wire";
@@ -17,7 +18,7 @@ import type {
 import { toSubsOrder } from "./after-sale.mapping";
 import { given, toDetailPage, toPayment } from "./common.mapping";
 
-export function toProduct(product: ProductInput): WireProduct {
+export function toProduct(product: ProductInput, wire: WireOptions): WireProduct {
   return {
     ID: product.productId,
     Name: product.name,
@@ -26,7 +27,7 @@ export function toProduct(product: ProductInput): WireProduct {
     Price: product.price,
     PayPrice: product.payPrice,
     ImgList: given(product.images),
-    DetailPage: toDetailPage(product.detailPage),
+    DetailPage: toDetailPage(product.detailPage, wire.detailPageStatus),
     SkuAttr: product.skuAttrs?.map((attr) => ({ Name: attr.name, Value: attr.value })),
   };
 }
@@ -40,9 +41,10 @@ export const toExpress = (express: ExpressInput): WireExpress => ({
   Status: 0,
 });
 
-function toMainOrder(order: OrderInfoInput): WireMainOrder {
+/** E1 and E2 carry tracking numbers as an array, as the 2020 doc and the Java bean do (§6.5). */
+function toMainOrder(order: OrderInfoInput, wire: WireOptions): WireMainOrder {
   return {
-    Products: order.products.map(toProduct),
+    Products: order.products.map((product) => toProduct(product, wire)),
     Payment: toPayment(order.payment),
     Appraise: toDetailPage(order.appraise),
     OrderDetail: toDetailPage(order.orderDetail),
@@ -61,7 +63,7 @@ function toOrderHead(appKey: string, order: OrderStatusChangeInput): WireOrderIt
  * E1: one `Data` item holding the whole order; `Ctime`/`Mtime` with a lower-case t on the main
  * order.
  */
-export function toImportOrderBody(input: ImportOrderInput): WireBody {
+export function toImportOrderBody(input: ImportOrderInput, wire: WireOptions): WireBody {
   const { order } = input;
   const item: WireOrderItem = {
     ...toOrderHead(input.appKey, order),
@@ -69,20 +71,23 @@ export function toImportOrderBody(input: ImportOrderInput): WireBody {
     Ctime: order.createdAt,
     Mtime: order.updatedAt,
     Status: statusCode(order),
-    EXT: { MainOrder: toMainOrder(order), SubsOrder: toSubsOrder(order.afterSale) },
+    EXT: { MainOrder: toMainOrder(order, wire), SubsOrder: toSubsOrder(order.afterSale, wire) },
   };
   return { Data: [item] };
 }
 
 /** E2: no Title, Ctime or Mtime. */
-export function toUpdateOrderInfoBody(input: UpdateOrderInfoInput): WireBody {
+export function toUpdateOrderInfoBody(input: UpdateOrderInfoInput, wire: WireOptions): WireBody {
   const { order } = input;
   return {
     Data: [
       {
         ...toOrderHead(input.appKey, order),
         Status: statusCode(order),
-        EXT: { MainOrder: toMainOrder(order), SubsOrder: toSubsOrder(order.afterSale) },
+        EXT: {
+          MainOrder: toMainOrder(order, wire),
+          SubsOrder: toSubsOrder(order.afterSale, wire),
+        },
       },
     ],
   };
@@ -99,18 +104,21 @@ export function toUpdateOrderStatusBody(input: UpdateOrderStatusInput): WireBody
 }
 
 /**
- * E7: `Express` as an array under `EXT.MainOrder`, as Baidu's Java bean sends it; Baidu's Go, PHP
- * and C#
- * SDKs send one object, and which the server accepts is open (contract §1.4.7, §6.13).
+ * E7: `EXT.MainOrder.Express` as one object, as Baidu's Go, PHP and C# SDKs send it, or as an
+ * array, as its Java bean does; which the server takes is open (contract §1.4.7, §6.13). The
+ * resolver has refused more than one shipment for the object.
  */
-export function toLogisticsBody(input: UpdateOrderLogisticsInput): WireBody {
+export function toLogisticsBody(input: UpdateOrderLogisticsInput, wire: WireOptions): WireBody {
+  const shipments = input.express.map(toExpress);
+  if (wire.expressShape === "object" && shipments.length !== 1)
+    throw new RangeError("One Express object carries exactly one shipment");
   return {
     Data: [
       {
         CateID: input.category,
         BizAPPID: input.appKey,
         ResourceID: input.resourceId,
-        EXT: { MainOrder: { Express: input.express.map(toExpress) } },
+        EXT: { MainOrder: { Express: wire.expressShape === "object" ? shipments[0] : shipments } },
       },
     ],
   };

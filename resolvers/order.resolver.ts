@@ -13,6 +13,7 @@ import {
   UpdateOrderStatusInput,
 } from "../schema/write.input";
 import { WRITES_APP } from "./auth-checker";
+import { badInput } from "./ledger-errors";
 import {
   toImportOrderBody,
   toLogisticsBody,
@@ -26,31 +27,31 @@ export class OrderResolver {
   @Authorized(WRITES_APP)
   @Mutation(() => ImportOrderPayload, {
     description:
-      "Pushes a paid order into Baidu's order center (导入订单信息). Overwrites an existing order with the same resourceId, after-sale info included: use the update mutations for changes.",
+      "Pushes a paid order into Baidu's order center (导入订单信息). Overwrites an existing order with the same resourceId, after-sale info included: use the update mutations for changes. Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   importOrder(
     @Arg("input") input: ImportOrderInput,
     @Ctx() context: GatewayContext,
   ): Promise<ImportOrderPayload> {
-    return write(context, "addMainInfo", input, toImportOrderBody(input));
+    return write(context, "addMainInfo", input, toImportOrderBody(input, context.wire));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateOrderInfoPayload, {
     description:
-      "Replaces an existing order's main info: products, payment, links, status (更新订单信息).",
+      "Replaces an existing order's main info: products, payment, links, status (更新订单信息). Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   updateOrderInfo(
     @Arg("input") input: UpdateOrderInfoInput,
     @Ctx() context: GatewayContext,
   ): Promise<UpdateOrderInfoPayload> {
-    return write(context, "updateMainInfo", input, toUpdateOrderInfoBody(input));
+    return write(context, "updateMainInfo", input, toUpdateOrderInfoBody(input, context.wire));
   }
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateOrderStatusPayload, {
     description:
-      "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result.",
+      "Sets the status of one or more existing orders of one user (更新订单状态); each order gets its own result. Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
   updateOrderStatus(
     @Arg("input") input: UpdateOrderStatusInput,
@@ -61,12 +62,19 @@ export class OrderResolver {
 
   @Authorized(WRITES_APP)
   @Mutation(() => UpdateOrderLogisticsPayload, {
-    description: "Sets an existing order's tracking numbers (导入/更新订单物流信息).",
+    description:
+      "Sets an existing order's tracking numbers (导入/更新订单物流信息). One shipment a call while `baidu.logistics.expressShape` is `object` (the default), as Baidu's newer doc has it; up to 20 with `array`. Needs the role `orders:write`, and `input.appKey` among the apps the caller may act for.",
   })
-  updateOrderLogistics(
+  async updateOrderLogistics(
     @Arg("input") input: UpdateOrderLogisticsInput,
     @Ctx() context: GatewayContext,
   ): Promise<UpdateOrderLogisticsPayload> {
-    return write(context, "addMainLogistics", input, toLogisticsBody(input));
+    // One `Express` object holds one tracking number (contract §1.4.7).
+    if (context.wire.expressShape === "object" && input.express.length > 1)
+      throw badInput(
+        "input.express",
+        "must hold exactly one shipment while the setting baidu.logistics.expressShape is object (one Express object a call, as Baidu's SDKs generated from its newer doc send it): send one tracking number a call, or set the setting to array",
+      );
+    return write(context, "addMainLogistics", input, toLogisticsBody(input, context.wire));
   }
 }

@@ -1,19 +1,18 @@
+import { ValidationError } from "class-validator";
+import { ArgumentValidationError } from "type-graphql";
+import type { CallTarget } from "../src/baidu/client";
 import type { EndpointName } from "../src/baidu/endpoints";
 import type { WireBody } from "../src/baidu/wire";
 import type { GatewayContext } from "../src/graphql/context";
 import { DeliveryRejectedError } from "../src/delivery/errors";
+import { getImportedIds } from "../src/store/ledger-ids";
 import { DeliveryMode } from "../schema/delivery.enums";
 import type { OrderWritePayload } from "../schema/payload.type";
-import { given } from "./common.mapping";
 import { toDeliveryView } from "./delivery.mapping";
+import { toCallTarget, type ImportedOrder, type TargetFields } from "./target.mapping";
 
 /** The Baidu query-string fields and delivery options every write input carries. */
-interface WriteTarget {
-  appKey: string;
-  openId?: string | null;
-  swanId?: string | null;
-  sceneId?: string | null;
-  sceneType: number;
+interface WriteTarget extends TargetFields {
   dryRun: boolean;
   idempotencyKey?: string | null;
   deliveryMode: DeliveryMode;
@@ -29,13 +28,7 @@ export async function write(
   input: WriteTarget,
   body: WireBody,
 ): Promise<OrderWritePayload> {
-  const target = {
-    appKey: input.appKey,
-    openId: given(input.openId),
-    swanId: given(input.swanId),
-    sceneId: given(input.sceneId),
-    sceneType: input.sceneType,
-  };
+  const target = await resolveTarget(context, endpoint, input, body);
   const preview = context.baidu.preview(endpoint, target, body);
   if (input.dryRun) {
     return {
@@ -80,4 +73,41 @@ export async function write(
     request: null,
     delivery: toDeliveryView(delivery),
   };
+}
+
+/**
+ * The query string, with the ids the write leaves out taken from its orders' import (E1 itself
+ * names them all); refused like any other invalid input when they do not fit.
+ */
+async function resolveTarget(
+  context: GatewayContext,
+  endpoint: EndpointName,
+  input: TargetFields,
+  body: WireBody,
+): Promise<CallTarget> {
+  const imported: ImportedOrder[] = [];
+  if (endpoint !== "addMainInfo") {
+    const ids = await getImportedIds(
+      context.sql,
+      input.appKey,
+      body.Data.map((item) => item.ResourceID),
+    );
+    body.Data.forEach((item, index) => {
+      const found = ids.get(item.ResourceID);
+      const label = body.Data.length > 1 ? `input.orders[${index}]` : "the order";
+      if (found) imported.push({ label, ids: found });
+    });
+  }
+  const { target, problems } = toCallTarget(endpoint, input, imported);
+  if (problems.length > 0)
+    throw new ArgumentValidationError(
+      problems.map(({ field, message }) =>
+        Object.assign(new ValidationError(), {
+          property: field,
+          constraints: { importedIds: message },
+          children: [],
+        }),
+      ),
+    );
+  return target;
 }

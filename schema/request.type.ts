@@ -61,7 +61,8 @@ export class BaiduRequest {
   path!: string;
 
   @Field(() => [QueryParameter], {
-    description: "Query string in order; `access_token` is added when sending.",
+    description:
+      "Query string in order; `access_token` is added when sending. The user and the cashier payment a write after importOrder left out appear here as filled in from the order's import.",
   })
   query!: QueryParameter[];
 

@@ -1,4 +1,4 @@
-import { IsInt, Min } from "class-validator";
+import { IsInt, IsOptional, Min, ValidateBy } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { ENDPOINTS, type EndpointName } from "../src/baidu/endpoints";
 import { DeliveryMode } from "./delivery.enums";
@@ -13,12 +13,39 @@ import {
   NotBlank,
 } from "./validators";
 
+const absent = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+
+/** At most one of two optional properties, such as `openId` and `swanId`. */
+function AtMostOneOf(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: "atMostOneOf",
+    validator: {
+      validate: (value, args) => absent(value) || absent((args?.object as never)[other]),
+      defaultMessage: (args) =>
+        `give at most one of ${args?.property} and ${other}; leave both out to send the import's`,
+    },
+  });
+}
+
+/** Stands in for a rule a field does not have on some endpoints. */
+const noRule: PropertyDecorator = () => {};
+
+/** How the writes after importOrder fill in an id left out (`resolvers/target.mapping.ts`). */
+const FROM_IMPORT =
+  "the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it";
+
 /**
  * The fields every write shares: which Baidu app, which user, which cashier payment (Baidu's query
- * string), and `dryRun`. `sceneId` is non-null where Baidu documents `scene_id` as required.
+ * string), and `dryRun`. importOrder names the user and the cashier payment; the other writes may
+ * leave them out, and then send those of the order's import (`resolvers/target.mapping.ts`).
  */
 export function TargetInput(endpoint: EndpointName) {
+  const isImport = endpoint === "addMainInfo";
   const sceneRequired = ENDPOINTS[endpoint].sceneRequired;
+  const sceneRule = isImport
+    ? "Required by Baidu on this endpoint."
+    : `Left out: ${FROM_IMPORT}.${sceneRequired ? " Required by Baidu on this endpoint, so give it for an order imported elsewhere." : ""}`;
 
   // Named per endpoint; never emitted itself (not reachable from a resolver), only inherited.
   @InputType(`${endpoint}Target`)
@@ -32,36 +59,37 @@ export function TargetInput(endpoint: EndpointName) {
 
     @Field(() => String, {
       nullable: true,
-      description: `The user's openId (\`open_id\`). Give exactly one of openId and swanId. ${describeLimits.identifier(MAX_CHARS.id)}`,
+      description: `The user's openId (\`open_id\`). ${isImport ? "Give exactly one of openId and swanId." : `Give at most one of openId and swanId; both left out: ${FROM_IMPORT}.`} ${describeLimits.identifier(MAX_CHARS.id)}`,
     })
-    @ExactlyOneOf("swanId")
+    @(isImport ? ExactlyOneOf("swanId") : AtMostOneOf("swanId"))
     @Identifier(MAX_CHARS.id)
     @NotBlank({ optional: true })
     openId?: string | null;
 
     @Field(() => String, {
       nullable: true,
-      description: `Device id of a user not logged in to the Baidu App (\`swan_id\`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. ${describeLimits.identifier(MAX_CHARS.id)}`,
+      description: `Device id of a user not logged in to the Baidu App (\`swan_id\`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. ${describeLimits.identifier(MAX_CHARS.id)}`,
     })
     @Identifier(MAX_CHARS.id)
     @NotBlank({ optional: true })
     swanId?: string | null;
 
     @Field(() => String, {
-      nullable: !sceneRequired,
-      description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string of at most ${MAX_CHARS.cashierOrderIdDigits} digits (a Long).${sceneRequired ? " Required by Baidu on this endpoint." : ""}`,
+      nullable: !isImport,
+      description: `The Baidu cashier order id from the payment notification (\`scene_id\`), as a decimal string of at most ${MAX_CHARS.cashierOrderIdDigits} digits (a Long). ${sceneRule}`,
     })
-    @IsCashierOrderId({ required: sceneRequired })
+    @IsCashierOrderId({ required: isImport })
     sceneId?: string | null;
 
     @Field(() => Int, {
-      defaultValue: 2,
-      description:
-        "Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default.",
+      nullable: !isImport,
+      ...(isImport && { defaultValue: 2 }),
+      description: `Payment scene type (\`scene_type\`): 2 = Baidu cashier order, Baidu's documented default.${isImport ? "" : ` Left out: ${FROM_IMPORT}; otherwise 2.`}`,
     })
+    @(isImport ? noRule : IsOptional())
     @IsInt()
     @Min(1)
-    sceneType!: number;
+    sceneType?: number | null;
 
     @Field({
       defaultValue: false,

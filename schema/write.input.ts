@@ -85,7 +85,7 @@ export class UpdateAfterSaleOrderStatusInput extends SingleOrderInput("updateSub
 @InputType({ description: "Input of updateOrderLogistics (Baidu 导入/更新订单物流信息)." })
 export class UpdateOrderLogisticsInput extends SingleOrderInput("addMainLogistics") {
   @Field(() => [ExpressInput], {
-    description: `The order's shipments; the order must exist. ${describeLimits.list(MAX_ITEMS.express, "shipments")}`,
+    description: `The order's shipments; the order must exist. ${describeLimits.list(MAX_ITEMS.express, "shipments")} Exactly one while the setting \`baidu.logistics.expressShape\` is \`object\` (the default): Baidu's newer doc sends one \`Express\` object a call.`,
   })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ITEMS.express)

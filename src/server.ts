@@ -33,16 +33,12 @@ export interface GatewayOptions {
    * process).
    */
   processMetrics?: boolean;
-  /**
-   * How long close() answers /readyz with "stopping" before it stops taking connections, for load
-   * balancers to stop sending first (0: at once).
-   */
-  shutdownDelayMs?: number;
 }
 
 /**
- * Starts the gateway: GraphQL on `/graphql` (Apollo's landing page for browsers in development),
- * `GET /healthz` (alive), `GET /readyz` (not stopping, and the store answers), `GET /metrics`.
+ * Starts the gateway: GraphQL on `/graphql` (an offline GraphiQL for browsers in development, a
+ * page saying where the API is in production), `GET /healthz` (alive), `GET /readyz` (started, not
+ * stopping, and the store answers), `GET /metrics`.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
@@ -90,7 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
      */
     async close() {
       closing = true;
-      if (options.shutdownDelayMs) await clock.sleep(options.shutdownDelayMs);
+      if (config.http.shutdownDelayMs > 0) await clock.sleep(config.http.shutdownDelayMs);
       const drainMs = config.delivery.waitMs + 1_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -126,7 +122,7 @@ async function startParts(
     processMetrics,
   );
   if (clock === systemClock) await checkClock(sql, logger);
-  const authenticator = createAuthenticator(config);
+  const authenticator = createAuthenticator(config, { clock, logger });
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
   const schema = await createSchema();
   const apollo = createApollo({ schema, config, logger, plugins: [operationOutcomePlugin()] });

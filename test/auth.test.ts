@@ -2,6 +2,8 @@ import { sha256Hex } from "../src/auth/api-keys";
 import { ENDPOINTS, TOKEN_PATH } from "../src/baidu/endpoints";
 import {
   AppsDocument,
+  CancelDeliveryDocument,
+  DeliveriesDocument,
   ImportOrderDocument,
   TypenameDocument,
   UpdateOrderLogisticsDocument,
@@ -12,8 +14,16 @@ import { ADMIN_KEY, OTHER, SHOP, SHOP_KEY, startHarness, type Harness } from "./
 const UNAUTHENTICATED = {
   errors: [
     {
-      message: "Send a valid API key as `Authorization: Bearer <key>`",
-      extensions: { code: "UNAUTHENTICATED" },
+      message: "Send an API key or a token as `Authorization: Bearer <key or token>`",
+      extensions: { code: "UNAUTHENTICATED", reason: "NO_CREDENTIALS" },
+    },
+  ],
+};
+const UNKNOWN_KEY = {
+  errors: [
+    {
+      message: "The API key is not one this gateway knows",
+      extensions: { code: "UNAUTHENTICATED", reason: "UNKNOWN_API_KEY" },
     },
   ],
 };
@@ -67,13 +77,13 @@ describe("API keys", () => {
       { input: updateOrderLogisticsInput },
       "not-a-key-of-this-gateway",
     );
-    expect({ status, body }).toEqual({ status: 401, body: UNAUTHENTICATED });
+    expect({ status, body }).toEqual({ status: 401, body: UNKNOWN_KEY });
     expect(h.emulator.requests).toEqual([]);
   });
 
   it("compares keys by their SHA-256, so the stored hash itself is not a key", async () => {
     const { status, body } = await h.send(TypenameDocument, {}, sha256Hex(ADMIN_KEY));
-    expect({ status, body }).toEqual({ status: 401, body: UNAUTHENTICATED });
+    expect({ status, body }).toEqual({ status: 401, body: UNKNOWN_KEY });
     expect(await h.send(TypenameDocument, {}, ADMIN_KEY)).toMatchObject({
       status: 200,
       body: { data: { __typename: "Query" } },
@@ -90,7 +100,7 @@ describe("API keys", () => {
       status: 200,
       body: { data: { apps: [{ appKey: OTHER.appKey }] } },
     });
-    expect(await post(h, `Bearer ${ADMIN_KEY}`)).toEqual({ status: 401, body: UNAUTHENTICATED });
+    expect(await post(h, `Bearer ${ADMIN_KEY}`)).toEqual({ status: 401, body: UNKNOWN_KEY });
   });
 });
 
@@ -113,9 +123,9 @@ describe("app permissions", () => {
         data: null,
         errors: [
           {
-            message: "This API key may not act for the Baidu app named in the input (appKey)",
+            message: "This caller may not act for the Baidu app named in input.appKey",
             ...at("updateOrderLogistics"),
-            extensions: { code: "FORBIDDEN" },
+            extensions: { code: "FORBIDDEN", argument: "input.appKey" },
           },
         ],
       },
@@ -130,9 +140,9 @@ describe("app permissions", () => {
       data: null,
       errors: [
         {
-          message: "This API key may not act for the Baidu app named in the input (appKey)",
+          message: "This caller may not act for the Baidu app named in input.appKey",
           ...at("updateOrderLogistics"),
-          extensions: { code: "FORBIDDEN" },
+          extensions: { code: "FORBIDDEN", argument: "input.appKey" },
         },
       ],
     });
@@ -233,6 +243,62 @@ describe("app permissions", () => {
   });
 });
 
+describe("API key roles", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+  const READER_KEY = "a-key-that-reads-the-ledger";
+  const OPERATOR_KEY = "a-key-that-operates-deliveries";
+
+  it("refuses a key the role an operation needs, naming the role, and grants the ones it lists", async () => {
+    h = await startHarness({
+      config: {
+        apiKeys: [
+          { name: "admin", sha256: sha256Hex(ADMIN_KEY), apps: ["*"] },
+          { name: "reader", sha256: sha256Hex(READER_KEY), apps: ["*"], roles: ["ledger:read"] },
+          {
+            name: "operator",
+            sha256: sha256Hex(OPERATOR_KEY),
+            apps: [SHOP.appKey],
+            roles: ["deliveries:operate"],
+          },
+        ],
+      },
+    });
+    expect(
+      (await h.send(ImportOrderDocument, { input: importOrderInput }, READER_KEY)).body,
+    ).toEqual({
+      data: null,
+      errors: [
+        {
+          message: "This caller lacks the role orders:write, which importOrder needs",
+          ...at("importOrder"),
+          extensions: { code: "FORBIDDEN", role: "orders:write" },
+        },
+      ],
+    });
+    expect(h.emulator.requests).toEqual([]);
+    // A key without roles (the admin key) may still do everything.
+    await h.send(ImportOrderDocument, { input: importOrderInput });
+    expect(
+      (await h.send(DeliveriesDocument, {}, READER_KEY)).body.data?.deliveries.edges,
+    ).toHaveLength(1);
+    expect((await h.send(DeliveriesDocument, {}, OPERATOR_KEY)).body.errors?.[0]).toEqual({
+      message: "This caller lacks the role ledger:read, which deliveries needs",
+      locations: [{ line: 2, column: 3 }],
+      path: ["deliveries"],
+      extensions: { code: "FORBIDDEN", role: "ledger:read" },
+    });
+    expect(
+      (await h.send(CancelDeliveryDocument, { id: "1" }, READER_KEY)).body.errors?.[0]?.extensions,
+    ).toEqual({ code: "FORBIDDEN", role: "deliveries:operate" });
+    // Delivered already: the operator may try, and is told why it cannot.
+    expect(
+      (await h.send(CancelDeliveryDocument, { id: "1" }, OPERATOR_KEY)).body.errors?.[0]
+        ?.extensions,
+    ).toMatchObject({ code: "DELIVERY_STATE_CONFLICT", state: "DELIVERED" });
+  });
+});
+
 describe("the HTTP routes", () => {
   let h: Harness;
   afterEach(() => h.close());
@@ -246,14 +312,14 @@ describe("the HTTP routes", () => {
     });
   });
 
-  it("shows Apollo's landing page to a browser in development mode", async () => {
+  // What the page holds is the playground's to test (test/browser/playground-page.test.ts).
+  it("shows a page to a browser in development mode, without the app secret", async () => {
     h = await startHarness({ config: { mode: "development" } });
     const response = await fetch(h.gateway.graphqlUrl, { headers: { accept: "text/html" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await response.text();
     expect(html).toMatch(/<!DOCTYPE html>/i);
-    expect(html).toContain("embeddable-sandbox");
     expect(html).not.toContain(SHOP.appSecret);
   });
 

@@ -1,11 +1,13 @@
 import { DEFAULT_INPUT_LIMITS } from "../schema/validators";
 import { DEFAULT_LIMITS } from "../src/graphql/limits";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "../src/auth/api-keys";
 import { ConfigError, loadConfig } from "../src/config/load";
-import type { GatewayConfig } from "../src/config/types";
+import { DEV_TOKEN_ISSUER } from "../src/auth/dev-token";
+import { JWT_ALGORITHMS, type GatewayConfig } from "../src/config/types";
 
 const SECRET = "Zq8sX3vLw9Tn4Rb7Kd2Mh6Yp";
 const KEY_HASH = sha256Hex("some-api-key");
@@ -69,6 +71,7 @@ describe("loadConfig", () => {
         requestTimeoutMs: 20_000,
         maxConnections: 64,
         corsOrigins: ["https://admin.example.com/"],
+        shutdownDelayMs: 3000,
       },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH.toUpperCase(), apps: [APP.appKey] }],
@@ -104,6 +107,7 @@ describe("loadConfig", () => {
         requestTimeoutMs: 20_000,
         maxConnections: 64,
         corsOrigins: ["https://admin.example.com"],
+        shutdownDelayMs: 3000,
       },
       apps: [APP],
       apiKeys: [{ name: "shop-backend", sha256: KEY_HASH, apps: [APP.appKey] }],
@@ -197,6 +201,7 @@ describe("loadConfig", () => {
         requestTimeoutMs: 30_000,
         maxConnections: 1024,
         corsOrigins: [],
+        shutdownDelayMs: 0,
       },
       apps: [],
       apiKeys: [],
@@ -352,6 +357,193 @@ describe("loadConfig, edge cases", () => {
   it("refuses plain http to a host that only looks like loopback in production", () => {
     expect(problemsOf({ ...prod, BAIDU_BASE_URL: "http://127.0.0.1.evil.invalid" })).toEqual([
       https,
+    ]);
+  });
+});
+
+/** The worked example of README's "Signing in with an identity provider" (Keycloak). */
+const KEYCLOAK = {
+  issuer: "https://sso.example.com/realms/shop",
+  audience: "baidu-order-gateway",
+  jwksUrl: "https://sso.example.com/realms/shop/protocol/openid-connect/certs",
+  algorithms: ["RS256"],
+  claims: { apps: "baidu_apps", roles: ["realm_access", "roles"] },
+  roleMap: {
+    "order-clerk": ["orders:write"],
+    "support-agent": ["ledger:read", "deliveries:operate"],
+    auditor: ["ledger:read"],
+  },
+};
+
+describe("loadConfig, auth", () => {
+  const prod = { mode: "production", apps: [APP] };
+
+  it("reads the README's provider example, with the defaults it leaves out", () => {
+    expect(loadConfig(file({ ...prod, auth: { jwt: KEYCLOAK } })).auth).toEqual({
+      jwt: {
+        issuer: "https://sso.example.com/realms/shop",
+        audience: ["baidu-order-gateway"],
+        jwksUrl: "https://sso.example.com/realms/shop/protocol/openid-connect/certs",
+        publicKeys: [],
+        algorithms: ["RS256"],
+        clockToleranceSeconds: 30,
+        jwksCooldownMs: 30_000,
+        jwksMaxAgeMs: 600_000,
+        jwksTimeoutMs: 5000,
+        claims: { apps: ["baidu_apps"], roles: ["realm_access", "roles"] },
+        roleMap: {
+          "order-clerk": ["orders:write"],
+          "support-agent": ["ledger:read", "deliveries:operate"],
+          auditor: ["ledger:read"],
+        },
+      },
+    });
+  });
+
+  it("takes a provider alone as the way in for production, without API keys", () => {
+    expect(loadConfig(file({ ...prod, auth: { jwt: KEYCLOAK } })).apiKeys).toEqual([]);
+  });
+
+  it("reads a provider from JWT_* variables, over the file's settings", () => {
+    const config = loadConfig({
+      ...file({ ...prod, auth: { jwt: { ...KEYCLOAK, clockToleranceSeconds: 5 } } }),
+      JWT_ISSUER: "https://tenant.eu.auth0.com/",
+      JWT_AUDIENCE: "https://gateway.example.com, baidu-order-gateway",
+      JWT_JWKS_URL: "https://tenant.eu.auth0.com/.well-known/jwks.json",
+      JWT_APPS_CLAIM: "https://gateway.example.com/baidu_apps",
+      JWT_ROLES_CLAIM: "permissions",
+    });
+    expect(config.auth.jwt).toMatchObject({
+      issuer: "https://tenant.eu.auth0.com/",
+      audience: ["https://gateway.example.com", "baidu-order-gateway"],
+      jwksUrl: "https://tenant.eu.auth0.com/.well-known/jwks.json",
+      clockToleranceSeconds: 5,
+      claims: { apps: ["https://gateway.example.com/baidu_apps"], roles: ["permissions"] },
+    });
+    expect(
+      loadConfig({
+        JWT_ISSUER: "https://tenant.eu.auth0.com/",
+        JWT_AUDIENCE: "api",
+        JWT_JWKS_URL: "http://127.0.0.1:8080/jwks.json",
+      }).auth.jwt,
+    ).toMatchObject({
+      algorithms: [...JWT_ALGORITHMS],
+      claims: { apps: ["baidu_apps"], roles: ["roles"] },
+      roleMap: null,
+    });
+  });
+
+  it("turns configured public keys, as JWK or PEM, into public JWKs with their kid", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const rsaJwk = rsa.publicKey.export({ format: "jwk" });
+    const jwt = {
+      issuer: "https://issuer.example/",
+      audience: ["a", "b"],
+      publicKeys: [
+        { ...rsaJwk, kid: "rsa-1", alg: "RS256" },
+        { pem: ec.publicKey.export({ format: "pem", type: "spki" }), kid: "ec-1" },
+      ],
+    };
+    expect(loadConfig(file({ ...prod, auth: { jwt } })).auth.jwt?.publicKeys).toEqual([
+      { ...rsaJwk, kid: "rsa-1", alg: "RS256" },
+      { ...ec.publicKey.export({ format: "jwk" }), kid: "ec-1" },
+    ]);
+  });
+
+  it("lists every problem of auth.jwt with its path, and repeats no key", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const privatePem = rsa.privateKey.export({ format: "pem", type: "pkcs8" }) as string;
+    const privateJwk = rsa.privateKey.export({ format: "jwk" });
+    const problems = problemsOf(
+      file({
+        ...prod,
+        auth: {
+          jwt: {
+            issuer: "",
+            audience: [],
+            jwksUrl: "https://user:pw@sso.example.com/certs#keys",
+            publicKeys: [
+              { pem: privatePem },
+              privateJwk,
+              { kty: "oct", k: "c2VjcmV0LXNlY3JldA" },
+              { kty: "RSA", n: "c2hvcnQ", e: "AQAB" },
+              { kty: "EC", crv: "P-256", x: "bm90LWEtcG9pbnQ", y: "bm90LWEtcG9pbnQ" },
+              "-----BEGIN PUBLIC KEY-----",
+            ],
+            algorithms: ["HS256", "none", "RS1"],
+            clockToleranceSeconds: 3600,
+            claims: { apps: [], roles: "" },
+            roleMap: { clerk: ["orders:write", "orders:delete"], none: [] },
+          },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      "auth.jwt.issuer: must be a non-empty string",
+      "auth.jwt.jwksUrl: must not carry user info (user:password@), such as https://login.example.com/.well-known/jwks.json",
+      "auth.jwt.publicKeys[0]: is a private key; give the provider's public key only",
+      "auth.jwt.publicKeys[1]: holds a private key (d); give the provider's public key only",
+      "auth.jwt.publicKeys[2]: is a shared secret (kty oct); only asymmetric public keys are accepted",
+      "auth.jwt.publicKeys[3]: is an RSA key shorter than 2048 bits, which RS* and PS* tokens may not use",
+      "auth.jwt.publicKeys[4]: is not an RSA, EC or Ed25519 public key that Node can read",
+      "auth.jwt.publicKeys[5]: must be an object",
+      "auth.jwt: give jwksUrl or publicKeys, not both",
+      "auth.jwt.audience: must be a string or a non-empty list",
+      'auth.jwt.algorithms[0]: HMAC and "none" are never accepted; use an asymmetric algorithm (RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519)',
+      'auth.jwt.algorithms[1]: HMAC and "none" are never accepted; use an asymmetric algorithm (RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519)',
+      "auth.jwt.algorithms[2]: must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519",
+      "auth.jwt.clockToleranceSeconds: must be a whole number from 0 to 300",
+      "auth.jwt.claims.apps: must be a claim name, or a non-empty list of names (a nested claim)",
+      "auth.jwt.claims.roles: must be a non-empty string",
+      "auth.jwt.roleMap.clerk[1]: must be one of orders:write, ledger:read, deliveries:operate",
+      "auth.jwt.roleMap.none: must list at least one role (leave it out for every role)",
+    ]);
+    const secrets = [privatePem.slice(100, 140), String(privateJwk.d).slice(0, 20), "c2VjcmV0"];
+    expect(problems.filter((p) => secrets.some((secret) => p.includes(secret)))).toEqual([]);
+  });
+
+  it("refuses a provider with no keys, the development issuer, and plain http to a remote JWKS URL in production", () => {
+    expect(
+      problemsOf(file({ ...prod, auth: { jwt: { issuer: DEV_TOKEN_ISSUER, audience: "a" } } })),
+    ).toEqual([
+      "auth.jwt.issuer: is the development tokens' issuer; name your provider's",
+      "auth.jwt: give jwksUrl (the provider's JWK Set) or publicKeys",
+    ]);
+    const jwt = { ...KEYCLOAK, jwksUrl: "http://sso.example.com/certs" };
+    expect(problemsOf(file({ ...prod, auth: { jwt } }))).toEqual([
+      "auth.jwt.jwksUrl: production mode needs https (plain http is allowed to loopback only)",
+    ]);
+    const loopback = { ...KEYCLOAK, jwksUrl: "http://127.0.0.1:8080/certs" };
+    expect(loadConfig(file({ ...prod, auth: { jwt: loopback } })).auth.jwt?.jwksUrl).toBe(
+      "http://127.0.0.1:8080/certs",
+    );
+  });
+
+  it("reads each API key's roles, missing meaning every role", () => {
+    const config = loadConfig(
+      file({
+        ...prod,
+        apiKeys: [
+          { name: "reader", sha256: KEY_HASH, apps: ["*"], roles: ["ledger:read"] },
+          { name: "all", sha256: sha256Hex("other"), apps: ["*"] },
+        ],
+      }),
+    );
+    expect(config.apiKeys).toEqual([
+      { name: "reader", sha256: KEY_HASH, apps: ["*"], roles: ["ledger:read"] },
+      { name: "all", sha256: sha256Hex("other"), apps: ["*"] },
+    ]);
+    expect(
+      problemsOf(
+        file({
+          ...prod,
+          apiKeys: [{ name: "x", sha256: KEY_HASH, apps: ["*"], roles: ["admin", 3] }],
+        }),
+      ),
+    ).toEqual([
+      "apiKeys[0].roles[0]: must be one of orders:write, ledger:read, deliveries:operate",
+      "apiKeys[0].roles[1]: must be one of orders:write, ledger:read, deliveries:operate",
     ]);
   });
 });

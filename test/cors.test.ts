@@ -16,6 +16,7 @@ describe("CORS", () => {
             requestTimeoutMs: 30_000,
             maxConnections: 1024,
             corsOrigins: [ALLOWED],
+            shutdownDelayMs: 0,
           },
         },
       })),

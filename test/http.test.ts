@@ -82,9 +82,10 @@ describe("the gateway's HTTP layer", () => {
     expect([get.status, await get.json()]).toEqual([200, { data: { __typename: "Query" } }]);
   });
 
-  it("serves no landing page and refuses introspection in production mode", async () => {
+  it("shows a browser where the API is, with no playground, and refuses introspection in production mode", async () => {
     const page = await fetch(h.gateway.graphqlUrl, { headers: { accept: "text/html" } });
-    expect(page.headers.get("content-type")).not.toContain("text/html");
+    expect(page.headers.get("content-type")).toBe("text/html");
+    expect(await page.text()).toContain("The playground is off in production mode");
     const response = await post(JSON.stringify({ query: "{ __schema { types { name } } }" }));
     const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
     expect(body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");

@@ -84,13 +84,15 @@ const postApps = (base: string) =>
 describe("a gateway while it stops", () => {
   it("says 'stopping' on /readyz for shutdownDelayMs while it still serves, then closes", async () => {
     const time = testClock();
-    const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
+    const dev = await withEmulator({
+      ...loadConfig({ GATEWAY_DATA_DIR: "memory://", SHUTDOWN_DELAY_MS: "5000" }),
+      port: 0,
+    });
     const gateway = await startGateway({
       config: dev.config,
       logger: createLogger({ level: "error", write: () => {} }),
       sql: await testStore(),
       clock: time.clock,
-      shutdownDelayMs: 5000,
     });
     const base = gateway.graphqlUrl.replace(/\/graphql$/, "");
     try {

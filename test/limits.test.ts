@@ -290,6 +290,7 @@ describe("slow and many clients", () => {
             requestTimeoutMs: 600,
             maxConnections: 4,
             corsOrigins: [],
+            shutdownDelayMs: 0,
           },
         },
       })),

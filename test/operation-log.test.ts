@@ -1,3 +1,5 @@
+import { createLogger } from "../src/ops/log";
+import { inRequest } from "../src/ops/request-scope";
 import { ADMIN_KEY, SHOP, startHarness, type Harness } from "./support/harness";
 import * as ex from "./support/examples";
 
@@ -13,7 +15,7 @@ describe("the operation log", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
-    ex.seedExampleOrders(h.emulator, {});
+    ex.seedExampleOrders(h.emulator, { afterSale: false });
   });
   afterEach(() => h.close());
 
@@ -34,7 +36,9 @@ describe("the operation log", () => {
       { "x-request-id": "shop-7f3a" },
     );
     expect(response.headers.get("x-request-id")).toBe("shop-7f3a");
-    expect((await response.json()).data).toEqual({ updateOrderInfo: { allApplied: true } });
+    expect(((await response.json()) as { data: unknown }).data).toEqual({
+      updateOrderInfo: { allApplied: true },
+    });
     const [line, ...others] = operationLines(h);
     expect(others).toEqual([]);
     const { time, durationMs, ...rest } = line!;
@@ -81,8 +85,25 @@ describe("the operation log", () => {
       baiduRequestId: "3215698432",
       requestId: "refused-1",
     });
-    const ofRequest = entries(h).filter((entry) => entry.requestId === "refused-1");
-    expect(ofRequest.length).toBeGreaterThan(1);
+    // The worker's lines about the attempt name the delivery, not the request: a pass of the
+    // worker serves every order with work, whichever request woke it.
+    const attempt = entries(h).filter(
+      (entry) => entry.msg !== "operation" && entry.deliveryId === 1,
+    );
+    expect(attempt.length).toBeGreaterThan(0);
+    expect(attempt.filter((entry) => "requestId" in entry)).toEqual([]);
+  });
+
+  it("puts the request's id on every line written while serving it, and on none after", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
+    await inRequest({ requestId: "r-1" }, async () => {
+      logger.warn("before a pause");
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.error("after it", { detail: 1 });
+    });
+    logger.info("outside");
+    expect(lines.map((line) => JSON.parse(line).requestId)).toEqual(["r-1", "r-1", undefined]);
   });
 
   it("logs a refused caller by code, with no caller and no key", async () => {

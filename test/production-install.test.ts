@@ -64,7 +64,10 @@ describe("a production install", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${DEV_API_KEY}` },
         body: JSON.stringify(EXAMPLE_REQUEST),
       });
-      expect((await response.json()).data.updateAfterSaleOrder.allApplied).toBe(true);
+      const answer = (await response.json()) as {
+        data: { updateAfterSaleOrder: { allApplied: boolean } };
+      };
+      expect(answer.data.updateAfterSaleOrder.allApplied).toBe(true);
     } finally {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       process.kill(-child.pid!, "SIGTERM");

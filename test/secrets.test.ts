@@ -1,13 +1,33 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
+import { UnsecuredJWT } from "jose";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAuthenticator } from "../src/auth/authenticator";
+import { loadConfig } from "../src/config/load";
 import type { GatewayConfig } from "../src/config/types";
 import { createLogger, holdSecret, redactSecrets } from "../src/ops/log";
 import { ImportOrderDocument } from "./generated/graphql";
 import { trackedWrite } from "./support/delivery-helpers";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
-import { ADMIN_KEY, OTHER, SHOP, SHOP_KEY, startHarness, type Harness } from "./support/harness";
+import {
+  ADMIN_KEY,
+  OTHER,
+  SHOP,
+  SHOP_KEY,
+  startHarness,
+  testClock,
+  type Harness,
+} from "./support/harness";
+import {
+  AUDIENCE,
+  b64,
+  generateProviderKey,
+  jwtConfigFor,
+  startIdentityProvider,
+  type IdentityProvider,
+} from "./support/jwks";
 
 /** The secret Baidu holds for OTHER after a reset: the gateway's copy is now wrong. */
 const ROTATED_SECRET = "other-secret-after-reset-4e7a";
@@ -326,5 +346,124 @@ describe("createLogger", () => {
     const lines: string[] = [];
     createLogger({ level: "warn", write: (line) => lines.push(line) }).info("quiet");
     expect(lines).toEqual([]);
+  });
+});
+
+describe("secrets: tokens", () => {
+  const NOW = Date.now();
+  let provider: IdentityProvider;
+  beforeEach(async () => (provider = await startIdentityProvider()));
+  afterEach(() => provider.close());
+
+  /** Each token, and its signature alone (if it has one): not even that part may show. */
+  const pieces = (tokens: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(tokens).flatMap(([name, token]) => [
+        [name, token],
+        ...(token.split(".")[2] ? [[`${name}'s signature`, token.split(".")[2]!]] : []),
+      ]),
+    );
+
+  it("never puts a token in a log line, a response or the ledger, accepted or refused", async () => {
+    const h = await startHarness({
+      config: { auth: { jwt: jwtConfigFor(provider) } },
+      clock: testClock(NOW).clock,
+    });
+    const now = Math.floor(NOW / 1000);
+    const tokens = {
+      writer: await provider.sign(NOW, {
+        sub: "writer",
+        roles: ["orders:write"],
+        baidu_apps: [SHOP.appKey],
+      }),
+      reader: await provider.sign(NOW, { sub: "reader", roles: ["ledger:read"] }),
+      expired: await provider.sign(NOW, { exp: now - 3600 }),
+      forged: await provider.sign(NOW, {}, { key: await generateProviderKey("key-1") }),
+      unknownKey: await provider.sign(NOW, {}, { key: await generateProviderKey("key-9") }),
+      unsigned: new UnsecuredJWT({ sub: "x", aud: AUDIENCE }).setIssuer(provider.issuer).encode(),
+      badClaim: await provider.sign(NOW, { roles: 5 }),
+    };
+    const bodies: string[] = [];
+    const codes: unknown[] = [];
+    const send = async <V>(document: TypedDocumentNode<any, V>, variables: V, token: string) => {
+      const { text, body } = await h.send(document, variables, token);
+      bodies.push(text);
+      codes.push(
+        body.errors?.[0]?.extensions?.reason ?? body.errors?.[0]?.extensions?.code ?? "OK",
+      );
+    };
+    try {
+      await send(ImportOrderDocument, { input: importOrderInput }, tokens.writer);
+      await send(ImportOrderDocument, { input: importOrderInput }, tokens.reader);
+      await send(LedgerDump, {}, tokens.reader);
+      await send(
+        ImportOrderDocument,
+        { input: { ...importOrderInput, appKey: OTHER.appKey } },
+        tokens.writer,
+      );
+      for (const name of ["expired", "forged", "unknownKey", "unsigned", "badClaim"] as const)
+        await send(ImportOrderDocument, { input: importOrderInput }, tokens[name]);
+      const ledger = [];
+      for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "ledger_orders"])
+        ledger.push(JSON.stringify(await h.sql.query(`select * from ${table}`)));
+      expect(codes).toEqual([
+        "OK",
+        "FORBIDDEN",
+        "OK",
+        "FORBIDDEN",
+        "EXPIRED",
+        "BAD_SIGNATURE",
+        "UNKNOWN_KEY",
+        "ALGORITHM_NOT_ALLOWED",
+        "INVALID_CLAIM",
+      ]);
+      expect(ledger[0]).toContain('"jwt:writer"');
+      expect(leaks([...h.logs, ...bodies, ...ledger], pieces(tokens))).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("logs a provider outage and an unverifiable token without the token", async () => {
+    const time = testClock(NOW);
+    const logs: string[] = [];
+    const authenticator = createAuthenticator(
+      {
+        ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }),
+        mode: "production",
+        emulator: false,
+        auth: { jwt: jwtConfigFor(provider) },
+      },
+      { clock: time.clock, logger: createLogger({ level: "debug", write: (l) => logs.push(l) }) },
+    );
+    const token = await provider.sign(NOW);
+    await authenticator.authenticate(`Bearer ${token}`);
+    provider.setState("reset");
+    time.advance(600_000);
+    await authenticator.authenticate(`Bearer ${token}`);
+    // An RSA key jose refuses to verify with (1024 bits; nor will it sign): no verdict on the
+    // token, so it is logged.
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const exp = Math.floor(NOW / 1000) + 60;
+    const signed = `${b64({ alg: "RS256", kid: "weak" })}.${b64({ iss: provider.issuer, aud: AUDIENCE, sub: "x", exp })}`;
+    const weak = `${signed}.${sign("sha256", Buffer.from(signed), privateKey).toString("base64url")}`;
+    provider.setState("up");
+    provider.publish([
+      provider.key,
+      {
+        ...provider.key,
+        kid: "weak",
+        publicJwk: { ...publicKey.export({ format: "jwk" }), kid: "weak" },
+      },
+    ]);
+    time.advance(30_000);
+    await expect(authenticator.authenticate(`Bearer ${weak}`)).rejects.toMatchObject({
+      extensions: { reason: "NOT_VERIFIED" },
+    });
+    expect(logs.map((line) => JSON.parse(line).msg)).toEqual([
+      "The identity provider's keys could not be fetched; the last ones fetched are kept",
+      "A token could not be verified",
+    ]);
+    expect(leaks(logs, pieces({ token, weak }))).toEqual([]);
   });
 });

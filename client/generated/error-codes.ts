@@ -37,6 +37,11 @@ export const GatewayErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   /** A fault on our side (such as a rejected app secret); details are in the server log only. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /**
+   * The gateway is still opening or migrating its store (HTTP 503, `retry-after`); try again
+   * shortly.
+   */
+  GATEWAY_STARTING: "GATEWAY_STARTING",
 
   // LimitCode in src/graphql/limits.ts:
   // The codes of the refusals, in `extensions.code` (HTTP 400).
@@ -46,12 +51,6 @@ export const GatewayErrorCode = {
   TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
   QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
   TOO_MANY_WRITES: "TOO_MANY_WRITES",
-
-  // Sent by src/http, outside formatError.
-  /**
-   * The gateway is opening its store (HTTP 503 with `retry-after`, src/http/router.ts): try again.
-   */
-  GATEWAY_STARTING: "GATEWAY_STARTING",
 
   // Apollo Server's (@apollo/server/errors), those the gateway sends.
   /** The document is not GraphQL (HTTP 400); the message keeps the schema's names only. */

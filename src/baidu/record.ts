@@ -1,5 +1,12 @@
 import type { EndpointName } from "./endpoints";
-import type { WireMainOrder, WireOrderItem, WireSubOrderItem, WireSubsOrder } from "./wire";
+import {
+  expressList,
+  type WireMainOrder,
+  type WireOrderItem,
+  type WireOrderRecord,
+  type WireSubOrderItem,
+  type WireSubsOrder,
+} from "./wire";
 
 /**
  * What each endpoint does to the record Baidu holds for one order (the overwrite semantics of
@@ -14,25 +21,41 @@ export function applyWrite(
   record: WireOrderItem | undefined,
   item: WireOrderItem,
   strict: boolean,
-): WireOrderItem | undefined {
-  if (endpoint === "addMainInfo") return item;
+): WireOrderRecord | undefined {
+  if (endpoint === "addMainInfo") return asRecord(item);
   if (!record && strict) return undefined;
-  return CHANGES[endpoint](
+  const changed = CHANGES[endpoint](
     record ?? { CateID: item.CateID, BizAPPID: item.BizAPPID, ResourceID: item.ResourceID },
     item,
     strict,
   );
+  return changed && asRecord(changed);
+}
+
+/** A record keeps its tracking numbers as an array, whichever shape E7 sent them in. */
+function asRecord(item: WireOrderItem): WireOrderRecord {
+  const main = item.EXT?.MainOrder;
+  if (main?.Express === undefined || Array.isArray(main.Express)) return item as WireOrderRecord;
+  return {
+    ...item,
+    EXT: { ...item.EXT, MainOrder: { ...main, Express: expressList(main.Express) } },
+  };
 }
 
 /**
  * Two writes of one endpoint to one order may be coalesced (the newer alone leaves the record the
  * two would) only when their keys are equal. E2 keeps the after-sale info and the tracking numbers
- * it leaves out, so an E2 with them and one without are not interchangeable.
+ * it leaves out, so an E2 with them and one without are not interchangeable. An E7 carrying one
+ * `Express` object may add that shipment to the order's rather than replace them (contract
+ * §6.13, §6.19), so only E7s of the same tracking number collapse; an array of them replaces.
  */
 export function coalescingKey(endpoint: string, body: string): string {
-  if (endpoint !== "updateMainInfo") return "";
+  if (endpoint !== "updateMainInfo" && endpoint !== "addMainLogistics") return "";
   const item = (JSON.parse(body) as { Data: WireOrderItem[] }).Data[0];
-  return `${item?.EXT?.SubsOrder !== undefined}/${item?.EXT?.MainOrder?.Express !== undefined}`;
+  const express = item?.EXT?.MainOrder?.Express;
+  if (endpoint === "addMainLogistics")
+    return express === undefined || Array.isArray(express) ? "" : `shipment:${express.ID}`;
+  return `${item?.EXT?.SubsOrder !== undefined}/${express !== undefined}`;
 }
 
 type Change = (
@@ -99,10 +122,10 @@ const CHANGES: Record<Exclude<EndpointName, "addMainInfo">, Change> = {
     ];
     return withSubs(record, { Status: sent.Status, Items: items });
   },
-  /** E7: sets the order's tracking numbers. */
+  /** E7: sets the order's tracking numbers (one object: that one shipment; contract §6.19). */
   addMainLogistics: (record, item) => {
     const ext = record.EXT ?? {};
-    const Express = item.EXT?.MainOrder?.Express ?? [];
+    const Express = expressList(item.EXT?.MainOrder?.Express);
     return { ...record, EXT: { ...ext, MainOrder: { ...ext.MainOrder, Express } } };
   },
 };

@@ -4,20 +4,27 @@
  * Money is integer fen (100 = ¥1); times are Unix seconds.
  */
 
-/** DetailPage: how the Baidu App jumps when the user taps an entry. */
 /**
  * Where Baidu's docs and SDKs disagree on a field's JSON shape, which one the gateway sends
- * (docs/baidu-ordercenter.md says what each source shows).
+ * (docs/baidu-ordercenter.md says what each source shows). Neither choice is confirmed live.
  */
 export interface WireOptions {
-  /** `EXT.MainOrder.Express` as one object (the generated SDKs) or as an array (the Java bean). */
+  /**
+   * E7's `EXT.MainOrder.Express`: one object, so one tracking number a call (Baidu's Go, PHP and
+   * C# SDKs, generated from the newer doc), or an array (its Java bean). Contract §1.4.7, §6.13.
+   */
   expressShape: "object" | "array";
-  /** `DetailPage.Status` as the documented integer or as a string (the generated SDKs). */
+  /**
+   * `DetailPage.Status` of product and after-sale links: the documented integer, or the string
+   * Baidu's generated SDKs send there (`"2"`). Contract §1.4.5, §6.6.
+   */
   detailPageStatus: "integer" | "string";
 }
 
+/** DetailPage: how the Baidu App jumps when the user taps an entry. */
 export interface WireDetailPage {
-  Status?: number;
+  /** 0 hidden, 1 shown, 2 tappable; a string where `WireOptions.detailPageStatus` says so. */
+  Status?: number | string;
   Name?: string;
   SwanSchema?: string;
   H5Schema?: string;
@@ -76,7 +83,17 @@ export interface WireMainOrder {
   Payment?: WirePayment;
   Appraise?: WireDetailPage;
   OrderDetail?: WireDetailPage;
-  Express?: WireExpress[];
+  /**
+   * An array on E1 and E2, and in every record; on E7 one object or an array
+   * (`WireOptions.expressShape`): read it with `expressList`.
+   */
+  Express?: WireExpress[] | WireExpress;
+}
+
+/** The tracking numbers of a MainOrder, whichever shape it carries them in. */
+export function expressList(express: WireExpress[] | WireExpress | undefined): WireExpress[] {
+  if (express === undefined) return [];
+  return Array.isArray(express) ? express : [express];
 }
 
 export interface WireRefundProduct {
@@ -126,6 +143,11 @@ export interface WireOrderItem {
   Status?: number;
   EXT?: WireExt;
 }
+
+/** An order as Baidu holds it after the writes so far: its tracking numbers always an array. */
+export type WireOrderRecord = WireOrderItem & {
+  EXT?: WireExt & { MainOrder?: WireMainOrder & { Express?: WireExpress[] } };
+};
 
 export interface WireBody {
   Data: WireOrderItem[];

@@ -34,15 +34,6 @@ const APOLLO_CODES: Record<ApolloServerErrorCode, string | null> = {
   [ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND]: null,
 };
 
-/**
- * Codes the gateway sends outside `formatError`, written in place where they are sent. (Each is a
- * candidate for ErrorCode; test/client-package.test.ts checks that none in src/ is missed.)
- */
-const OTHER_CODES: Record<string, string> = {
-  GATEWAY_STARTING:
-    "The gateway is opening its store (HTTP 503 with `retry-after`, src/http/router.ts): try again.",
-};
-
 /** A group of codes in the generated file, with where its codes and their TSDoc come from. */
 interface CodeGroup {
   /** The comment lines above the group. */
@@ -135,7 +126,6 @@ export function renderErrorCodes(root: string): string {
   const groups = [
     fromSource(root, "src/graphql/errors.ts", "ErrorCode", ErrorCode),
     fromSource(root, "src/graphql/limits.ts", "LimitCode", LimitCode),
-    fromTable(["Sent by src/http, outside formatError."], OTHER_CODES),
     fromTable(["Apollo Server's (@apollo/server/errors), those the gateway sends."], APOLLO_CODES),
   ];
   const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { BAIDU_BASE_URL } from "../baidu/endpoints";
+import { readJwt } from "./jwt";
 import { readFile, Reader, type Raw } from "./reader";
 import { DEFAULT_INPUT_LIMITS } from "../../schema/validators";
 import { DEFAULT_LIMITS, type OperationLimits } from "../graphql/limits";
@@ -46,6 +47,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   const delivery = (file.delivery ?? {}) as Raw;
   const limits = (file.limits ?? {}) as Raw;
   const http = (file.http ?? {}) as Raw;
+  const auth = (file.auth ?? {}) as Raw;
+  const jwtFile = auth.jwt == null ? undefined : (reader.entry(auth.jwt, "auth.jwt") ?? {});
+  const jwtEnv = definedOnly({
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE?.split(",").map((audience) => audience.trim()),
+    jwksUrl: env.JWT_JWKS_URL,
+  });
+  const claimsEnv = definedOnly({ apps: env.JWT_APPS_CLAIM, roles: env.JWT_ROLES_CLAIM });
   const limit = (key: keyof OperationLimits, max: number) =>
     reader.int(limits[key] ?? DEFAULT_LIMITS[key], `limits.${key}`, 1, max);
   const timeoutMs = reader.int(
@@ -197,10 +206,29 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
         env.CORS_ORIGINS?.split(",").map((origin) => origin.trim()) ??
         reader.list(http.corsOrigins, "http.corsOrigins")
       ).map((origin, i) => reader.url(origin, `http.corsOrigins[${i}]`)),
+      shutdownDelayMs: reader.int(
+        env.SHUTDOWN_DELAY_MS ?? http.shutdownDelayMs ?? 0,
+        "http.shutdownDelayMs",
+        0,
+        120_000,
+      ),
     },
     apps,
     apiKeys,
-    auth: { jwt: null },
+    auth: {
+      jwt:
+        jwtFile || Object.keys(jwtEnv).length > 0 || Object.keys(claimsEnv).length > 0
+          ? readJwt(
+              {
+                ...jwtFile,
+                ...jwtEnv,
+                claims: { ...((jwtFile?.claims ?? {}) as Raw), ...claimsEnv },
+              },
+              reader,
+              "auth.jwt",
+            )
+          : null,
+    },
   };
   // A waiting mutation must be able to answer before its request times out.
   if (config.http.requestTimeoutMs <= config.delivery.waitMs)
@@ -238,6 +266,13 @@ function withoutSecrets(problem: string, apps: readonly AppConfig[]): string {
  * anyway.
  */
 const MIN_SCRUBBED_LENGTH = 3;
+
+/** The fields that are set, so that they override the file's and the others do not. */
+function definedOnly(fields: Record<string, unknown>): Raw {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as Raw;
+}
 
 function envApp(env: NodeJS.ProcessEnv, reader: Reader): AppConfig[] {
   if (!env.BAIDU_APP_KEY && !env.BAIDU_APP_SECRET && !env.BAIDU_PM_APP_KEY) return [];
@@ -294,6 +329,12 @@ function checkReferences(config: GatewayConfig, problems: string[]): void {
     problems.push(
       "apps: production mode needs at least one Baidu app (the emulator is for development)",
     );
-  if (config.mode === "production" && config.apiKeys.length === 0)
+  if (config.mode === "production" && config.apiKeys.length === 0 && !config.auth.jwt)
     problems.push("apiKeys: production mode needs at least one API key");
+  // The keys that decide who may write are fetched from there: not over plain HTTP in production.
+  const jwks = URL.parse(config.auth.jwt?.jwksUrl ?? "");
+  if (config.mode === "production" && jwks?.protocol === "http:" && !LOOPBACK.has(jwks.hostname))
+    problems.push(
+      "auth.jwt.jwksUrl: production mode needs https (plain http is allowed to loopback only)",
+    );
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ALL_ROLES, type Role } from "../auth/roles";
 import type { ApiKeyConfig, AppConfig } from "./types";
 import { isJsonObject, type JsonObject } from "../lib/json-object";
 
@@ -48,6 +49,11 @@ function jsonErrorWithoutText(error: unknown): string {
 export class Reader {
   constructor(private readonly problems: string[]) {}
 
+  /** Records a problem found outside the field readers (a rule across fields). */
+  report(problem: string): void {
+    this.problems.push(problem);
+  }
+
   text(value: unknown, path: string): string {
     if (typeof value === "string" && value.trim() !== "") return value;
     this.problems.push(`${path}: must be a non-empty string`);
@@ -89,6 +95,46 @@ export class Reader {
       return text;
     }
     return url!.origin;
+  }
+
+  /**
+   * A URL to fetch from (a JWKS URL): http or https, with a path and query if need be; no user
+   * info or fragment.
+   */
+  fetchUrl(value: unknown, path: string): string {
+    const text = this.text(value, path);
+    if (!text) return text;
+    const url = URL.parse(text);
+    const problem = !url
+      ? "is not a URL"
+      : url.protocol !== "http:" && url.protocol !== "https:"
+        ? "must use http or https"
+        : url.username || url.password
+          ? "must not carry user info (user:password@)"
+          : url.hash
+            ? "must not have a fragment (#…)"
+            : undefined;
+    if (!problem) return url!.href;
+    this.problems.push(
+      `${path}: ${problem}, such as https://login.example.com/.well-known/jwks.json`,
+    );
+    return text;
+  }
+
+  /** One string, or a list of them (at least one); each non-empty. */
+  texts(value: unknown, path: string): string[] {
+    if (typeof value === "string") return [this.text(value, path)];
+    const list = this.list(value, path);
+    if (list.length === 0) this.problems.push(`${path}: must be a string or a non-empty list`);
+    return list.map((item, i) => this.text(item, `${path}[${i}]`));
+  }
+
+  /** Roles, each one the gateway knows (listed in the problem). */
+  roles(value: unknown, path: string): Role[] {
+    const list = typeof value === "string" ? [value] : this.list(value, path);
+    if (list.length === 0)
+      this.problems.push(`${path}: must list at least one role (leave it out for every role)`);
+    return list.map((role, i) => this.oneOf(role, `${path}[${i}]`, ALL_ROLES));
   }
 
   list(value: unknown, path: string): unknown[] {
@@ -143,6 +189,7 @@ export class Reader {
       name: this.text(raw.name, `${path}.name`),
       sha256,
       apps: apps.map((a, i) => this.text(a, `${path}.apps[${i}]`)),
+      ...(raw.roles === undefined ? {} : { roles: this.roles(raw.roles, `${path}.roles`) }),
     };
   }
 }

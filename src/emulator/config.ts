@@ -36,6 +36,7 @@ export function readEmulatorConfig(
     Number.MAX_SAFE_INTEGER,
     problems,
   );
+  const expressShape = readExpressShape(env, problems);
   if (problems.length > 0)
     throw new Error(`Invalid emulator configuration:\n  ${problems.join("\n  ")}`);
   const app = {
@@ -47,5 +48,18 @@ export function readEmulatorConfig(
     host: env.EMULATOR_HOST || "127.0.0.1",
     port,
     ...(tokenLifetimeSeconds !== undefined && { tokenLifetimeSeconds }),
+    ...(expressShape !== undefined && { expressShape }),
   };
+}
+
+/** `EMULATOR_EXPRESS_SHAPE`: the one shape of E7's `Express` to accept; unset, both. */
+function readExpressShape(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): EmulatorOptions["expressShape"] {
+  const raw = env.EMULATOR_EXPRESS_SHAPE;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "object" || raw === "array") return raw;
+  problems.push(`EMULATOR_EXPRESS_SHAPE must be "object" or "array", got ${JSON.stringify(raw)}`);
+  return undefined;
 }

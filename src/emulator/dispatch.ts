@@ -17,9 +17,11 @@ import { CONTROL_PREFIX, routeOf, type EmulatorRoute } from "./routes";
 import type { OrderStore } from "./store";
 import { handleTokenCall, type AppCredentials } from "./token-route";
 import type { TokenRegistry } from "./tokens";
+import type { BodyRules } from "./validate-body";
 
 export interface EmulatorState {
   apps: readonly AppCredentials[];
+  rules: BodyRules;
   tokens: TokenRegistry;
   store: OrderStore;
   faults: FaultScript;
@@ -32,6 +34,7 @@ interface Incoming {
   method: string;
   path: string;
   query: Record<string, string>;
+  headers: Record<string, string>;
   rawBody: string;
   body: unknown;
   contentType: string;
@@ -65,10 +68,10 @@ function onRequest(
   res: ServerResponse,
   state: EmulatorState,
 ): void {
-  const { method, path, query, body } = incoming;
+  const { method, path, query, headers, body } = incoming;
   if (path.startsWith(CONTROL_PREFIX))
     return writeReply(res, handleControl(method, path, body, state));
-  state.log.push({ method, path, query, body, receivedAt: Date.now() });
+  state.log.push({ method, path, query, headers, body, receivedAt: Date.now() });
   const route = routeOf(path);
   if (!route)
     return writeReply(res, { ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
@@ -118,7 +121,7 @@ function httpFaultReply(status: number, body: unknown): Reply {
 
 function baiduReply(route: EmulatorRoute, incoming: Incoming, state: EmulatorState): Reply {
   if (route === "token") return handleTokenCall(incoming, state.apps, state.tokens);
-  return handleOrderCall(route, incoming, state.tokens, state.store);
+  return handleOrderCall(route, incoming, state.tokens, state.store, state.rules);
 }
 
 function toIncoming(req: IncomingMessage, rawBody: string): Incoming {
@@ -130,10 +133,18 @@ function toIncoming(req: IncomingMessage, rawBody: string): Incoming {
     method: req.method ?? "GET",
     path,
     query,
+    headers: headersOf(req),
     rawBody,
     body: parseBody(rawBody),
     contentType: req.headers["content-type"] ?? "",
   };
+}
+
+/** Every header as received, by its lower-case name; a repeated one joined as HTTP joins it. */
+function headersOf(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(req.headersDistinct).map(([name, values]) => [name, (values ?? []).join(", ")]),
+  );
 }
 
 function parseBody(rawBody: string): unknown {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     `Baidu order-center emulator listening on ${emulator.url}`,
     `app key ${appKey} (pm_app_key is not checked; the dev app uses ${DEV_APP.pmAppKey})`,
     `seeded like npm start: Baidu's example order ${SEED_ORDER.ResourceID} (user ${DEV_OPEN_ID}) with its after-sale order "onlyOne"; see ${emulator.url}/__emulator/orders`,
+    `addMainLogistics takes EXT.MainOrder.Express as ${config.expressShape === undefined ? "one object or an array" : config.expressShape === "object" ? "one object only" : "an array only"} (EMULATOR_EXPRESS_SHAPE)`,
     `${"token".padEnd(width)}  GET|POST ${TOKEN_PATH}`,
     ...ENDPOINT_NAMES.map((name) => `${name.padEnd(width)}  POST     ${ENDPOINTS[name].path}`),
     ...CONTROL_ROUTES.map((route) => `${"control".padEnd(width)}  ${route}`),

@@ -4,7 +4,7 @@ import { ParamError } from "./param-error";
 import { errnoReply, gatewayErrorReply, jsonReply, type Reply } from "./reply";
 import type { OrderStore } from "./store";
 import type { TokenRegistry } from "./tokens";
-import { checkBody } from "./validate-body";
+import { checkBody, type BodyRules } from "./validate-body";
 import { checkQuery } from "./validate-query";
 
 export interface OrderCall {
@@ -23,6 +23,7 @@ export function handleOrderCall(
   call: OrderCall,
   tokens: TokenRegistry,
   store: OrderStore,
+  rules: BodyRules = {},
 ): Reply {
   if (call.method !== "POST") return gatewayErrorReply(GATEWAY_CODE.unsupportedMethod);
   const token = call.query.access_token;
@@ -31,7 +32,7 @@ export function handleOrderCall(
   if (!auth.ok) return gatewayErrorReply(auth.code);
   try {
     const user = checkQuery(name, call.query);
-    const items = checkBody(name, call.body, auth.appKey);
+    const items = checkBody(name, call.body, auth.appKey, rules);
     const data = items.map((item) => toResult(item, store[name](item, user)));
     return jsonReply({ errno: ERRNO.ok, msg: "success", data });
   } catch (error) {

@@ -3,6 +3,11 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /**
+   * The request's headers by lower-case name, as they arrived (Baidu documents
+   * `Content-Type: application/json` for the order-center calls: contract §1.1).
+   */
+  headers: Record<string, string>;
   /** Parsed JSON, or the raw text if it is not JSON, or undefined when the body is empty. */
   body: unknown;
   /**

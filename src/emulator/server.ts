@@ -33,6 +33,12 @@ export interface EmulatorOptions {
   port?: number;
   /** How many requests the log keeps, newest last. Default 10000. */
   requestLogLimit?: number;
+  /**
+   * The one shape of E7's `EXT.MainOrder.Express` to accept, the other answered with errno 40001;
+   * default both, since nothing says which Baidu's server takes (contract §6.13). Tests set it to
+   * prove which shape the gateway sends.
+   */
+  expressShape?: "object" | "array";
 }
 
 /** A running fake of `openapi.baidu.com`. */
@@ -74,6 +80,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   const state: EmulatorState = {
     apps: options.apps.map(({ appKey, appSecret }) => ({ appKey, appSecret })),
+    rules: options.expressShape ? { expressShape: options.expressShape } : {},
     tokens: new TokenRegistry(lifetime, options.now ?? Date.now),
     store: new OrderStore(),
     faults: new FaultScript(),

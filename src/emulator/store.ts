@@ -1,6 +1,6 @@
 import type { EndpointName } from "../baidu/endpoints";
 import { applyWrite } from "../baidu/record";
-import type { WireOrderItem } from "../baidu/wire";
+import type { WireOrderItem, WireOrderRecord } from "../baidu/wire";
 
 /** The user an order was imported for: exactly one of the two is set (contract §1.1). */
 export interface OrderUser {
@@ -12,7 +12,7 @@ export interface StoredOrder extends OrderUser {
   bizAppId: string;
   resourceId: string;
   /** The `Data` item as Baidu would hold it after every update so far. */
-  record: WireOrderItem;
+  record: WireOrderRecord;
 }
 
 /** One method per endpoint, named after it; `false` is Baidu's `rows_affected: "0"`. */
@@ -54,7 +54,7 @@ export class OrderStore implements OrderMutations {
     const order: StoredOrder = {
       bizAppId: item.BizAPPID,
       resourceId: item.ResourceID,
-      record: item,
+      record: applyWrite("addMainInfo", undefined, item, true)!,
     };
     if (openId !== undefined) order.openId = openId;
     if (swanId !== undefined) order.swanId = swanId;

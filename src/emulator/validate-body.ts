@@ -1,5 +1,5 @@
 import type { EndpointName } from "../baidu/endpoints";
-import type { WireOrderItem } from "../baidu/wire";
+import type { WireOptions, WireOrderItem } from "../baidu/wire";
 import { isJsonObject, type JsonObject } from "../lib/json-object";
 import { need, ParamError } from "./param-error";
 
@@ -60,10 +60,38 @@ function express(express: JsonObject, at: string): void {
 }
 
 /**
+ * What the emulator takes beyond what every call must carry. Baidu's server may take either shape
+ * of E7's `Express` (contract §1.4.7, §6.13), so both pass unless one is required here.
+ */
+export interface BodyRules {
+  /** The only shape of E7's `EXT.MainOrder.Express` accepted; undefined: both. */
+  expressShape?: WireOptions["expressShape"];
+}
+
+/**
+ * E7's tracking numbers: one object (Baidu's Go, PHP and C# SDKs) or an array of them (its Java
+ * bean).
+ */
+function logistics(main: JsonObject, at: string, rules: BodyRules): void {
+  const value = main.Express;
+  const shape = Array.isArray(value) ? "array" : isJsonObject(value) ? "object" : undefined;
+  need(shape !== undefined, `${at}.Express`);
+  if (rules.expressShape && shape !== rules.expressShape)
+    throw new ParamError(
+      `${at}.Express`,
+      `must be ${rules.expressShape === "object" ? "one object" : "an array"} (this emulator requires that shape)`,
+    );
+  if (shape === "object") express(value as JsonObject, `${at}.Express`);
+  else each(main, "Express", at, express);
+}
+
+type ItemCheck = (item: JsonObject, at: string, rules: BodyRules) => void;
+
+/**
  * Per-endpoint required fields (contract §1.4); CateID, BizAPPID and ResourceID are checked for
  * all.
  */
-const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> = {
+const ITEM_CHECKS: Record<EndpointName, ItemCheck> = {
   addMainInfo(item, at) {
     str(item, "Title", at);
     for (const key of ["Ctime", "Mtime", "Status"]) int(item, key, at);
@@ -89,9 +117,9 @@ const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> 
   updateSubStatus(item, at) {
     subsOrder(obj(item, "EXT", at), `${at}.EXT`, statusSubItem);
   },
-  addMainLogistics(item, at) {
+  addMainLogistics(item, at, rules) {
     const main = obj(obj(item, "EXT", at), "MainOrder", `${at}.EXT`);
-    each(main, "Express", `${at}.EXT.MainOrder`, express);
+    logistics(main, `${at}.EXT.MainOrder`, rules);
   },
 };
 
@@ -99,7 +127,12 @@ const ITEM_CHECKS: Record<EndpointName, (item: JsonObject, at: string) => void> 
  * Checks a whole request body before anything is stored, so a broken request changes nothing.
  * `appKey` is the key of the app the access token was issued to. Throws ParamError.
  */
-export function checkBody(name: EndpointName, body: unknown, appKey: string): WireOrderItem[] {
+export function checkBody(
+  name: EndpointName,
+  body: unknown,
+  appKey: string,
+  rules: BodyRules = {},
+): WireOrderItem[] {
   need(
     isJsonObject(body) && Array.isArray(body.Data) && body.Data.length > 0,
     "Data",
@@ -117,7 +150,7 @@ export function checkBody(name: EndpointName, body: unknown, appKey: string): Wi
     str(o, "ResourceID", at);
     if (o.BizAPPID !== appKey)
       throw new ParamError(`${at}.BizAPPID`, "does not match the app of the access token");
-    ITEM_CHECKS[name](o, at);
+    ITEM_CHECKS[name](o, at, rules);
   });
   return data as WireOrderItem[];
 }

@@ -1,6 +1,4 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { DocumentNode, GraphQLSchema } from "graphql";
 import type { GatewayConfig } from "../config/types";
@@ -9,6 +7,8 @@ import type { GatewayContext } from "./context";
 import { schemaNames } from "./echo";
 import { createFormatError } from "./errors";
 import { limitRules } from "./limits";
+import { createPlaygroundPlugin } from "./playground";
+import { createProductionPagePlugin } from "./production-page";
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -55,9 +55,8 @@ export function createApollo({
       error: (m) => logger.error(String(m)),
     },
     plugins: [
-      development
-        ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // What a browser opening /graphql sees: an offline GraphiQL, or where the API and docs are.
+      development ? createPlaygroundPlugin(config) : createProductionPagePlugin(),
       ...plugins,
     ],
   });

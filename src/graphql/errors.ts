@@ -7,6 +7,7 @@ import {
   DeliveryStateError,
   IdempotencyConflictError,
 } from "../delivery/errors";
+import type { Role } from "../auth/roles";
 import { withoutEcho } from "./echo";
 import { describeError, type Logger } from "../ops/log";
 import { fromCoercionMessage, toViolations } from "./violations";
@@ -15,9 +16,15 @@ import { fromCoercionMessage, toViolations } from "./violations";
 export const ErrorCode = {
   /** The input broke a rule; `extensions.violations` lists every problem with its field path. */
   BAD_USER_INPUT: "BAD_USER_INPUT",
-  /** No API key, or an unknown one. */
+  /**
+   * No API key or token, an unknown key, or a token refused; `extensions.reason` says which
+   * (`AuthFailure`), `extensions.claim` names a missing or invalid claim.
+   */
   UNAUTHENTICATED: "UNAUTHENTICATED",
-  /** The API key may not write to this Baidu app. */
+  /**
+   * The caller lacks the role the operation needs (`extensions.role`), or may not act for the
+   * Baidu app an argument names (`extensions.argument`).
+   */
   FORBIDDEN: "FORBIDDEN",
   /**
    * Baidu refused the write for good (its delivery ended FAILED): `extensions.deliveryId`, and
@@ -39,20 +46,75 @@ export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   /** A fault on our side (such as a rejected app secret); details are in the server log only. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /**
+   * The gateway is still opening or migrating its store (HTTP 503, `retry-after`); try again
+   * shortly.
+   */
+  GATEWAY_STARTING: "GATEWAY_STARTING",
 } as const;
 
-export function unauthenticated(): GraphQLError {
-  return new GraphQLError("Send a valid API key as `Authorization: Bearer <key>`", {
-    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+/**
+ * Why a request is not authenticated (`extensions.reason` of UNAUTHENTICATED), and what the client
+ * is told. None repeats the key or token.
+ */
+export const AuthFailure = {
+  NO_CREDENTIALS: "Send an API key or a token as `Authorization: Bearer <key or token>`",
+  UNKNOWN_API_KEY: "The API key is not one this gateway knows",
+  TOKENS_NOT_ACCEPTED:
+    "This gateway takes API keys only: it trusts no identity provider (auth.jwt is not configured)",
+  MALFORMED: "The token is not a well-formed JWT",
+  EXPIRED: "The token has expired (exp)",
+  NOT_YET_VALID: "The token is not valid yet (nbf)",
+  WRONG_ISSUER: "The token comes from an issuer this gateway does not trust (iss)",
+  WRONG_AUDIENCE: "The token is not meant for this gateway (aud)",
+  BAD_SIGNATURE: "The token's signature does not verify",
+  UNKNOWN_KEY: "The token is signed with a key its issuer does not publish (kid)",
+  ALGORITHM_NOT_ALLOWED: "The token's algorithm (alg) is not one this gateway accepts",
+  INVALID_CLAIM: "A claim the gateway needs is missing from the token or not valid",
+  NOT_VERIFIED: "The token could not be verified",
+  KEYS_UNAVAILABLE: "The identity provider's keys cannot be fetched now; try again later",
+} as const;
+
+export type AuthFailureReason = keyof typeof AuthFailure;
+
+/**
+ * UNAUTHENTICATED with its reason: HTTP 401, or 503 when the fault is the provider's (its keys
+ * cannot be fetched). `claim` names the claim of an INVALID_CLAIM (a name, never its value);
+ * `message` replaces the reason's usual text.
+ */
+export function unauthenticated(
+  reason: AuthFailureReason = "NO_CREDENTIALS",
+  detail: { claim?: string; message?: string } = {},
+): GraphQLError {
+  const message =
+    detail.message ??
+    (detail.claim ? `The token's "${detail.claim}" claim is missing or not valid` : undefined) ??
+    AuthFailure[reason];
+  return new GraphQLError(message, {
+    extensions: {
+      code: ErrorCode.UNAUTHENTICATED,
+      reason,
+      ...(detail.claim ? { claim: detail.claim } : {}),
+      http: { status: reason === "KEYS_UNAVAILABLE" ? 503 : 401 },
+    },
   });
 }
 
-/** The app key is not repeated: it is the caller's input, and may be anything. */
-export function forbidden(): GraphQLError {
-  return new GraphQLError(
-    "This API key may not act for the Baidu app named in the input (appKey)",
-    { extensions: { code: ErrorCode.FORBIDDEN } },
-  );
+/** The caller lacks a role the field needs; the field is a schema name, not the caller's words. */
+export function forbiddenRole(role: Role, field: string): GraphQLError {
+  return new GraphQLError(`This caller lacks the role ${role}, which ${field} needs`, {
+    extensions: { code: ErrorCode.FORBIDDEN, role },
+  });
+}
+
+/**
+ * The caller may not act for the Baidu app named by an argument: the argument is named, its value
+ * (the caller's input, which may be anything) is not repeated.
+ */
+export function forbiddenApp(argument: string): GraphQLError {
+  return new GraphQLError(`This caller may not act for the Baidu app named in ${argument}`, {
+    extensions: { code: ErrorCode.FORBIDDEN, argument },
+  });
 }
 
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */

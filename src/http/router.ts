@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { GatewayConfig } from "../config/types";
+import { ErrorCode } from "../graphql/errors";
 import { describeError, type Logger } from "../ops/log";
 import type { GatewayMetrics } from "../ops/metrics";
 import { inRequest, requestIdFrom, type RequestScope } from "../ops/request-scope";
@@ -24,7 +25,9 @@ export interface RouterOptions {
 
 /** What /graphql answers while the store opens and migrates. */
 const STARTING = JSON.stringify({
-  errors: [{ message: "The gateway is starting", extensions: { code: "GATEWAY_STARTING" } }],
+  errors: [
+    { message: "The gateway is starting", extensions: { code: ErrorCode.GATEWAY_STARTING } },
+  ],
 });
 
 /**

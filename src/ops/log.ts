@@ -30,6 +30,9 @@ const SECRET_PARAM =
  */
 const TOKEN_SHAPE = /\b\d{2}\.[0-9a-f]{32}\.\d+\.\d+\.\d+-\d+\b/g;
 
+/** A JWT (compact JWS): base64url JSON header and payload, then the signature. */
+const JWT_SHAPE = /\beyJ[\w-]*\.eyJ[\w-]*\.[\w-]*/g;
+
 /**
  * Secrets by slot: an app's secret, or its current token (a newer token takes the older one's
  * slot).
@@ -48,10 +51,14 @@ export function holdSecret(secret: string, slot: string = secret): void {
 
 /**
  * Every secret out of a text: secret-bearing query parameters (as octokit does for
- * `access_token` and `client_secret`), anything shaped like a Baidu token, and the secrets held.
+ * `access_token` and `client_secret`), anything shaped like a Baidu token or a JWT, and the secrets
+ * held.
  */
 export function redactSecrets(text: string): string {
-  let redacted = text.replace(SECRET_PARAM, "$1[REDACTED]").replace(TOKEN_SHAPE, "[REDACTED]");
+  let redacted = text
+    .replace(SECRET_PARAM, "$1[REDACTED]")
+    .replace(TOKEN_SHAPE, "[REDACTED]")
+    .replace(JWT_SHAPE, "[REDACTED]");
   for (const secret of heldSecrets.values())
     if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, "[REDACTED]");
   return redacted;

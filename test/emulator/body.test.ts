@@ -129,4 +129,58 @@ describe("emulator body checks (contract §1.4)", () => {
       "Data[0].EXT.MainOrder.Express[1].Type",
     );
   });
+
+  const logisticsWith = (Express: unknown) => ({
+    Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: "r1", EXT: { MainOrder: { Express } } }],
+  });
+  const shipment = { ID: "SF1", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 };
+
+  it("takes E7's Express as one object or as an array, since either may be Baidu's (contract §6.13)", async () => {
+    for (const express of [shipment, [shipment], [shipment, { ...shipment, ID: "SF2" }]])
+      expect(
+        (await call(emulator, "addMainLogistics", token, logisticsWith(express))).json,
+      ).toEqual({
+        errno: 0,
+        msg: "success",
+        data: [{ biz_app_id: APP.appKey, cate_id: "1", resource_id: "r1", rows_affected: "0" }],
+      });
+  });
+
+  it("names a broken field of a single Express object, and an Express that is neither shape", async () => {
+    const { Type: _type, ...untyped } = shipment;
+    expectParamError(
+      await call(emulator, "addMainLogistics", token, logisticsWith(untyped)),
+      "Data[0].EXT.MainOrder.Express.Type",
+    );
+    expect((await call(emulator, "addMainLogistics", token, logisticsWith("SF1"))).json).toEqual({
+      errno: 40001,
+      msg: "parameter error: Data[0].EXT.MainOrder.Express missing or invalid",
+      data: [],
+    });
+  });
+
+  it.each([
+    ["object", [shipment], "must be one object"],
+    ["array", shipment, "must be an array"],
+  ] as const)(
+    "takes only %s Express when told to, so a test can prove the shape the gateway sends",
+    async (shape, other, problem) => {
+      const strict = await startTestEmulator({ expressShape: shape });
+      try {
+        const strictToken = await getToken(strict);
+        const answer = await call(strict, "addMainLogistics", strictToken, logisticsWith(other));
+        expect(answer.json).toEqual({
+          errno: 40001,
+          msg: `parameter error: Data[0].EXT.MainOrder.Express ${problem} (this emulator requires that shape)`,
+          data: [],
+        });
+        const same = shape === "object" ? shipment : [shipment];
+        expect(
+          (await call(strict, "addMainLogistics", strictToken, logisticsWith(same))).json.errno,
+        ).toBe(0);
+      } finally {
+        await strict.close();
+      }
+    },
+  );
 });

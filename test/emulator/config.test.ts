@@ -17,20 +17,26 @@ describe("readEmulatorConfig", () => {
       EMULATOR_TOKEN_LIFETIME: "3600",
       EMULATOR_APP_KEY: "k",
       EMULATOR_APP_SECRET: "s",
+      EMULATOR_EXPRESS_SHAPE: "array",
     };
     expect(readEmulatorConfig(env)).toEqual({
       apps: [{ appKey: "k", appSecret: "s" }],
       host: "0.0.0.0",
       port: 9000,
       tokenLifetimeSeconds: 3600,
+      expressShape: "array",
     });
   });
 
   it("lists every bad variable in one error", () => {
     expect(() =>
-      readEmulatorConfig({ EMULATOR_PORT: "80a", EMULATOR_TOKEN_LIFETIME: "0" }),
+      readEmulatorConfig({
+        EMULATOR_PORT: "80a",
+        EMULATOR_TOKEN_LIFETIME: "0",
+        EMULATOR_EXPRESS_SHAPE: "list",
+      }),
     ).toThrow(
-      /EMULATOR_PORT must be an integer from 0 to 65535, got "80a"\n {2}EMULATOR_TOKEN_LIFETIME must be an integer/,
+      /EMULATOR_PORT must be an integer from 0 to 65535, got "80a"\n {2}EMULATOR_TOKEN_LIFETIME must be an integer from 1 to \d+, got "0"\n {2}EMULATOR_EXPRESS_SHAPE must be "object" or "array", got "list"$/,
     );
   });
 });

@@ -30,12 +30,30 @@ describe("emulator request log and control routes", () => {
         method: "POST",
         path: "/rest/2.0/smartapp/ordercenter/app/add/main/info",
         query: { access_token: token, ...USER_QUERY },
+        headers: expect.objectContaining({
+          host: new URL(emulator.url).host,
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(JSON.stringify({ Data: [mainItem("r1")] }))),
+        }),
         body: { Data: [mainItem("r1")] },
         receivedAt: times[1],
       },
     ]);
     expect(emulator.requestsTo("updateMainStatus")[0]!.body).toBe("not json");
     expect(emulator.requestsTo("token")[0]).toMatchObject({ method: "GET", body: undefined });
+  });
+
+  it("records each request's headers by lower-case name as they arrived, a repeated one joined", async () => {
+    const headers = new Headers([
+      ["Content-Type", "application/json;"],
+      ["X-Trace", "a"],
+      ["X-Trace", "b"],
+    ]);
+    await send(`${emulator.url}/oauth/2.0/token`, { headers });
+    expect(emulator.requests[0]!.headers).toMatchObject({
+      "content-type": "application/json;",
+      "x-trace": "a, b",
+    });
   });
 
   it("forgets the log on clearRequests()", async () => {

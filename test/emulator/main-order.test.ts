@@ -153,6 +153,15 @@ describe("emulator main-order endpoints (contract §1.3)", () => {
     });
   });
 
+  it("keeps the one Express object of a logistics call as a list of one tracking number", async () => {
+    await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
+    const single = { ...logistics("r1"), EXT: { MainOrder: { Express: EXPRESS[0] } } };
+    expect(rows(await call(emulator, "addMainLogistics", token, { Data: [single] }))).toEqual([
+      "1",
+    ]);
+    expect(stored("r1")!.record.EXT?.MainOrder?.Express).toEqual(EXPRESS);
+  });
+
   it("keys orders by app and ResourceID", async () => {
     await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] });
     expect(emulator.store.get("another-app", "r1")).toBeUndefined();

@@ -88,15 +88,15 @@ export type AppendAfterSaleOrdersInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
-  sceneId: string;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. Required by Baidu on this endpoint, so give it for an order imported elsewhere. */
+  sceneId?: string | null | undefined;
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -210,7 +210,7 @@ export type ImportOrderInput = {
   sceneId: string;
   /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
   sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -419,15 +419,15 @@ export type UpdateAfterSaleOrderInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. */
   sceneId?: string | null | undefined;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -444,15 +444,15 @@ export type UpdateAfterSaleOrderStatusInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. */
   sceneId?: string | null | undefined;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -466,15 +466,15 @@ export type UpdateOrderInfoInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** The order's new main info; the order must exist. */
   order: OrderInfoInput;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. */
   sceneId?: string | null | undefined;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -488,19 +488,19 @@ export type UpdateOrderLogisticsInput = {
   deliveryMode?: DeliveryMode;
   /** Return the Baidu request that would be sent (without the access token); record and send nothing. */
   dryRun?: boolean;
-  /** The order's shipments; the order must exist. At most 20 shipments. */
+  /** The order's shipments; the order must exist. At most 20 shipments. Exactly one while the setting `baidu.logistics.expressShape` is `object` (the default): Baidu's newer doc sends one `Express` object a call. */
   express: Array<ExpressInput>;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** Your order id (Baidu `ResourceID`). At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   resourceId: string;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
-  sceneId: string;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. Required by Baidu on this endpoint, so give it for an order imported elsewhere. */
+  sceneId?: string | null | undefined;
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 
@@ -514,15 +514,15 @@ export type UpdateOrderStatusInput = {
   dryRun?: boolean;
   /** Your key for this write (1–255 printable ASCII characters, e.g. a UUID), unique per app. Sending the same key with the same input again returns the same delivery and writes nothing twice; with a different input it is refused (IDEMPOTENCY_KEY_REUSED). Remembered as long as the delivery is kept (retention). */
   idempotencyKey?: string | null | undefined;
-  /** The user's openId (`open_id`). Give exactly one of openId and swanId. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The user's openId (`open_id`). Give at most one of openId and swanId; both left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   openId?: string | null | undefined;
   /** One entry per order; resourceIds must be unique. At most 100 orders by default (setting `limits.maxOrdersPerCall`). */
   orders: Array<OrderStatusChangeInput>;
-  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Required by Baidu on this endpoint. */
-  sceneId: string;
-  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. */
-  sceneType?: number;
-  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it as given on the other writes too. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
+  /** The Baidu cashier order id from the payment notification (`scene_id`), as a decimal string of at most 19 digits (a Long). Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it. Required by Baidu on this endpoint, so give it for an order imported elsewhere. */
+  sceneId?: string | null | undefined;
+  /** Payment scene type (`scene_type`): 2 = Baidu cashier order, Baidu's documented default. Left out: the one the order's importOrder sent, when the gateway's ledger holds that import; a given one must match it; otherwise 2. */
+  sceneType?: number | null | undefined;
+  /** Device id of a user not logged in to the Baidu App (`swan_id`). Baidu documents it for importOrder only; the gateway sends it on the other writes too, as given or as the order's import had it. At most 128 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   swanId?: string | null | undefined;
 };
 

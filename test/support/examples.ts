@@ -236,22 +236,26 @@ export const updateOrderLogisticsInput: UpdateOrderLogisticsInput = {
   ],
 };
 
-/** contract §1.5, E7, as the gateway sends it (an array: contract §1.4.7). */
+const shipment = { ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 };
+
+/**
+ * contract §1.5, E7, as the gateway sends it by default: `Express` one object, as Baidu's Go, PHP
+ * and C# SDKs send it (contract §1.4.7).
+ */
 export const logisticsBody = {
   Data: [
     {
       CateID: 1,
       BizAPPID: K,
       ResourceID: "2221554346520",
-      EXT: {
-        MainOrder: {
-          Express: [
-            { ID: "SF1234567890", Name: "顺丰快递", Code: "SFEXPRESS", Type: 1, Status: 0 },
-          ],
-        },
-      },
+      EXT: { MainOrder: { Express: shipment } },
     },
   ],
+};
+
+/** The same with `baidu.logistics.expressShape: "array"`, as Baidu's Java bean sends it. */
+export const logisticsArrayBody = {
+  Data: [{ ...logisticsBody.Data[0]!, EXT: { MainOrder: { Express: [shipment] } } }],
 };
 
 /** The query string every example call sends, the token aside (contract §1.5). */

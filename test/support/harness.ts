@@ -128,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       requestTimeoutMs: 30_000,
       maxConnections: 1024,
       corsOrigins: [],
+      shutdownDelayMs: 0,
     },
     ...options.config,
     baidu: {
@@ -135,7 +136,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       timeoutMs: 2000,
       connections: 16,
       budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 1000 },
-      wire: { expressShape: "array", detailPageStatus: "integer" },
+      // The production defaults (src/config/load.ts).
+      wire: { expressShape: "object", detailPageStatus: "integer" },
       ...options.baidu,
     },
     store: { databaseUrl: undefined, dataDir: "memory://" },
