@@ -14,6 +14,26 @@ const layer = (files, forbidden, why) => ({
   },
 });
 
+/** Refuses every relative import out of the folder but those into the listed `src/` folders. */
+const only = (paths, root = []) => [
+  "../*",
+  "!../..",
+  "../../*",
+  ...paths.flatMap((path) => allow("../", path)),
+  ...root.flatMap((path) => allow("../../", path)),
+];
+
+/**
+ * Re-includes one path (`graphql/errors`) under `prefix` in a group that excludes everything above
+ * it: gitignore-style patterns re-include a file only once its parent folders are back in.
+ */
+function allow(prefix, entry) {
+  return entry.split("/").flatMap((part, i, parts) => {
+    const path = prefix + parts.slice(0, i + 1).join("/");
+    return i < parts.length - 1 ? [`!${path}`, `${path}/*`] : [`!${path}`];
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,86 +81,80 @@ export default tseslint.config(
       ],
     },
   },
-  layer(
-    ["src/lib/**/*.ts"],
-    ["../*", "!../lib/*"],
-    "src/lib holds what everything may use; it uses nothing of the gateway's.",
-  ),
-  layer(
-    ["src/ops/**/*.ts"],
-    [
-      "**/baidu/*",
-      "**/store/*",
-      "**/delivery/*",
-      "**/graphql/*",
-      "**/http/*",
-      "**/schema/*",
-      "**/resolvers/*",
-    ],
-    "src/ops (logs, metrics) sits below the gateway's parts, which report through it.",
-  ),
+  // Each layer lists what it may import (besides its own folder and packages); the rest is refused.
+  layer(["src/lib/**/*.ts"], only([]), "src/lib holds what everything may use; it uses nothing."),
+  layer(["src/ops/**/*.ts"], only(["lib"]), "src/ops (logs, metrics) sits below everything else."),
   layer(
     ["src/baidu/**/*.ts"],
-    [
-      "**/schema/*",
-      "**/resolvers/*",
-      "**/store/*",
-      "**/delivery/*",
-      "**/graphql/*",
-      "**/http/*",
-      "**/config/*",
-      "**/emulator/*",
-    ],
+    only(["lib", "ops"]),
     "src/baidu is the call path to Baidu: it knows nothing of GraphQL, the ledger or the gateway.",
   ),
   layer(
     ["src/store/**/*.ts"],
-    [
-      "**/schema/*",
-      "**/resolvers/*",
-      "**/delivery/*",
-      "**/graphql/*",
-      "**/http/*",
-      "**/emulator/*",
-    ],
+    only(["lib", "ops", "baidu"]),
     "src/store is the ledger's SQL: below delivery and GraphQL.",
   ),
   layer(
     ["src/delivery/**/*.ts"],
-    ["**/schema/*", "**/resolvers/*", "**/graphql/*", "**/http/*", "**/emulator/*"],
+    only(["lib", "ops", "baidu", "store"]),
     "src/delivery sends what the ledger holds; GraphQL sits above it.",
   ),
   layer(
     ["src/emulator/**/*.ts"],
-    [
-      "**/schema/*",
-      "**/resolvers/*",
-      "**/store/*",
-      "**/delivery/*",
-      "**/graphql/*",
-      "**/http/*",
-      "**/config/*",
-      "**/auth/*",
-    ],
+    only(["lib", "baidu"]),
     "The emulator plays Baidu: it shares Baidu's wire types and nothing of the gateway.",
+  ),
+  layer(
+    ["src/auth/**/*.ts"],
+    only(["lib", "ops", "config", "graphql/errors"]),
+    "src/auth says who calls; it knows the configuration and the error codes, nothing above.",
+  ),
+  layer(
+    ["src/http/**/*.ts"],
+    only(["lib", "ops", "config", "graphql"]),
+    "src/http carries requests to Apollo; it knows no resolvers, ledger or Baidu.",
+  ),
+  layer(
+    ["src/config/**/*.ts"],
+    only(
+      ["lib", "ops", "baidu", "store", "delivery", "graphql/limits", "auth"],
+      ["schema/validators"],
+    ),
+    "src/config reads settings into the types of the parts it configures, and starts nothing.",
+  ),
+  layer(
+    ["src/graphql/**/*.ts"],
+    ["../http/*", "../cli/*", "../emulator/*", "../server", "../main", "../services"],
+    "src/graphql is served by src/http and assembled by src/server, not the other way.",
   ),
   layer(
     ["schema/**/*.ts"],
     [
-      "**/resolvers/*",
-      "**/src/store/*",
-      "!**/src/store/records",
-      "**/src/delivery/*",
-      "**/src/graphql/*",
-      "**/src/http/*",
-      "**/src/emulator/*",
+      "../resolvers/*",
+      "../src/*",
+      ...allow("../src/", "lib"),
+      ...allow("../src/", "baidu"),
+      ...allow("../src/", "store/records"),
     ],
     "schema/ declares GraphQL types; resolvers and the server build on it, not the other way.",
   ),
   layer(
-    ["src/http/**/*.ts"],
-    ["**/resolvers/*", "**/schema/*", "**/store/*", "**/delivery/*", "**/baidu/*"],
-    "src/http carries requests to Apollo; it knows no resolvers or Baidu.",
+    ["resolvers/**/*.ts"],
+    [
+      "../src/http/*",
+      "../src/dev/*",
+      "../src/cli/*",
+      "../src/emulator/*",
+      "../src/server",
+      "../src/main",
+    ],
+    "resolvers/ answer GraphQL fields; the HTTP layer and the commands sit above them.",
+  ),
+  // `npm run emulator` seeds the example orders `npm start` seeds.
+  layer(
+    ["src/emulator/main.ts"],
+    only(["lib", "baidu", "dev/mode"]),
+    "The emulator's entry point.",
   ),
   // The one HTTP client to Baidu, and the benchmark's hand-written ky loop, may use ky.
   { files: ["src/baidu/transport.ts", "bench/**/*.ts"], rules: { "no-restricted-imports": "off" } },

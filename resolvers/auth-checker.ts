@@ -1,5 +1,14 @@
-import type { GraphQLResolveInfo } from "graphql";
-import type { AuthChecker } from "type-graphql";
+import {
+  GraphQLError,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
+import { Authorized, type AuthChecker } from "type-graphql";
+import type { Caller } from "../src/auth/caller";
 import { Role } from "../src/auth/roles";
 import type { GatewayContext } from "../src/graphql/context";
 import { forbiddenApp, forbiddenRole } from "../src/graphql/errors";
@@ -41,4 +50,69 @@ function fieldOf(info: GraphQLResolveInfo): string {
     info.parentType,
   );
   return root ? info.fieldName : `${info.parentType.name}.${info.fieldName}`;
+}
+
+/** `Type.field` → the role it needs, for the check of a whole operation before it runs. */
+const FIELD_ROLES = new Map<string, readonly Role[]>();
+
+/**
+ * `@Authorized(...roles)` on a field of `typeName`, also checked for the whole operation before
+ * anything runs (`unauthorizedField`): a write whose payload selects a field the caller may not
+ * read is refused before it is accepted, not accepted and then answered FORBIDDEN.
+ */
+export function AuthorizedField(typeName: string, ...roles: Role[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    FIELD_ROLES.set(`${typeName}.${String(key)}`, roles);
+    Authorized(...roles)(target, key, descriptor);
+  };
+}
+
+/** A field of a document that needs roles, as the refusal names it. */
+interface RoleNeed {
+  field: string;
+  roles: readonly Role[];
+}
+
+/** Per parsed document (Apollo keeps them in its cache): its fields that need a role. */
+const needsOf = new WeakMap<DocumentNode, RoleNeed[]>();
+
+function roleNeeds(schema: GraphQLSchema, document: DocumentNode): RoleNeed[] {
+  const known = needsOf.get(document);
+  if (known) return known;
+  const typeInfo = new TypeInfo(schema);
+  const needs: RoleNeed[] = [];
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const roles = parent && FIELD_ROLES.get(`${parent.name}.${node.name.value}`);
+        if (!parent || !roles) return;
+        const root = parent === schema.getQueryType() || parent === schema.getMutationType();
+        needs.push({ field: root ? node.name.value : `${parent.name}.${node.name.value}`, roles });
+      },
+    }),
+  );
+  needsOf.set(document, needs);
+  return needs;
+}
+
+/**
+ * The first field of the document the caller lacks a role for, as a FORBIDDEN error (HTTP 403);
+ * undefined when the caller may run all of it.
+ */
+export function unauthorizedField(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  caller: Caller,
+): GraphQLError | undefined {
+  for (const { field, roles } of roleNeeds(schema, document)) {
+    const role = roles.find((needed) => !caller.hasRole(needed));
+    if (!role) continue;
+    const error = forbiddenRole(role, field);
+    return new GraphQLError(error.message, {
+      extensions: { ...error.extensions, http: { status: 403 } },
+    });
+  }
+  return undefined;
 }

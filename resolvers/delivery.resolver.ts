@@ -2,7 +2,6 @@ import {
   Arg,
   Args,
   ArgsType,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -28,7 +27,7 @@ import {
   toDeliveryView,
   toOrderView,
 } from "./delivery.mapping";
-import { OPERATES_DELIVERIES, READS_LEDGER } from "./auth-checker";
+import { AuthorizedField, OPERATES_DELIVERIES, READS_LEDGER } from "./auth-checker";
 import { ledgerLoaders, orderKey, visibleDelivery } from "./ledger-loaders";
 import { badInput, notFound } from "./ledger-errors";
 
@@ -79,7 +78,7 @@ const idOf = (id: string): number => {
 
 @Resolver(() => Delivery)
 export class DeliveryResolver {
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Query", READS_LEDGER)
   @Query(() => Delivery, {
     nullable: true,
     description:
@@ -93,7 +92,7 @@ export class DeliveryResolver {
     return delivery ? toDeliveryView(delivery) : null;
   }
 
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Query", READS_LEDGER)
   @Query(() => DeliveryConnection, {
     description:
       "The ledger: deliveries of the apps the caller may act for, newest first. Needs the role `ledger:read`.",
@@ -107,10 +106,10 @@ export class DeliveryResolver {
     return deliveryPage(context, filter ?? {}, page);
   }
 
-  @Authorized(OPERATES_DELIVERIES)
+  @AuthorizedField("Mutation", OPERATES_DELIVERIES, READS_LEDGER)
   @Mutation(() => Delivery, {
     description:
-      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery. Needs the role `deliveries:operate`, and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
+      "Sends a delivery again. A PENDING one is attempted now (its order's earlier writes still go first). A FAILED, OUTCOME_UNKNOWN or CANCELLED one is accepted again as a new delivery, queued behind every write accepted so far, and returned; `retryOf` points back. Retrying it again returns that same new delivery, whose `caller` is the one who retried. Needs the roles `deliveries:operate` and `ledger:read` (it answers with the delivery), and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
   })
   async retryDelivery(
     @Arg("id", () => ID) id: string,
@@ -118,13 +117,13 @@ export class DeliveryResolver {
   ): Promise<Delivery> {
     const delivery = await visibleDelivery(context, idOf(id));
     if (!delivery) throw notFound();
-    return toDeliveryView(await context.deliveries.retry(delivery));
+    return toDeliveryView(await context.deliveries.retry(delivery, context.caller.name));
   }
 
-  @Authorized(OPERATES_DELIVERIES)
+  @AuthorizedField("Mutation", OPERATES_DELIVERIES, READS_LEDGER)
   @Mutation(() => Delivery, {
     description:
-      "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended. Needs the role `deliveries:operate`, and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
+      "Cancels a PENDING delivery (waiting for its turn or its next attempt): it will not be sent. Refused while an attempt is in flight and once it has ended. Needs the roles `deliveries:operate` and `ledger:read` (it answers with the delivery), and the delivery's app among those the caller may act for (NOT_FOUND otherwise).",
   })
   async cancelDelivery(
     @Arg("id", () => ID) id: string,
@@ -156,7 +155,7 @@ export class DeliveryResolver {
     return (await ledgerLoaders(context).attempts.load(Number(delivery.id))).map(toAttemptView);
   }
 
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Delivery", READS_LEDGER)
   @FieldResolver(() => Delivery, {
     nullable: true,
     description:
@@ -169,7 +168,7 @@ export class DeliveryResolver {
     return this.linked(delivery.supersededById, context);
   }
 
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Delivery", READS_LEDGER)
   @FieldResolver(() => Delivery, {
     nullable: true,
     description:
@@ -179,7 +178,7 @@ export class DeliveryResolver {
     return this.linked(delivery.retryOfId, context);
   }
 
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Delivery", READS_LEDGER)
   @FieldResolver(() => [Order], {
     description:
       "The orders it touches, as the ledger now knows them. Needs the role `ledger:read`.",

@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../src/graphql/context";
 import { forbiddenApp } from "../src/graphql/errors";
-import { READS_LEDGER } from "./auth-checker";
+import { AuthorizedField, READS_LEDGER } from "./auth-checker";
 import { DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
 import { toOrderView } from "./delivery.mapping";
@@ -10,7 +10,7 @@ import { ledgerLoaders, orderKey } from "./ledger-loaders";
 
 @Resolver(() => Order)
 export class LedgerOrderResolver {
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Query", READS_LEDGER)
   @Query(() => Order, {
     nullable: true,
     description:
@@ -26,7 +26,7 @@ export class LedgerOrderResolver {
     return order ? toOrderView(order) : null;
   }
 
-  @Authorized(READS_LEDGER)
+  @AuthorizedField("Order", READS_LEDGER)
   @FieldResolver(() => DeliveryConnection, {
     description:
       "Every delivery that touched this order, newest first. Needs the role `ledger:read`.",

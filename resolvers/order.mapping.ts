@@ -60,8 +60,8 @@ function toOrderHead(appKey: string, order: OrderStatusChangeInput): WireOrderIt
 }
 
 /**
- * E1: one `Data` item holding the whole order; `Ctime`/`Mtime` with a lower-case t on the main
- * order.
+ * E1: one `Data` item holding the whole order;
+ * `Ctime`/`Mtime` with a lower-case t on the main order.
  */
 export function toImportOrderBody(input: ImportOrderInput, wire: WireOptions): WireBody {
   const { order } = input;

@@ -4,7 +4,7 @@ import { describeLimits, Identifier, MAX_CHARS } from "./validators";
 
 @InputType({
   description:
-    "Which deliveries to list; every field narrows the list. Only your API key's apps are ever listed.",
+    "Which deliveries to list; every field narrows the list. Only the apps the caller may act for are ever listed.",
 })
 export class DeliveryFilterInput {
   @Field(() => String, {

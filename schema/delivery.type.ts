@@ -80,7 +80,10 @@ export class Delivery {
   @Field({ description: "The mutation that made the write, e.g. updateAfterSaleOrder." })
   operation!: string;
 
-  @Field({ description: "The name of the API key that made the write." })
+  @Field({
+    description:
+      "Who made the write: the API key's name, or `jwt:<sub>` for a signed-in user; for a retry, who retried it.",
+  })
   caller!: string;
 
   @Field(() => String, { nullable: true })

@@ -182,11 +182,10 @@ export function PaymentMatchesProducts(): PropertyDecorator {
 /* ---------------------------------------------------------------------------------------------
  * Text and batch limits. Baidu documents no maximum length and no character rules for any string
  * field, nor the largest batch of E2/E3/E5/E6 (contract §1.4, §3.5): every limit below that does
- * not
- * cite Baidu is the gateway's own, chosen so that a real order never comes near it while a hostile
- * value (NUL, ESC, CR/LF, U+202E, a lone surrogate, 900 KB) is refused before anything is recorded
- * or sent. Lengths count Unicode characters (code points): 苹 and 😀 count one each. Each kind of
- * problem is a violation of its own, and no message quotes the value.
+ * not cite Baidu is the gateway's own, chosen so that a real order never comes near it while a
+ * hostile value (NUL, ESC, CR/LF, U+202E, a lone surrogate, 900 KB) is refused before anything is
+ * recorded or sent. Lengths count Unicode characters (code points): 苹 and 😀 count one each. Each
+ * kind of problem is a violation of its own, and no message quotes the value.
  * ------------------------------------------------------------------------------------------- */
 
 /** Maximum lengths, in characters. */
@@ -271,8 +270,8 @@ export function setInputLimits(limits: Partial<InputLimits>): void {
 }
 
 /**
- * A list of at most `getInputLimits()[limit]` items; the message reads like class-validator's
- * ArrayMaxSize.
+ * A list of at most `getInputLimits()[limit]` items;
+ * the message reads like class-validator's ArrayMaxSize.
  */
 export function AtMostPerCall(limit: keyof InputLimits): PropertyDecorator {
   return rule("atMostPerCall", (value) => {

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./config/load";
 import type { GatewayConfig } from "./config/types";
 import { withEmulator } from "./dev/mode";
 import { exampleCurl } from "./dev/example";
-import { createLogger } from "./ops/log";
+import { createLogger, describeError } from "./ops/log";
 
 /**
  * `npm start`: read the configuration once, then serve; with no Baidu app configured, embed the
@@ -49,13 +49,21 @@ async function main(): Promise<void> {
     );
     out(`Ledger: ${describeStore(config)}`);
   }
-  const stop = async () => {
-    await gateway.close();
-    await dev?.emulator.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // Both signals, or one twice, lead to one shutdown.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await gateway.close();
+      await dev?.emulator.close();
+    })().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error("Shutdown failed", describeError(error));
+        process.exit(1);
+      },
+    ));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 /** Where the ledger is; a DATABASE_URL may hold a password, so only its host is named. */

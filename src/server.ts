@@ -5,11 +5,12 @@ import { createAuthenticator } from "./auth/authenticator";
 import type { GatewayConfig } from "./config/types";
 import { createApollo } from "./graphql/apollo";
 import { createSchema } from "./graphql/build-schema";
+import { fieldRolesPlugin } from "./graphql/field-roles";
 import { operationOutcomePlugin } from "./graphql/operation-outcome";
 import { createGraphQLHandler } from "./http/graphql-handler";
 import { createRouter, type StartedParts } from "./http/router";
 import { systemClock, type Clock } from "./lib/clock";
-import { holdSecret, type Logger } from "./ops/log";
+import { describeError, holdSecret, type Logger } from "./ops/log";
 import { createServices } from "./services";
 import { checkClock } from "./store/clock-skew";
 import { openStore } from "./store/open";
@@ -29,8 +30,8 @@ export interface GatewayOptions {
   /** An open, migrated store to use instead of the configured one; the caller closes it. */
   sql?: Sql;
   /**
-   * Node's process figures in /metrics (`npm start`; off for the many gateways of one test
-   * process).
+   * Node's process figures in /metrics (`npm start`;
+   * off for the many gateways of one test process).
    */
   processMetrics?: boolean;
 }
@@ -75,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const parts = started;
   const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     graphqlUrl: `http://${config.host}:${port}/graphql`,
     port,
@@ -84,18 +86,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
      * budget), lets the attempts in flight be recorded, then closes Baidu's pool and the store.
      * Whatever is still pending stays in the ledger for the next start.
      */
-    async close() {
-      closing = true;
-      if (config.http.shutdownDelayMs > 0) await clock.sleep(config.http.shutdownDelayMs);
-      const drainMs = config.delivery.waitMs + 1_000;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
-      await closed;
-      clearTimeout(cutOff);
-      await parts.stop();
+    close() {
+      // Two signals (SIGTERM, then Ctrl-C) share one shutdown.
+      closed ??= shutDown();
+      return closed;
     },
   };
+
+  async function shutDown(): Promise<void> {
+    closing = true;
+    if (config.http.shutdownDelayMs > 0) await clock.sleep(config.http.shutdownDelayMs);
+    const drainMs = config.delivery.waitMs + 1_000;
+    const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const cutOff = setTimeout(() => server.closeAllConnections(), drainMs).unref();
+    await listenerClosed;
+    clearTimeout(cutOff);
+    await parts.stop();
+  }
 }
 
 /** What the gateway runs once started: the GraphQL handler, its metrics and its store. */
@@ -121,13 +129,31 @@ async function startParts(
     logger,
     processMetrics,
   );
-  if (clock === systemClock) await checkClock(sql, logger);
+  const schema = await createSchema();
+  const apollo = createApollo({
+    schema,
+    config,
+    logger,
+    plugins: [operationOutcomePlugin(), fieldRolesPlugin()],
+  });
+  // Whatever started is stopped again, in reverse, when a later step fails (or on close()).
+  const stop = async () => {
+    await services.stop();
+    await apollo.stop();
+    if (!given) await store.close();
+  };
+  try {
+    if (clock === systemClock) await checkClock(sql, logger);
+    await apollo.start();
+    await services.start();
+  } catch (error) {
+    await stop().catch((cause: unknown) =>
+      logger.error("Stopping after a failed start failed", describeError(cause)),
+    );
+    throw error;
+  }
   const authenticator = createAuthenticator(config, { clock, logger });
   const apps = new Map(config.apps.map((app) => [app.appKey, app]));
-  const schema = await createSchema();
-  const apollo = createApollo({ schema, config, logger, plugins: [operationOutcomePlugin()] });
-  await apollo.start();
-  await services.start();
   const graphql = createGraphQLHandler(
     apollo,
     async (request) => {
@@ -136,16 +162,7 @@ async function startParts(
     },
     closing,
   );
-  return {
-    graphql,
-    metrics,
-    sql,
-    async stop() {
-      await services.stop();
-      await apollo.stop();
-      if (!given) await store.close();
-    },
-  };
+  return { graphql, metrics, sql, stop };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

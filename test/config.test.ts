@@ -391,6 +391,7 @@ describe("loadConfig, auth", () => {
         jwksMaxAgeMs: 600_000,
         jwksTimeoutMs: 5000,
         claims: { apps: ["baidu_apps"], roles: ["realm_access", "roles"] },
+        allowAllApps: false,
         roleMap: {
           "order-clerk": ["orders:write"],
           "support-agent": ["ledger:read", "deliveries:operate"],

@@ -91,11 +91,9 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
     for (const resourceId of resourceIds)
       expect(operations(resourceId)).toEqual(SEQUENCE.map((name) => ENDPOINTS[name].path));
     // Every write was delivered and applied; only an append caught in flight may be of unknown
-    // outcome.
-    // Such an append may have been claimed in the last instant before the kill and never sent:
-    // Baidu
-    // has no read API, so the gateway cannot tell, and a person decides (see README, "Delivery").
-    // That order's later after-sale writes then found no after-sale order at Baidu.
+    // outcome. Such an append may have been claimed in the last instant before the kill and never
+    // sent: Baidu has no read API, so the gateway cannot tell, and a person decides (see README,
+    // "Delivery"). That order's later after-sale writes then found no after-sale order at Baidu.
     const appendsOf = (resourceId: string) =>
       emulator
         .requestsTo("appendSubInfo")

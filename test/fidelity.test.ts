@@ -58,8 +58,7 @@ describe("the mapping to Baidu's wire format", () => {
     );
 
     // The README's example (src/dev/example.ts), with the item status changed so that each of the
-    // doc's
-    // two placeholders gets a different code.
+    // doc's two placeholders gets a different code.
     const input = structuredClone(EXAMPLE_REQUEST.variables.input) as UpdateAfterSaleOrderInput;
     input.afterSale.items[0]!.status = "APPLIED";
     const { body } = await h.send(UpdateAfterSaleOrderDocument, { input });

@@ -39,7 +39,7 @@ const Deliveries = op(`query Deliveries {
   deliveries(first: 10) { edges { node { id appKey operation caller state } } }
 }`);
 const Retry = op<{ id: string }>(`mutation Retry($id: ID!) {
-  retryDelivery(id: $id) { id appKey operation }
+  retryDelivery(id: $id) { id appKey operation caller }
 }`);
 const Cancel = op<{ id: string }>(`mutation Cancel($id: ID!) {
   cancelDelivery(id: $id) { id }
@@ -58,8 +58,17 @@ const forbidden = (field: string, message: string, extensions: Record<string, un
     },
   ],
 });
-const lacks = (field: string, role: string) =>
+/** A write's role is checked as it runs (with its app), a read's before anything runs (403). */
+const lacksToWrite = (field: string, role: string) =>
   forbidden(field, `This caller lacks the role ${role}, which ${field} needs`, { role });
+const lacks = (field: string, role: string) => ({
+  errors: [
+    {
+      message: `This caller lacks the role ${role}, which ${field} needs`,
+      extensions: { code: "FORBIDDEN", role },
+    },
+  ],
+});
 
 const APPLIED = {
   data: {
@@ -158,7 +167,7 @@ describe("a gateway with an identity provider", () => {
       data: { order: null },
     });
     expect((await h.send(ImportOrderDocument, { input: importOrderInput }, reader)).body).toEqual(
-      lacks("importOrder", "orders:write"),
+      lacksToWrite("importOrder", "orders:write"),
     );
     expect((await h.send(AppsDocument, {}, reader)).body).toEqual({
       data: { apps: [{ appKey: SHOP.appKey, name: "shop" }] },
@@ -171,10 +180,20 @@ describe("a gateway with an identity provider", () => {
       (await h.send(ImportOrderDocument, { input: importOrderInput })).body.errors?.[0]?.extensions,
     ).toMatchObject({ code: "BAIDU_REJECTED", deliveryId: "1" });
     await h.send(ImportOrderDocument, { input: toOther });
-    const operator = await token("operator", [Role.OPERATE_DELIVERIES]);
+    // Retrying answers with the delivery, which takes the right to read the ledger too.
+    const blind = await token("blind", [Role.OPERATE_DELIVERIES]);
+    expect((await h.send(Retry, { id: "1" }, blind)).body).toEqual(
+      lacks("retryDelivery", "ledger:read"),
+    );
+    const operator = await token("operator", [Role.OPERATE_DELIVERIES, Role.READ_LEDGER]);
     expect((await h.send(Retry, { id: "1" }, operator)).body).toEqual({
       data: {
-        retryDelivery: { id: "3", appKey: SHOP.appKey, operation: "importOrder" },
+        retryDelivery: {
+          id: "3",
+          appKey: SHOP.appKey,
+          operation: "importOrder",
+          caller: "jwt:operator",
+        },
       },
     });
     // Delivery 2 is OTHER's, which the token may not act for: as if there were none.
@@ -182,27 +201,32 @@ describe("a gateway with an identity provider", () => {
       expect((await h.send(document, { id: "2" }, operator)).body.errors?.[0]?.extensions).toEqual({
         code: "NOT_FOUND",
       });
-    expect((await h.send(Deliveries, {}, operator)).body).toEqual(
-      lacks("deliveries", "ledger:read"),
+    const reader = await token("reader", [Role.READ_LEDGER]);
+    expect((await h.send(Retry, { id: "1" }, reader)).body).toEqual(
+      lacks("retryDelivery", "deliveries:operate"),
     );
   });
 
-  it("refuses the fields that lead from a delivery to the rest of the ledger to a token without ledger:read", async () => {
+  it("refuses, before anything is written, a write whose answer selects a field that leads to the rest of the ledger, to a token without ledger:read", async () => {
     const Tracked = op<{ input: unknown }>(`mutation Tracked($input: ImportOrderInput!) {
       importOrder(input: $input) { allApplied delivery { id state orders { resourceId } } }
     }`);
     const writer = await token("writer", [Role.WRITE_ORDERS]);
-    expect((await h.send(Tracked, { input: importOrderInput }, writer)).body).toEqual({
-      data: { importOrder: { allApplied: true, delivery: null } },
-      errors: [
-        {
-          message: "This caller lacks the role ledger:read, which Delivery.orders needs",
-          locations: [{ line: 7, column: 7 }],
-          path: ["importOrder", "delivery", "orders"],
-          extensions: { code: "FORBIDDEN", role: "ledger:read" },
-        },
-      ],
+    const { status, body } = await h.send(Tracked, { input: importOrderInput }, writer);
+    expect({ status, body }).toEqual({
+      status: 403,
+      body: {
+        errors: [
+          {
+            message: "This caller lacks the role ledger:read, which Delivery.orders needs",
+            extensions: { code: "FORBIDDEN", role: "ledger:read" },
+          },
+        ],
+      },
     });
+    // Nothing was accepted, nothing sent: the caller may send it again without the field.
+    expect(h.emulator.requestsTo("addMainInfo")).toEqual([]);
+    expect(await h.sql.query("select id from deliveries")).toEqual([]);
   });
 
   it.each([

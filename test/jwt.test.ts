@@ -8,6 +8,7 @@ import { ALL_ROLES, Role } from "../src/auth/roles";
 import { loadConfig } from "../src/config/load";
 import type { GatewayConfig, JwtConfig } from "../src/config/types";
 import { createLogger } from "../src/ops/log";
+import { eventually } from "./support/eventually";
 import { testClock } from "./support/harness";
 import {
   AUDIENCE,
@@ -110,6 +111,12 @@ describe("JWT callers", () => {
     });
     const noApps = await provider.sign(START, { baidu_apps: undefined });
     expect(rights(await authenticator().authenticate(`Bearer ${noApps}`))).toMatchObject({
+      shop: false,
+      other: false,
+    });
+    // "*" is for API keys: from a token it grants no app.
+    const everyApp = await provider.sign(START, { baidu_apps: ["*"] });
+    expect(rights(await authenticator().authenticate(`Bearer ${everyApp}`))).toMatchObject({
       shop: false,
       other: false,
     });
@@ -257,6 +264,8 @@ describe("JWT refusals", () => {
   it.each([
     ["without a subject", { sub: undefined }, "sub"],
     ["with an empty subject", { sub: " " }, "sub"],
+    ["whose subject holds a line break", { sub: 'evil\n{"level":"error"}' }, "sub"],
+    ["whose subject holds a bidi override", { sub: "admin\u202e" }, "sub"],
     ["without an expiry", { exp: undefined }, "exp"],
     ["whose roles claim is a number", { roles: 7 }, "roles"],
     ["whose apps claim holds a number", { baidu_apps: [SHOP, 1] }, "baidu_apps"],
@@ -357,9 +366,11 @@ describe("the provider's keys", () => {
       const token = await provider.sign(START);
       await auth.authenticate(`Bearer ${token}`);
       provider.setState(outage);
-      // Past the set's maximum age (10 min), it is fetched again; that fails and the set is kept.
+      // Past the set's maximum age (10 min), it is fetched again beside the request; that fails
+      // and the set is kept.
       time.advance(600_000);
       expect((await auth.authenticate(`Bearer ${token}`)).name).toBe("jwt:user-42");
+      await eventually(() => logs.some((line) => line.includes('"level":"warn"')));
       expect(provider.fetches).toBe(2);
       time.advance(10_000);
       await auth.authenticate(`Bearer ${token}`);
@@ -375,10 +386,23 @@ describe("the provider's keys", () => {
       provider.setState("up");
       time.advance(20_000);
       await auth.authenticate(`Bearer ${token}`);
-      expect(provider.fetches).toBe(3);
+      await eventually(() => provider.fetches === 3);
       expect(logs.filter((line) => line.includes(token))).toEqual([]);
     },
   );
+
+  it("answers from the cached keys while a refetch hangs, instead of waiting for its timeout", async () => {
+    const auth = authenticator(jwtConfigFor(provider, { jwksTimeoutMs: 120_000 }));
+    const token = await provider.sign(START);
+    await auth.authenticate(`Bearer ${token}`);
+    provider.setState("hang");
+    time.advance(600_000);
+    // The provider never answers (until the test closes it): the request did not wait for it.
+    expect((await auth.authenticate(`Bearer ${token}`)).name).toBe("jwt:user-42");
+    await eventually(() => provider.fetches === 2);
+    expect((await auth.authenticate(`Bearer ${token}`)).name).toBe("jwt:user-42");
+    expect(provider.fetches).toBe(2);
+  });
 
   it("answers KEYS_UNAVAILABLE (HTTP 503) while no key set was ever fetched, and recovers after the cooldown", async () => {
     provider.setState("503");

@@ -81,7 +81,44 @@ const postApps = (base: string) =>
   },
 );
 
+describe("a gateway that cannot start", () => {
+  it("frees its port when its store cannot be opened", async () => {
+    const port = await freePort();
+    const dev = await withEmulator({
+      ...loadConfig({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" }),
+      port,
+    });
+    try {
+      await expect(
+        startGateway({
+          config: dev.config,
+          logger: createLogger({ level: "error", write: () => {} }),
+        }),
+      ).rejects.toThrow();
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await dev.emulator.close();
+    }
+  });
+});
+
 describe("a gateway while it stops", () => {
+  it("shares one shutdown between two calls of close() (SIGTERM, then Ctrl-C)", async () => {
+    const dev = await withEmulator({ ...loadConfig({ GATEWAY_DATA_DIR: "memory://" }), port: 0 });
+    const gateway = await startGateway({
+      config: dev.config,
+      logger: createLogger({ level: "error", write: () => {} }),
+      sql: await testStore(),
+    });
+    try {
+      const [first, second] = await Promise.allSettled([gateway.close(), gateway.close()]);
+      expect([first.status, second.status]).toEqual(["fulfilled", "fulfilled"]);
+      await expect(gateway.close()).resolves.toBeUndefined();
+    } finally {
+      await dev.emulator.close();
+    }
+  });
+
   it("says 'stopping' on /readyz for shutdownDelayMs while it still serves, then closes", async () => {
     const time = testClock();
     const dev = await withEmulator({

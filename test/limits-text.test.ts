@@ -68,8 +68,7 @@ describe("text and batch limits", () => {
   afterAll(() => h.close());
   beforeEach(() => h.emulator.clearRequests());
   // Nothing reached Baidu, not even a token request: refused input is refused before it is
-  // recorded,
-  // and the inputs at the limits are sent as dry runs.
+  // recorded, and the inputs at the limits are sent as dry runs.
   afterEach(() => expect(h.emulator.requests).toEqual([]));
 
   describe("ids and codes", () => {

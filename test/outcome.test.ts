@@ -25,8 +25,8 @@ describe("reporting a failed write's outcome", () => {
   beforeEach(async () => {
     clock = testClock();
     // A short deadline: with random 0.5 the backoffs are 50, 100, 150, 150, … and a write that
-    // keeps
-    // failing ends FAILED after its 8th attempt. No pause after load refusals: only those backoffs.
+    // keeps failing ends FAILED after its 8th attempt. No pause after load refusals: only those
+    // backoffs.
     h = await startHarness({
       clock: clock.clock,
       baidu: { timeoutMs: 250, budget: { callsPerSecond: null, recoverMs: 10_000, pauseMs: 0 } },

@@ -94,8 +94,7 @@ function busiestSecond(times: number[], from = -Infinity, to = Infinity): number
         return { index: sent };
       }, 30_000);
       // The arrival times are taken by this process: it only counts while the drain runs, so that
-      // it
-      // does not keep the emulator from reading requests as they come.
+      // it does not keep the emulator from reading requests as they come.
       await eventually(() => emulator.requestsTo("updateSubInfo").length === WRITES + 1, 60_000);
       const nodes = await eventually(async () => {
         const all = await allDeliveries(gateways[0]!);

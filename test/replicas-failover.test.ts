@@ -12,8 +12,8 @@ const LEASE_MS = 4100;
 const POLL_MS = 100;
 
 /**
- * One of three replicas killed (kill -9) mid-burst: the other two finish its work once its leases
- * run out.
+ * One of three replicas killed (kill -9) mid-burst:
+ * the other two finish its work once its leases run out.
  */
 (process.env.TEST_DATABASE_URL ? describe : describe.skip)(
   "a replica killed mid-burst beside two others",
@@ -62,10 +62,8 @@ const POLL_MS = 100;
       const acknowledgedBy = new Map<string, number>();
       const resourceIds = Array.from({ length: ORDERS }, (_, i) => `failover-${1000 + i}`);
       // Each order's writes go one after another, to the three in turn; the orders run side by
-      // side. A
-      // write whose answer is lost with the replica is sent again, with its key, to the next one,
-      // as a
-      // client would: the key finds it if the dead replica had committed it.
+      // side. A write whose answer is lost with the replica is sent again, with its key, to the
+      // next one, as a client would: the key finds it if the dead replica had committed it.
       await Promise.all(
         resourceIds.map(async (resourceId, n) => {
           for (let i = 0; i < SEQUENCE.length; i++) {
@@ -98,8 +96,7 @@ const POLL_MS = 100;
       // The ledger holds each write once (a re-sent one was found by its key).
       expect(nodes).toHaveLength(ORDERS * SEQUENCE.length);
       // The dead replica's work was taken over once its leases ran out: all of it ended within a
-      // lease
-      // (and a poll, and the attempt) of the kill.
+      // lease (and a poll, and the attempt) of the kill.
       const lastEnd = Math.max(...nodes.map((node) => Date.parse(node.finishedAt!)));
       expect(lastEnd - killedAt).toBeLessThan(LEASE_MS + POLL_MS + 2_000);
 
@@ -117,9 +114,8 @@ const POLL_MS = 100;
         const mayHaveRun = unknown(node);
         if (node.request.path === ENDPOINTS.appendSubInfo.path) {
           // An append is never sent twice. Only one whose attempt may have run (it had begun to
-          // leave
-          // when the replica died, or timed out) may end of unknown outcome, having reached Baidu
-          // at most once.
+          // leave when the replica died, or timed out) may end of unknown outcome, having reached
+          // Baidu at most once.
           expect({ id: node.id, arrivals: Math.min(arrivals(node), 1) }).toEqual({
             id: node.id,
             arrivals: arrivals(node),
@@ -135,8 +131,7 @@ const POLL_MS = 100;
           continue;
         }
         // Every other write was delivered; it reached Baidu once, or again after an attempt that
-        // may
-        // have arrived (cut short by the kill, or timed out) was sent again by whoever took it
+        // may have arrived (cut short by the kill, or timed out) was sent again by whoever took it
         // over.
         expect({ id: node.id, state: node.state }).toEqual({ id: node.id, state: "DELIVERED" });
         const unknownAttempts = node.attempts.filter(

@@ -51,8 +51,8 @@ const ended = (nodes: Node[]) =>
       expect(emulator.requestsTo("token")).toHaveLength(1);
       const sent = emulator.requestsTo("updateSubInfo").length;
       expect(sent).toBe(1000);
-      // Per-replica counters add up to what Baidu saw; each attempt was counted by one replica
-      // only.
+      // Per-replica counters add up to what Baidu saw;
+      // each attempt was counted by one replica only.
       const counted = await Promise.all(
         gateways.map((gateway) =>
           gateway.metric("baidu_gateway_baidu_attempts_total", { endpoint: "updateSubInfo" }),
@@ -88,8 +88,7 @@ const ended = (nodes: Node[]) =>
       }, 60_000);
       expect(nodes.every((node) => node.state === "DELIVERED")).toBe(true);
       // Several replicas met the rejection (any replica may send any write, so not always all
-      // three),
-      // and one of them fetched the new token for all.
+      // three), and one of them fetched the new token for all.
       const rejected = gateways.filter((gateway) =>
         gateway.output().includes("Baidu rejected the access token"),
       );
@@ -128,8 +127,7 @@ const ended = (nodes: Node[]) =>
       ).toBe(true);
       for (const resourceId of resourceIds) {
         // A repeat right after itself is a replay after a token rejection: a replica that had not
-        // met the
-        // previous test's rejection yet sends once with the old token.
+        // met the previous test's rejection yet sends once with the old token.
         const arrived = emulator.requests
           .filter((request) =>
             JSON.stringify(request.body ?? "").includes(`"ResourceID":"${resourceId}"`),
@@ -145,9 +143,8 @@ const ended = (nodes: Node[]) =>
 
     it("answers a waiting mutation on one replica when another delivers its write, behind the order's earlier write", async () => {
       // Each order's first write is queued on one replica and held in flight by the latency; its
-      // second
-      // waits on the next replica, which cannot send it first: whoever sends it tells the waiting
-      // one.
+      // second waits on the next replica, which cannot send it first: whoever sends it tells the
+      // waiting one.
       emulator.faults.add({ route: "updateSubInfo", kind: "latency", ms: 150, times: 2 * ORDERS });
       const noticesBefore = await Promise.all(
         gateways.map((gateway) => gateway.metric("baidu_gateway_waiter_notices_total")),

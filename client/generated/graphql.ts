@@ -113,7 +113,7 @@ export type AttemptOutcome =
   /** The write did not reach Baidu's order center (refused connection, QPS or quota refusal, no access token): retried on every endpoint. */
   | 'UNAVAILABLE';
 
-/** Which deliveries to list; every field narrows the list. Only your API key's apps are ever listed. */
+/** Which deliveries to list; every field narrows the list. Only the apps the caller may act for are ever listed. */
 export type DeliveryFilterInput = {
   /** Deliveries to this Baidu app. At most 64 characters; no control, bidirectional-control or invisible formatting characters, no lone surrogates, no white space at either end. */
   appKey?: string | null | undefined;

@@ -51,6 +51,8 @@ export function devTokenConfig(): JwtConfig {
     jwksTimeoutMs: 5000,
     claims: { apps: ["baidu_apps"], roles: ["roles"] },
     roleMap: null,
+    // A development token acts for every app of the emulator by default.
+    allowAllApps: true,
   };
 }
 

@@ -54,7 +54,10 @@ export function createRemoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKe
   };
 
   return async (header, token) => {
-    if (pending || !local || stale()) await refresh();
+    // With keys in hand, a stale set is refreshed beside the request, not before it: a provider
+    // that hangs must not hold every request for the fetch's timeout.
+    if (!local) await refresh();
+    else if (stale()) void refresh();
     if (!local) throw new KeysUnavailableError("no keys");
     try {
       return await local(header, token);

@@ -7,12 +7,23 @@ import { isRole, type Role } from "./roles";
 /** Longest `sub` taken as the caller's name (it goes into every log line and the ledger). */
 const MAX_SUBJECT_LENGTH = 255;
 
+/** Control, format (bidi overrides, zero-width) and line-separator characters: refused in `sub`. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 /** The caller a verified token stands for: `jwt:<sub>`, with the apps and roles its claims give. */
 export function toCaller(payload: JWTPayload, config: JwtConfig): Caller {
   const { sub } = payload;
-  if (typeof sub !== "string" || sub.trim() === "" || sub.length > MAX_SUBJECT_LENGTH)
+  if (
+    typeof sub !== "string" ||
+    sub.trim() === "" ||
+    sub.length > MAX_SUBJECT_LENGTH ||
+    INVISIBLE.test(sub)
+  )
     throw unauthenticated("INVALID_CLAIM", { claim: "sub" });
-  const apps = claimValues(payload, config.claims.apps);
+  // "*" (every app, and every app added later) only where the configuration allows it.
+  const apps = claimValues(payload, config.claims.apps).filter(
+    (app) => app !== "*" || config.allowAllApps,
+  );
   const values = claimValues(payload, config.claims.roles);
   const { roleMap } = config;
   // Values the gateway does not know (a provider's other permissions) grant nothing.

@@ -101,8 +101,8 @@ export class BaiduClient {
   }
 
   /**
-   * The longest one `send` can take once admitted: four requests (token, write, token again,
-   * replay).
+   * The longest one `send` can take once admitted:
+   * four requests (token, write, token again, replay).
    */
   get attemptBoundMs(): number {
     return 4 * this.options.transport.timeoutMs;

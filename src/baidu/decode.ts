@@ -96,8 +96,7 @@ export function toItemResult(item: WireItemResult): ItemResult {
 /**
  * One result per order of the write: Baidu's, in Baidu's order, then each order Baidu's answer
  * left out, in the write's order, as not applied and not reported (issue 7). Baidu's own results
- * are
- * kept as they are, even one for an order the write did not name.
+ * are kept as they are, even one for an order the write did not name.
  */
 export function completeResults(
   results: readonly ItemResult[],
@@ -133,10 +132,9 @@ export interface IssuedToken {
 
 /**
  * Decodes the OAuth answer: a token, or `{"error", "error_description"}` with HTTP 400/401
- * (contract §4).
- * The status comes first: a 5xx, 408 or 429 is an outage whatever its body says
- * (`{"error":"internal"}`
- * included), not a verdict on the credentials. What an `error` means is `verdictOf`'s to decide.
+ * (contract §4). The status comes first: a 5xx, 408 or 429 is an outage whatever its body says
+ * (`{"error":"internal"}` included), not a verdict on the credentials. What an `error` means is
+ * `verdictOf`'s to decide.
  */
 export function decodeToken(response: TransportResponse): IssuedToken | { failure: RawFailure } {
   const { status } = response;

@@ -247,8 +247,8 @@ const OAUTH_OUTAGES: readonly string[] = ["server_error", "temporarily_unavailab
  * - an OAuth refusal (`invalid_client` and its siblings), with any status: MISCONFIGURED;
  * - `server_error` or `temporarily_unavailable`: UNAVAILABLE;
  * - any other `error` with HTTP 4xx: MISCONFIGURED (the endpoint refused the request; nothing says
- *   waiting helps, and a MISCONFIGURED delivery is retried all the same), with HTTP 2xx:
- * UNAVAILABLE
+ *   waiting helps, and a MISCONFIGURED delivery is
+ * retried all the same), with HTTP 2xx: UNAVAILABLE
  *   (an answer that is neither a token nor a refusal, like a garbled one);
  * - any other HTTP 4xx (the token URL itself is wrong): MISCONFIGURED.
  */

@@ -13,8 +13,7 @@ import {
  * contract §1.3). Shared by the emulator, which keeps Baidu's records (`strict`: undefined where
  * Baidu refuses the item, i.e. `rows_affected` 0), and the ledger, which folds what Baidu applied
  * into what it last sent (not strict: never refuses, and an order it never saw imported starts
- * empty).
- * Records are replaced, never changed in place.
+ * empty). Records are replaced, never changed in place.
  */
 export function applyWrite(
   endpoint: EndpointName,

@@ -30,8 +30,8 @@ export function decide(verdict: Verdict, replaySafe: boolean): Decision {
 }
 
 /**
- * Capped exponential backoff with full jitter; `attempt` is the number of the failed attempt (1, 2,
- * …).
+ * Capped exponential backoff with full jitter;
+ * `attempt` is the number of the failed attempt (1, 2, …).
  */
 export function backoffMs(attempt: number, options: RetryOptions, random: number): number {
   const ceiling = Math.min(

@@ -54,9 +54,8 @@ const PLAIN: TokenSeal = { seal: (_appKey, token) => token, open: (_appKey, seal
 
 /**
  * One access token per app, shared through `store` with the other processes, refreshed shortly
- * before `expires_in` runs out, with one fetch in flight per app in this process however many
- * calls wait for it. A token Baidu rejected is replaced once, by whichever process gets there
- * first.
+ * before `expires_in` runs out, with one fetch in flight per app in this process however many calls
+ * wait for it. A token Baidu rejected is replaced once, by whichever process gets there first.
  */
 export class TokenCache {
   private readonly cached = new Map<string, { token: string; refreshAt: number }>();

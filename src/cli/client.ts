@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { repositoryPath } from "../lib/repository";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import * as ts from "typescript";
@@ -44,10 +45,7 @@ interface CodeGroup {
 
 /** The repository's root, from src/cli or dist/src/cli. */
 export function repositoryRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, CLIENT_CODEGEN))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no ${CLIENT_CODEGEN} above ${__dirname}`);
-  }
+  return dirname(dirname(repositoryPath(CLIENT_CODEGEN, __dirname)));
 }
 
 /** The text of a TSDoc comment (`/** … *\/`), a line each; undefined for any other comment. */

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { repositoryPath } from "../lib/repository";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEV_API_KEY } from "../auth/api-keys";
 
 /**
@@ -40,11 +41,7 @@ export const DEFAULT_URL = "http://127.0.0.1:4000/graphql";
 
 /** The repository's `examples/` folder, from `src/` or `dist/src/`. */
 export function examplesDir(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "examples")))
-      return join(dir, "examples");
-    if (dirname(dir) === dir) throw new Error(`no examples/ folder above ${__dirname}`);
-  }
+  return repositoryPath("examples", __dirname);
 }
 
 export function isExampleName(name: string): name is ExampleName {

@@ -47,6 +47,7 @@ export function readJwt(raw: Raw, reader: Reader, path: string): JwtConfig {
       roles: readClaimPath(claims.roles ?? "roles", reader, `${path}.claims.roles`),
     },
     roleMap: raw.roleMap === undefined ? null : readRoleMap(raw.roleMap, reader, `${path}.roleMap`),
+    allowAllApps: reader.bool(raw.allowAllApps ?? false, `${path}.allowAllApps`),
   };
 }
 

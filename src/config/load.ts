@@ -136,8 +136,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
         30 * DAY_MS,
       ),
       // An attempt is at most four requests, each bounded by the timeout: a token, the write, and
-      // after
-      // a rejected token another token and the replay.
+      // after a rejected token another token and the replay.
       leaseMs: reader.int(
         env.DELIVERY_LEASE_MS ?? delivery.leaseMs ?? 4 * timeoutMs + 10_000,
         "delivery.leaseMs",

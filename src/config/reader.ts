@@ -34,8 +34,7 @@ export function readFile(path: string | undefined, problems: string[]): Raw {
 
 /**
  * Node 20's JSON.parse quotes the text around some errors (`Unexpected token 'x', ..."Secret":
- * x"...
- * is not valid JSON`), which may be a secret: keep only messages that quote nothing.
+ * x"... is not valid JSON`), which may be a secret: keep only messages that quote nothing.
  */
 function jsonErrorWithoutText(error: unknown): string {
   const message = error instanceof Error ? error.message : "";
@@ -58,6 +57,13 @@ export class Reader {
     if (typeof value === "string" && value.trim() !== "") return value;
     this.problems.push(`${path}: must be a non-empty string`);
     return "";
+  }
+
+  bool(value: unknown, path: string): boolean {
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    this.problems.push(`${path}: must be true or false`);
+    return false;
   }
 
   int(value: unknown, path: string, min: number, max: number): number {

@@ -100,8 +100,13 @@ export interface JwtConfig {
   jwksMaxAgeMs: number;
   /** One fetch of the set may take this long. */
   jwksTimeoutMs: number;
-  /** The claims that hold the caller's Baidu apps (app keys, or `*`) and its roles. */
+  /** The claims that hold the caller's Baidu apps (app keys) and its roles. */
   claims: { apps: ClaimPath; roles: ClaimPath };
+  /**
+   * `*` in the apps claim grants every app (and every app added later); off by default, since
+   * users can often edit the attributes a provider copies into tokens.
+   */
+  allowAllApps: boolean;
   /**
    * The provider's values of the roles claim, each to the gateway roles it grants; null: the
    * claim holds the gateway's role names (`orders:write`, `ledger:read`, `deliveries:operate`).

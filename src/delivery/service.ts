@@ -50,7 +50,7 @@ export class DeliveryService {
    * Sends an ended delivery again as a new write (behind every write accepted so far), or hurries a
    * pending one.
    */
-  async retry(delivery: DeliveryRecord): Promise<DeliveryRecord> {
+  async retry(delivery: DeliveryRecord, caller: string): Promise<DeliveryRecord> {
     const now = this.clock.now();
     if (delivery.state === "PENDING")
       return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
@@ -58,8 +58,10 @@ export class DeliveryService {
       throw new DeliveryStateError(delivery.id, delivery.state, "retried");
     // Retrying one delivery twice (a double click) gives the same new delivery, not a second write.
     const idempotencyKey = `retry-of:${delivery.id}`;
+    // The new write is the operator's: the ledger says who sent it again (`retryOf` says what).
     const write = {
       ...delivery,
+      caller,
       idempotencyKey,
       retryOf: delivery.id,
       acceptedAt: now,
@@ -126,9 +128,8 @@ export class DeliveryService {
 
   /**
    * Progress on one delivery recorded by this process; `next` returns at once if some came since
-   * the
-   * last call, else at the next or after `ms` (another process may be the one delivering it), with
-   * the delivery as recorded when the worker had it at hand.
+   * the last call, else at the next or after `ms` (another process may be the one delivering it),
+   * with the delivery as recorded when the worker had it at hand.
    */
   private watch(id: number): {
     next(ms: number): Promise<DeliveryRecord | undefined>;

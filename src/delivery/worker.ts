@@ -41,8 +41,8 @@ export interface WorkerObserver {
 /**
  * Delivers from the ledger. A pass claims what is due (each order's oldest write only), sends it,
  * and records the attempt; it runs when a write is accepted, when an attempt ends, at the next
- * attempt due, and every `pollMs` for work queued by other processes. No queue library is used:
- * see docs/decisions/queue.md.
+ * attempt due, and every `pollMs` for work queued by other processes. No queue library is used: see
+ * docs/decisions/queue.md.
  */
 export class DeliveryWorker {
   /** This process's name on the leases it holds and on the deliveries its mutations wait for. */

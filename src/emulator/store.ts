@@ -23,9 +23,8 @@ export type OrderMutations = Record<
 
 /**
  * Orders keyed by (BizAPPID, ResourceID), changed by Baidu's rules per endpoint (`applyWrite`,
- * strict).
- * Records are replaced, never changed in place, because they share objects with the logged request
- * bodies.
+ * strict). Records are replaced, never changed in place, because they share objects with the logged
+ * request bodies.
  */
 export class OrderStore implements OrderMutations {
   private readonly orders = new Map<string, StoredOrder>();

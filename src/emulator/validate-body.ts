@@ -88,8 +88,8 @@ function logistics(main: JsonObject, at: string, rules: BodyRules): void {
 type ItemCheck = (item: JsonObject, at: string, rules: BodyRules) => void;
 
 /**
- * Per-endpoint required fields (contract §1.4); CateID, BizAPPID and ResourceID are checked for
- * all.
+ * Per-endpoint required fields (contract §1.4);
+ * CateID, BizAPPID and ResourceID are checked for all.
  */
 const ITEM_CHECKS: Record<EndpointName, ItemCheck> = {
   addMainInfo(item, at) {

@@ -30,10 +30,9 @@ export function schemaNames(schema: GraphQLSchema): ReadonlySet<string> {
 }
 
 /**
- * graphql-js's parse and validation messages quote what the request said ('Cannot query field
- * "x"', 'found "y"', 'Unexpected Name "z"'). Keeps the names the schema defines (also as type
- * references such as "[Order!]!") and replaces the rest, so that no error repeats the caller's
- * input.
+ * graphql-js's parse and validation messages quote what the request said ('Cannot query field "x"',
+ * 'found "y"', 'Unexpected Name "z"'). Keeps the names the schema defines (also as type references
+ * such as "[Order!]!") and replaces the rest, so that no error repeats the caller's input.
  */
 export function withoutEcho(message: string, names: ReadonlySet<string>): string {
   return (

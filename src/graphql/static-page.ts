@@ -1,5 +1,6 @@
+import { repositoryPath } from "../lib/repository";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ApolloServerPlugin } from "@apollo/server";
 
@@ -17,11 +18,7 @@ export function landingPagePlugin(render: () => string): ApolloServerPlugin {
 
 /** The text of a file in the repository's `static/` folder, from `src/` or `dist/src/`. */
 export function readStatic(name: string): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "static")))
-      return readFileSync(join(dir, "static", name), "utf8");
-    if (dirname(dir) === dir) throw new Error(`no static/ folder above ${__dirname}`);
-  }
+  return readFileSync(join(repositoryPath("static", __dirname), name), "utf8");
 }
 
 /** The text of a file an npm package ships (`file` relative to the package's folder). */

@@ -73,8 +73,15 @@ export function createRouter(options: RouterOptions): RequestListener {
     }
     response.setHeader("x-request-id", requestIdFrom(request.headers["x-request-id"]));
     if (path === "/graphql") {
-      response.setHeader("retry-after", "1");
-      return send(response, 503, "application/json", STARTING);
+      // With CORS headers, so that a page on an allowed origin can read why.
+      corsFor(request, response)
+        .then((answered) => {
+          if (answered) return;
+          response.setHeader("retry-after", "1");
+          send(response, 503, "application/json", STARTING);
+        })
+        .catch(failed("HTTP handler failed", response));
+      return;
     }
     if (path === "/healthz") return send(response, 200, "application/json", '{"status":"ok"}');
     if (path === "/readyz") {

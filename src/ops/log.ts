@@ -50,9 +50,8 @@ export function holdSecret(secret: string, slot: string = secret): void {
 }
 
 /**
- * Every secret out of a text: secret-bearing query parameters (as octokit does for
- * `access_token` and `client_secret`), anything shaped like a Baidu token or a JWT, and the secrets
- * held.
+ * Every secret out of a text: secret-bearing query parameters (as octokit does for `access_token`
+ * and `client_secret`), anything shaped like a Baidu token or a JWT, and the secrets held.
  */
 export function redactSecrets(text: string): string {
   let redacted = text

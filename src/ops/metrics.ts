@@ -127,8 +127,8 @@ export class GatewayMetrics {
 
   private shared(sources: MetricsSources, registers: Registry[]): void {
     // One read of the ledger per scrape, however many gauges show it. When the store does not
-    // answer,
-    // the last figures stand (and the failure is counted), so the per-replica ones still get out.
+    // answer, the last figures stand (and the failure is counted), so the per-replica ones still
+    // get out.
     let failed = 0;
     let last: SharedFigures = {
       open: { PENDING: 0, SENDING: 0 },

@@ -14,8 +14,8 @@ export const MIGRATIONS: ReadonlyArray<{
     name: "ledger",
     statements: [
       // One row per order the gateway has accepted a write for. `last_seq` numbers the order's
-      // writes in
-      // acceptance order (the upsert's row lock serialises concurrent accepts of one order).
+      // writes in acceptance order (the upsert's row lock serialises concurrent accepts of one
+      // order).
       `create table ledger_orders (
         app_key text not null,
         resource_id text not null,
@@ -23,8 +23,7 @@ export const MIGRATIONS: ReadonlyArray<{
         primary key (app_key, resource_id)
       )`,
       // Baidu's record of each order (wire names) as the delivered writes left it. A table of its
-      // own:
-      // only finishing deliveries write it, and never two of one order at once, so they cannot
+      // own: only finishing deliveries write it, and never two of one order at once, so they cannot
       // deadlock with accepts.
       `create table order_records (
         app_key text not null,
@@ -72,8 +71,7 @@ export const MIGRATIONS: ReadonlyArray<{
       )`,
       `create index delivery_orders_by_order on delivery_orders (app_key, resource_id, delivery_id)`,
       // The deliveries still to be made, per order, in acceptance order: the head of each order is
-      // the
-      // only one of that order that may be sent.
+      // the only one of that order that may be sent.
       `create table delivery_queue (
         app_key text not null,
         resource_id text not null,
@@ -102,8 +100,8 @@ export const MIGRATIONS: ReadonlyArray<{
     name: "replicas",
     statements: [
       // The access token of record per app, shared by every process. `sealed` is the token
-      // encrypted
-      // with a key derived from the app secret: a copy of the database alone does not hand it out.
+      // encrypted with a key derived from the app secret: a copy of the database alone does not
+      // hand it out.
       `create table baidu_tokens (
         app_key text primary key,
         sealed text,

@@ -35,8 +35,11 @@ export async function generateProviderKey(
   };
 }
 
-/** How the JWKS URL answers: the published keys, a reset connection, or HTTP 503. */
-export type ProviderState = "up" | "reset" | "503";
+/**
+ * How the JWKS URL answers: the published keys, a reset connection, HTTP 503, or never (a hung
+ * provider: the request stays open until the server closes).
+ */
+export type ProviderState = "up" | "reset" | "503" | "hang";
 
 export const AUDIENCE = "baidu-gateway-test";
 
@@ -53,6 +56,7 @@ export async function startIdentityProvider() {
     fetches += 1;
     if (state === "reset") return void request.socket.destroy();
     if (state === "503") return void response.writeHead(503).end("unavailable");
+    if (state === "hang") return;
     response
       .writeHead(200, { "content-type": "application/jwk-set+json" })
       .end(JSON.stringify({ keys: published.map((key) => key.publicJwk) }));
@@ -122,6 +126,7 @@ export function jwtConfigFor(
     audience: [AUDIENCE],
     jwksUrl: provider.jwksUrl,
     publicKeys: [],
+    allowAllApps: false,
     algorithms: ["RS256", "ES256", "EdDSA"],
     clockToleranceSeconds: 30,
     jwksCooldownMs: 30_000,
