@@ -9,6 +9,7 @@ import { loadConfig } from "../src/config/load";
 import type { GatewayConfig } from "../src/config/types";
 import { createLogger, holdSecret, redactSecrets } from "../src/ops/log";
 import { ImportOrderDocument } from "./generated/graphql";
+import { eventually } from "./support/eventually";
 import { trackedWrite } from "./support/delivery-helpers";
 import { importOrderInput, updateOrderLogisticsInput } from "./support/examples";
 import {
@@ -441,6 +442,8 @@ describe("secrets: tokens", () => {
     provider.setState("reset");
     time.advance(600_000);
     await authenticator.authenticate(`Bearer ${token}`);
+    // The stale set is fetched again beside the request; that fetch fails.
+    await eventually(() => logs.length === 1);
     // An RSA key jose refuses to verify with (1024 bits; nor will it sign): no verdict on the
     // token, so it is logged.
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
