@@ -1,4 +1,3 @@
-import ky, { HTTPError } from "ky";
 import { Pool } from "undici";
 import { noFailures, type Sample } from "./measure";
 import { AFTER_SALE_BODY, AFTER_SALE_PATH, AFTER_SALE_QUERY } from "./upstream";
@@ -14,7 +13,8 @@ export interface DirectClient {
 
 /**
  * The `limit` client: undici's `request` over a keep-alive pool with one connection per in-flight
- * request, the URL and body serialised once. Nothing in Node sends this call for less.
+ * request, the URL and body serialised once. Nothing in Node sends this call for less, so it shows
+ * what the upstream stub itself can take.
  */
 export function createLimitClient(
   origin: string,
@@ -38,34 +38,8 @@ export function createLimitClient(
 }
 
 /**
- * The `direct` client: ky with default settings (Node's global fetch, its default keep-alive
- * agent, `json` serialised per call), as a hand-written integration would send the call.
- */
-export function createDirectClient(origin: string, token: string): DirectClient {
-  const url = origin + AFTER_SALE_PATH;
-  const searchParams = Object.fromEntries([["access_token", token], ...AFTER_SALE_QUERY]) as Record<
-    string,
-    string
-  >;
-  return {
-    async send() {
-      try {
-        const answer = await ky
-          .post(url, { searchParams, json: AFTER_SALE_BODY })
-          .json<{ errno?: number }>();
-        return answer.errno === 0 ? "ok" : "body";
-      } catch (error) {
-        if (error instanceof HTTPError) return "non2xx";
-        throw error;
-      }
-    },
-    close: async () => undefined,
-  };
-}
-
-/**
  * A closed loop: `concurrency` workers each send, await the answer and send again until the
- * duration is up, as autocannon's connections do against the gateway.
+ * duration is up, as autocannon's connections do against a server.
  */
 export async function drive(
   client: DirectClient,

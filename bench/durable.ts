@@ -1,22 +1,13 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Pool } from "undici";
 import { EXAMPLE_REQUEST } from "../src/dev/example";
-import { hammer, type GraphQLLoad } from "./load";
-import {
-  failureCount,
-  noFailures,
-  withCpu,
-  type Measurement,
-  type Sample,
-  type Watched,
-} from "./measure";
-import type { Row, RowId, Settings } from "./scenarios";
-import { startGateway, type GatewayStore, type Server } from "./stack";
-import { benchServerUrl, createBenchDatabase, redacted, type ScratchDir } from "./store";
-import { AFTER_SALE_PATH, MANY_ORDER_IDS } from "./upstream";
+import type { GraphQLLoad } from "./load";
+import { noFailures, type Measurement, type Sample } from "./measure";
+import type { Row, Settings } from "./scenarios";
+import { exampleFor, type Server } from "./stack";
+import type { ScratchDir } from "./store";
+import { MANY_ORDER_IDS } from "./upstream";
 
-/** What the durable rows share with the rest of the table. */
+/** What the gateway rows share with the rest of the table. */
 export interface DurableContext {
   emulator: Server;
   apiKey: string;
@@ -30,12 +21,17 @@ export type Mode = "WAIT" | "QUEUE";
 /** The example's order (seeded by `seedOrder`): every request writes the same order. */
 const ONE_ORDER = EXAMPLE_REQUEST.variables.input.resourceId;
 
-/** The example mutation, also asking for its delivery, for one order in one delivery mode. */
-const WRITE_QUERY = EXAMPLE_REQUEST.query.replace("allApplied", "allApplied delivery { id state }");
+/** The example mutation in QUEUE mode, also asking for its delivery (the id says it committed). */
+const QUEUE_QUERY = EXAMPLE_REQUEST.query.replace("allApplied", "allApplied delivery { id state }");
 
+/**
+ * One write of `resourceId`: in WAIT mode (the default) the doc example itself, byte for byte the
+ * anchor's request; in QUEUE mode the same input with `deliveryMode: QUEUE`.
+ */
 export function writeBody(resourceId: string, mode: Mode): string {
+  if (mode === "WAIT") return exampleFor(resourceId);
   return JSON.stringify({
-    query: WRITE_QUERY,
+    query: QUEUE_QUERY,
     variables: { input: { ...EXAMPLE_REQUEST.variables.input, resourceId, deliveryMode: mode } },
   });
 }
@@ -44,11 +40,14 @@ export function writeBody(resourceId: string, mode: Mode): string {
  * A WAIT answer is good once Baidu applied it; a QUEUE answer once the write is committed (its
  * delivery has an id).
  */
-const EXPECT: Record<Mode, string> = { WAIT: '"allApplied":true', QUEUE: '"delivery":{"id":' };
+export const EXPECT: Record<Mode, string> = {
+  WAIT: '"allApplied":true',
+  QUEUE: '"delivery":{"id":',
+};
 
 /**
- * The durable rows' load; given several gateways (replicas), the connections are spread over them
- * round-robin.
+ * The gateway rows' load (`many`: request n writes order n mod 1,000); given several gateways
+ * (replicas), the connections are spread over them round-robin.
  */
 export function writeLoad(
   gateways: Server | readonly Server[],
@@ -69,219 +68,10 @@ export function writeLoad(
   };
 }
 
-const NO_TARGET = "no target yet (set by a later issue)";
-
-/** Warm-up, then the measured window, as `viaGateway` in scenarios.ts does. */
-async function measured(
-  ctx: DurableContext,
-  load: GraphQLLoad,
-  watched: Watched,
-  connections: number,
-): Promise<Measurement> {
-  await hammer(load, connections, { durationS: ctx.settings.warmupS });
-  const { measurement } = await withCpu(watched, () =>
-    hammer(load, connections, { durationS: ctx.settings.durationS }),
-  );
-  return measurement;
-}
-
-/**
- * The embedded store (PGlite in the gateway's process) on a fresh gateway and data directory:
- * WAIT on one order and on 1,000, then QUEUE on 1,000, whose backlog is drained before and after
- * its measured window so that neither the WAIT rows nor the next scenario pay for it.
- */
-export async function embeddedRows(ctx: DurableContext): Promise<void> {
-  const gateway = await startGateway(
-    "gateway (durable, embedded store)",
-    ctx.emulator.origin,
-    ctx.apiKey,
-    { dataDir: ctx.scratch.dataDir("embedded") },
-  );
-  try {
-    const watched: Watched = { gateway: gateway.child.pid, emulator: ctx.emulator.child.pid };
-    const row = (id: RowId, label: string, measurement: Measurement, note = NO_TARGET) =>
-      ctx.add({ id, label, connections: 50, measurement, note });
-    row(
-      "durable-embedded-one",
-      "durable write, embedded store: WAIT, one order",
-      await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50),
-    );
-    row(
-      "durable-embedded-many",
-      "durable write, embedded store: WAIT, 1,000 orders",
-      await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50),
-    );
-    const queue = writeLoad(gateway, ctx.apiKey, "QUEUE", "many");
-    await hammer(queue, 50, { durationS: ctx.settings.warmupS });
-    await drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS);
-    const { measurement } = await withCpu(watched, () =>
-      hammer(queue, 50, { durationS: ctx.settings.durationS }),
-    );
-    const backlog = await drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS);
-    const ended = await unfinished(gateway, ctx.apiKey);
-    measurement.failures.body += ended.count;
-    const drained =
-      backlog.drainedMs === undefined
-        ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**`
-        : `backlog drained ${ms(backlog.drainedMs)} after the window`;
-    row(
-      "durable-embedded-queue",
-      "durable write, embedded store: QUEUE, 1,000 orders",
-      measurement,
-      `${NO_TARGET}; ${drained}${ended.text}`,
-    );
-  } finally {
-    await gateway.child.stop();
-    ctx.settings.progress(`embedded-store gateway log: ${logSummary(gateway.child.output())}`);
-  }
-}
-
-/**
- * A PostgreSQL server (BENCH_DATABASE_URL): a database of the benchmark's own, a second gateway
- * on it, WAIT on one order and on 1,000, with the server's CPU charged too; the database is
- * dropped at the end. No server: one skipped row.
- */
-export async function postgresRows(ctx: DurableContext): Promise<void> {
-  const server = benchServerUrl();
-  const database = await createBenchDatabase(server);
-  if ("unreachable" in database) {
-    ctx.add({
-      id: "durable-postgres-one",
-      label: "durable write, PostgreSQL",
-      connections: 50,
-      measurement: emptyMeasurement(),
-      skipped: `skipped: no PostgreSQL at ${redacted(server)} (${database.unreachable})`,
-    });
-    return;
-  }
-  try {
-    const gateway = await startGateway(
-      "gateway (durable, PostgreSQL)",
-      ctx.emulator.origin,
-      ctx.apiKey,
-      { databaseUrl: database.url },
-    );
-    try {
-      const watched: Watched = {
-        gateway: gateway.child.pid,
-        emulator: ctx.emulator.child.pid,
-        postgres: true,
-      };
-      const note = `${NO_TARGET}; database ${database.name} on ${redacted(server)}`;
-      const row = (id: RowId, label: string, measurement: Measurement) =>
-        ctx.add({ id, label, connections: 50, measurement, note });
-      row(
-        "durable-postgres-one",
-        "durable write, PostgreSQL: WAIT, one order",
-        await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "one"), watched, 50),
-      );
-      row(
-        "durable-postgres-many",
-        "durable write, PostgreSQL: WAIT, 1,000 orders",
-        await measured(ctx, writeLoad(gateway, ctx.apiKey, "WAIT", "many"), watched, 50),
-      );
-    } finally {
-      await gateway.child.stop();
-      ctx.settings.progress(`PostgreSQL gateway log: ${logSummary(gateway.child.output())}`);
-    }
-  } finally {
-    await database.drop();
-  }
-}
-
-const OUTAGE_ORDERS = 100;
-const WRITES_PER_ORDER = 10;
-const DRAIN_LIMIT_MS = 120_000;
-/** More firings than the outage can use: the fault lasts until DELETE /__emulator/faults. */
-const OUTAGE_FAULT_TIMES = 1_000_000;
-
-/**
- * Baidu down (update/sub/info answers 503): 10 QUEUE writes to each of 100 orders, then Baidu
- * back; how long acceptance took, how long until every delivery ended, and how many calls the
- * drain made (coalescing should make it about one per order). The gateway retries with a backoff
- * capped at 1 s (`baidu.retry.maxDelayMs`, config file only), so the drain starts within a second.
- */
-export async function outageDrain(ctx: DurableContext): Promise<Row> {
-  const configFile = join(ctx.scratch.root, "outage-gateway.json");
-  writeFileSync(configFile, JSON.stringify({ baidu: { retry: { maxDelayMs: 1000 } } }));
-  const store: GatewayStore = { dataDir: ctx.scratch.dataDir("outage"), configFile };
-  const gateway = await startGateway(
-    "gateway (outage drain)",
-    ctx.emulator.origin,
-    ctx.apiKey,
-    store,
-  );
-  const control = (path: string, init?: RequestInit) => emulatorCall(ctx.emulator, path, init);
-  try {
-    await control("faults", { method: "DELETE" });
-    await control("faults", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        route: "updateSubInfo",
-        kind: "http",
-        status: 503,
-        times: OUTAGE_FAULT_TIMES,
-      }),
-    });
-    // Write w goes to order w % 100: each order gets its 10 writes spread over the whole
-    // acceptance.
-    const bodies = Array.from({ length: OUTAGE_ORDERS * WRITES_PER_ORDER }, (_, w) =>
-      writeBody(MANY_ORDER_IDS[w % OUTAGE_ORDERS]!, "QUEUE"),
-    );
-    const { sample, measurement } = await withCpu(
-      { gateway: gateway.child.pid, emulator: ctx.emulator.child.pid },
-      () => sendEach(gateway, ctx.apiKey, bodies, 50, EXPECT.QUEUE),
-    );
-    const pending = (await (await control("faults")).json()) as Array<{ times?: number }>;
-    const callsDuringOutage = OUTAGE_FAULT_TIMES - (pending[0]?.times ?? OUTAGE_FAULT_TIMES);
-    // Empty the log, then end the outage: the calls logged from here on are the drain's (a call
-    // landing between the two requests, a few hundred µs, would be a 503 counted as a drain call).
-    await control("requests", { method: "DELETE" });
-    await control("faults", { method: "DELETE" });
-    const backlog = await drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS);
-    const log = (await (await control("requests")).json()) as Array<{ path: string }>;
-    const drainCalls = log.filter((request) => request.path === AFTER_SALE_PATH).length;
-    const states = await census(gateway, ctx.apiKey);
-    const ended = (states.DELIVERED ?? 0) + (states.SUPERSEDED ?? 0);
-    // An accepted write that did not end DELIVERED or SUPERSEDED is a failure of the row.
-    const accepted = sample.requests - failureCount(sample.failures);
-    measurement.failures.body += Math.max(0, accepted - ended);
-    const drained =
-      backlog.drainedMs === undefined
-        ? `**not drained after ${DRAIN_LIMIT_MS / 1000} s**`
-        : `all ended ${ms(backlog.drainedMs)} after Baidu came back`;
-    const census_ = Object.entries(states)
-      .map(([state, count]) => `${state} ${count}`)
-      .join(", ");
-    return {
-      id: "outage-drain",
-      label: `outage drain: ${OUTAGE_ORDERS} orders × ${WRITES_PER_ORDER} QUEUE writes, Baidu 503 then back`,
-      connections: 50,
-      measurement,
-      note:
-        `${NO_TARGET}; ${bodies.length} writes accepted in ${ms(sample.elapsedS * 1000)} during the outage ` +
-        `(${callsDuringOutage} update/sub/info calls answered 503 meanwhile); ${drained}, ` +
-        `${drainCalls} update/sub/info calls after it (${(drainCalls / OUTAGE_ORDERS).toFixed(2)} per order); deliveries: ${census_}`,
-      outage: {
-        acceptedMs: sample.elapsedS * 1000,
-        drainedMs: backlog.drainedMs,
-        callsDuringOutage,
-        drainCalls,
-        states,
-      },
-    };
-  } finally {
-    await control("faults", { method: "DELETE" }).catch(() => undefined);
-    await gateway.child.stop();
-    ctx.settings.progress(`outage gateway log (last 64 KB): ${logSummary(gateway.child.output())}`);
-  }
-}
-
 /**
  * Sends every body once, `concurrency` at a time, closed loop; each answer must contain `expect`.
  */
-async function sendEach(
+export async function sendEach(
   gateway: Server,
   apiKey: string,
   bodies: readonly string[],
@@ -378,7 +168,7 @@ const ENDED_BADLY = `{
 }`;
 
 /** Deliveries that ended other than DELIVERED or SUPERSEDED (up to 100 of each state). */
-async function unfinished(
+export async function unfinished(
   gateway: Server,
   apiKey: string,
 ): Promise<{ count: number; text: string }> {
@@ -402,7 +192,7 @@ const PAGE = `query Page($after: String) {
  * How many of the gateway's deliveries are in each state (pages through all of them: keep the
  * ledger small).
  */
-async function census(gateway: Server, apiKey: string): Promise<Record<string, number>> {
+export async function census(gateway: Server, apiKey: string): Promise<Record<string, number>> {
   const states: Record<string, number> = {};
   let after: string | null = null;
   for (;;) {
@@ -420,9 +210,8 @@ async function census(gateway: Server, apiKey: string): Promise<Record<string, n
 }
 
 /**
- * The gateway's warn and error lines (JSON, `level` and `msg`) in the output kept of it, counted
- * by message, for the progress lines: a durable row can be error-free yet have the gateway
- * complain.
+ * The gateway's warn and error lines (JSON, `level` and `msg`) in the output kept of it, counted by
+ * message, for the progress lines: a durable row can be error-free yet have the gateway complain.
  */
 export function logSummary(output: string): string {
   const counts = new Map<string, number>();
@@ -442,7 +231,11 @@ export function logSummary(output: string): string {
     : [...counts].map(([key, count]) => `${count}× ${key}`).join("; ");
 }
 
-async function emulatorCall(emulator: Server, path: string, init?: RequestInit): Promise<Response> {
+export async function emulatorCall(
+  emulator: Server,
+  path: string,
+  init?: RequestInit,
+): Promise<Response> {
   const response = await fetch(`${emulator.origin}/__emulator/${path}`, init);
   if (!response.ok)
     throw new Error(

@@ -10,6 +10,7 @@ export interface GraphQLLoad {
    * talks to `origins[i % length]` for the whole run, as a load balancer with keep-alive would.
    */
   origins?: readonly string[];
+  /** Sent as `authorization: Bearer …`; empty: no authorization header (the anchor has no auth). */
   apiKey: string;
   /** The JSON request body: `{ query, variables }`. */
   body: string;
@@ -22,7 +23,10 @@ export interface GraphQLLoad {
   expect: string;
 }
 
-export type Amount = { durationS: number } | { amount: number };
+export type Amount = ({ durationS: number } | { amount: number }) & {
+  /** autocannon's per-request timeout, 10 s unless given. */
+  timeoutS?: number;
+};
 
 /**
  * Drives the gateway with autocannon (one request in flight per connection). Latencies come from
@@ -54,11 +58,15 @@ export async function hammer(
     url: load.origins && load.origins.length > 0 ? [...load.origins] : load.origin,
     connections,
     ...("amount" in amount ? { amount: amount.amount } : { duration: amount.durationS }),
+    ...(amount.timeoutS !== undefined && { timeout: amount.timeoutS }),
     requests: [
       {
         method: "POST",
         path: "/graphql",
-        headers: { "content-type": "application/json", authorization: `Bearer ${load.apiKey}` },
+        headers: {
+          "content-type": "application/json",
+          ...(load.apiKey && { authorization: `Bearer ${load.apiKey}` }),
+        },
         body: load.body,
         ...rotate,
         onResponse: (status, body) => {

@@ -30,6 +30,8 @@ export interface Measurement {
   /** CPU microseconds per completed request, per process; undefined where not measured. */
   cpuUs: {
     gateway?: number | undefined;
+    /** The kernel (system) part of `gateway`. */
+    gatewaySystem?: number | undefined;
     emulator?: number | undefined;
     client: number;
     postgres?: number | undefined;
@@ -82,6 +84,7 @@ export async function withCpu(
   const postgres = () => (pids.postgres ? postgresCpuMs() : undefined);
   const before = {
     gateway: cpuOf(pids.gateway),
+    gatewaySystem: systemOf(pids.gateway),
     emulator: cpuOf(pids.emulator),
     postgres: postgres(),
     client: process.cpuUsage(),
@@ -103,6 +106,7 @@ export async function withCpu(
       failures: sample.failures,
       cpuUs: {
         gateway: perRequestUs(before.gateway, cpuOf(pids.gateway)),
+        gatewaySystem: perRequestUs(before.gatewaySystem, systemOf(pids.gateway)),
         emulator: perRequestUs(before.emulator, cpuOf(pids.emulator)),
         client: sample.requests === 0 ? NaN : (client.user + client.system) / sample.requests,
         postgres: perRequestUs(before.postgres, postgres()),
@@ -113,4 +117,8 @@ export async function withCpu(
 
 function cpuOf(pid: number | undefined): number | undefined {
   return pid === undefined ? undefined : processUsage(pid)?.cpuMs;
+}
+
+function systemOf(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : processUsage(pid)?.systemMs;
 }

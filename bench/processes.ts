@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** Output kept per child: enough for a stack trace, bounded under millions of requests. */
@@ -17,6 +17,8 @@ anyDeath.catch(() => undefined);
 export class Child {
   private readonly process: ChildProcess;
   private tail = "";
+  /** Stdout alone: the gateway logs to stderr, so V8's --trace-gc lines are not crowded out. */
+  private stdoutTail = "";
   private stopping = false;
   /** Rejects if the child exits before `stop()`; race it against the work that needs the child. */
   readonly died: Promise<never>;
@@ -33,7 +35,10 @@ export class Child {
     });
     const keep = (chunk: Buffer) =>
       (this.tail = (this.tail + chunk.toString("utf8")).slice(-TAIL_BYTES));
-    this.process.stdout?.on("data", keep);
+    this.process.stdout?.on("data", (chunk: Buffer) => {
+      keep(chunk);
+      this.stdoutTail = (this.stdoutTail + chunk.toString("utf8")).slice(-TAIL_BYTES);
+    });
     this.process.stderr?.on("data", keep);
     this.died = new Promise<never>((_, reject) => {
       this.process.once("exit", (code, signal) => {
@@ -57,6 +62,11 @@ export class Child {
 
   output(): string {
     return this.tail.trim() || "(no output)";
+  }
+
+  /** The tail of its stdout alone. */
+  stdout(): string {
+    return this.stdoutTail;
   }
 
   /**
@@ -102,12 +112,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 2xx; fails early with the child's output if it dies first. */
-export async function waitReady(url: string, child: Child, timeoutMs = 15_000): Promise<void> {
+/**
+ * Polls `url` (with `init`, e.g. a POST for a server without a health route) until it answers 2xx;
+ * fails early with the child's output if it dies first.
+ */
+export async function waitReady(
+  url: string,
+  child: Child,
+  timeoutMs = 15_000,
+  init?: RequestInit,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const poll = async (): Promise<void> => {
     for (;;) {
-      const ok = await fetch(url).then(
+      const ok = await fetch(url, init).then(
         (response) => response.ok,
         () => false,
       );
@@ -122,9 +140,24 @@ export async function waitReady(url: string, child: Child, timeoutMs = 15_000): 
   await Promise.race([poll(), child.died]);
 }
 
+/**
+ * Resets the kernel's peak RSS (VmHWM) of `pid` to its current RSS, so that a later reading is the
+ * peak of what ran in between (proc(5), clear_refs "5"). False where that is not allowed.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface ProcessUsage {
   /** User + system CPU time in milliseconds. */
   cpuMs: number;
+  /** The system (kernel) part of it: syscalls, and on loopback the peer's TCP receive work too. */
+  systemMs: number;
   /** VmRSS in bytes. */
   rssBytes: number;
   /** VmHWM (peak RSS over the process's life) in bytes. */
@@ -145,5 +178,10 @@ export function processUsage(pid: number): ProcessUsage | undefined {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (name: string) =>
     Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) * 1024;
-  return { cpuMs: ticks * 10, rssBytes: kb("VmRSS"), peakRssBytes: kb("VmHWM") };
+  return {
+    cpuMs: ticks * 10,
+    systemMs: Number(fields[12]) * 10,
+    rssBytes: kb("VmRSS"),
+    peakRssBytes: kb("VmHWM"),
+  };
 }

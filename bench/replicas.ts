@@ -60,9 +60,8 @@ export interface ReplicaFigures {
   attemptsPerWrite: number;
   /**
    * `waiter_notices_total` deltas summed, per write: a waiting mutation told by another replica
-   * that
-   * its write moved on (it then reads the delivery: one more statement). Undefined if the gateway
-   * has no such counter.
+   * that its write moved on (it then reads the delivery: one more statement). Undefined if the
+   * gateway has no such counter.
    */
   noticesPerWrite: number | undefined;
   /** Attempts in the window whose outcome was not DELIVERED, by outcome. */

@@ -55,6 +55,14 @@ export interface GatewayStore {
   callsPerSecond?: number;
 }
 
+/** How a gateway child runs, beyond its store. */
+export interface GatewayOptions {
+  /** Extra `node` flags, e.g. --inspect for the profiler or --trace-gc. */
+  nodeArgs?: readonly string[];
+  /** LOG_LEVEL; none: the gateway's default (info: one line per GraphQL operation). */
+  logLevel?: "debug" | "info" | "warn" | "error";
+}
+
 /**
  * The gateway (`npm start`) in production mode with one app and one API key, talking to the
  * emulator, its ledger in `store` (never the project's data/ledger, the default).
@@ -64,7 +72,7 @@ export async function startGateway(
   emulatorOrigin: string,
   apiKey: string,
   store: GatewayStore,
-  nodeArgs: readonly string[] = [],
+  options: GatewayOptions = {},
 ): Promise<Server> {
   if (!store.dataDir && !store.databaseUrl)
     throw new Error(`${name}: give the gateway a store of its own (dataDir or databaseUrl)`);
@@ -73,7 +81,7 @@ export async function startGateway(
     HOST: "127.0.0.1",
     PORT: String(port),
     GATEWAY_MODE: "production",
-    LOG_LEVEL: "warn",
+    ...(options.logLevel && { LOG_LEVEL: options.logLevel }),
     GATEWAY_API_KEY_SHA256: sha256Hex(apiKey),
     BAIDU_APP_KEY: DEV_APP.appKey,
     BAIDU_APP_SECRET: DEV_APP.appSecret,
@@ -88,17 +96,59 @@ export async function startGateway(
   });
   const child = new Child(name, join(DIST_SRC, "main.js"), env, [
     ...GATEWAY_NODE_FLAGS,
-    ...nodeArgs,
+    ...(options.nodeArgs ?? []),
   ]);
   const origin = `http://127.0.0.1:${port}`;
   // Opening the store and migrating it comes first; PGlite's first start in a new directory takes a
-  // few seconds.
-  await waitReady(`${origin}/healthz`, child, 60_000);
+  // few seconds, and opening a grown ledger longer.
+  await waitReady(`${origin}/healthz`, child, 120_000);
+  await waitReady(`${origin}/readyz`, child, 120_000);
+  return { child, origin };
+}
+
+/**
+ * The anchor (bench/anchor/server.ts): the hand-written Apollo Server 5 + RESTDataSource server a
+ * merchant would run instead, on the same emulator with the same app. Plain `node`, no flags, as
+ * its author would start it (`nodeArgs` for the profiler only); NODE_ENV=production, as Apollo's
+ * docs ask of a deployed server.
+ */
+export async function startAnchor(
+  emulatorOrigin: string,
+  nodeArgs: readonly string[] = [],
+): Promise<Server> {
+  const port = await freePort();
+  const env = childEnv({
+    NODE_ENV: "production",
+    ANCHOR_PORT: String(port),
+    BAIDU_BASE_URL: emulatorOrigin,
+    BAIDU_APP_KEY: DEV_APP.appKey,
+    BAIDU_APP_SECRET: DEV_APP.appSecret,
+    BAIDU_PM_APP_KEY: DEV_APP.pmAppKey,
+  });
+  const child = new Child("anchor", join(__dirname, "anchor", "server.js"), env, nodeArgs);
+  const origin = `http://127.0.0.1:${port}`;
+  // Apollo's standalone server has no health route: any operation answers once it listens.
+  await waitReady(`${origin}/graphql`, child, 15_000, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ ok }" }),
+  });
   return { child, origin };
 }
 
 /** The doc example mutation (README, `npm start`): one update/sub/info call per request. */
 export const MUTATION = JSON.stringify(EXAMPLE_REQUEST);
+
+/**
+ * The doc example mutation for another order: the body of the WAIT rows, byte for byte the same
+ * for the gateway (WAIT is its default delivery mode) and the anchor.
+ */
+export function exampleFor(resourceId: string): string {
+  return JSON.stringify({
+    query: EXAMPLE_REQUEST.query,
+    variables: { input: { ...EXAMPLE_REQUEST.variables.input, resourceId } },
+  });
+}
 
 /**
  * The same mutation with `dryRun: true`: parsing, auth, validation and mapping, no upstream call.

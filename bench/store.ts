@@ -17,14 +17,27 @@ export interface ScratchDir {
   remove(): void;
 }
 
+/** What is still to remove, for an interrupted run (Ctrl-C), which skips the `finally` blocks. */
+const leftovers = new Set<() => Promise<void> | void>();
+
+/** Removes the scratch directories and drops the databases this run has not removed yet. */
+export async function removeLeftovers(): Promise<void> {
+  for (const remove of [...leftovers]) await Promise.resolve(remove()).catch(() => undefined);
+}
+
 export function createScratchDir(): ScratchDir {
   const root = mkdtempSync(join(tmpdir(), "bench-ledger-"));
   let next = 0;
+  const remove = () => {
+    leftovers.delete(remove);
+    rmSync(root, { recursive: true, force: true });
+  };
+  leftovers.add(remove);
   return {
     root,
     dataDir: (name) =>
       join(root, `${String(++next).padStart(2, "0")}-${name.replace(/[^a-z0-9]+/gi, "-")}`),
-    remove: () => rmSync(root, { recursive: true, force: true }),
+    remove,
   };
 }
 
@@ -78,19 +91,18 @@ export async function createBenchDatabase(
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
+  const drop = async () => {
+    leftovers.delete(drop);
+    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+    await client.connect();
+    try {
+      await client.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   };
+  leftovers.add(drop);
+  return { url: url.toString(), name, drop };
 }
 
 /**

@@ -61,10 +61,16 @@ export async function seedOrder(origin: string, token: string): Promise<void> {
   await addOrder(origin, token, SEED_ORDER);
 }
 
-/** The orders of the "many orders" rows: the dev seed's ResourceID is 13 digits, so are these. */
+/** The first order of the "many orders" rows (13 digits, like the dev seed's ResourceID). */
+export const MANY_ORDER_BASE = 3_000_000_000_000;
+
+/** The orders of the "many orders" rows. */
 export const MANY_ORDER_IDS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
-  String(3_000_000_000_000 + i),
+  String(MANY_ORDER_BASE + i),
 );
+
+/** The `scene_id` the emulator's orders are imported with (E1's query string). */
+export const SEED_SCENE_ID = "159259079195";
 
 /**
  * Creates each order as a copy of the dev seed under its own ResourceID (same user, same after-sale
@@ -88,7 +94,7 @@ export async function seedOrders(
 async function addOrder(origin: string, token: string, order: typeof SEED_ORDER): Promise<void> {
   const query = new URLSearchParams([
     ["access_token", token],
-    ["scene_id", "159259079195"],
+    ["scene_id", SEED_SCENE_ID],
     ...AFTER_SALE_QUERY,
   ]);
   const answer = await request(`${origin}${ENDPOINTS.addMainInfo.path}?${query}`, {
