@@ -94,18 +94,6 @@ describe("the operation log", () => {
     expect(attempt.filter((entry) => "requestId" in entry)).toEqual([]);
   });
 
-  it("puts the request's id on every line written while serving it, and on none after", async () => {
-    const lines: string[] = [];
-    const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
-    await inRequest({ requestId: "r-1" }, async () => {
-      logger.warn("before a pause");
-      await new Promise((resolve) => setImmediate(resolve));
-      logger.error("after it", { detail: 1 });
-    });
-    logger.info("outside");
-    expect(lines.map((line) => JSON.parse(line).requestId)).toEqual(["r-1", "r-1", undefined]);
-  });
-
   it("logs a refused caller by code, with no caller and no key", async () => {
     const response = await post(
       { query: "{ apps { appKey } }" },
@@ -128,5 +116,19 @@ describe("the operation log", () => {
     expect(operationLines(h)).toMatchObject([
       { operation: "unparsed", code: "HTTP_400", status: 400 },
     ]);
+  });
+});
+
+describe("the request scope", () => {
+  it("puts the request's id on every line written while serving it, and on none after", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
+    await inRequest({ requestId: "r-1" }, async () => {
+      logger.warn("before a pause");
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.error("after it", { detail: 1 });
+    });
+    logger.info("outside");
+    expect(lines.map((line) => JSON.parse(line).requestId)).toEqual(["r-1", "r-1", undefined]);
   });
 });

@@ -332,6 +332,7 @@ describe("createLogger", () => {
       app: { appKey: "k", appSecret: "s1" },
       answer: { access_token: "t1", refresh_token: "t2" },
       url: "http://h/?client_secret=s2",
+      apps: [{ name: "a", appSecret: "s3" }, "plain"],
     });
     const { time, ...entry } = JSON.parse(lines[0]!);
     expect(entry).toEqual({
@@ -340,6 +341,7 @@ describe("createLogger", () => {
       app: { appKey: "k", appSecret: "[REDACTED]" },
       answer: { access_token: "[REDACTED]", refresh_token: "[REDACTED]" },
       url: "http://h/?client_secret=[REDACTED]",
+      apps: [{ name: "a", appSecret: "[REDACTED]" }, "plain"],
     });
   });
 

@@ -69,8 +69,24 @@ export function redactSecrets(text: string): string {
 const SECRET_FIELD =
   /^(?:access_?token|refresh_?token|client_?secret|app_?secret|authorization|api_?key)$/i;
 
-function hideSecretFields(key: string, value: unknown): unknown {
-  return SECRET_FIELD.test(key) && value !== undefined && value !== null ? "[REDACTED]" : value;
+/**
+ * `value` with every field named like a secret replaced, at any depth (up to 20 levels). What holds
+ * no such field is returned as it is, so a line of plain fields (the one per operation) costs no
+ * copy.
+ */
+function hideSecretFields(value: unknown, depth = 0): unknown {
+  if (typeof value !== "object" || value === null || depth > 20) return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => hideSecretFields(item, depth + 1));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const hidden =
+      SECRET_FIELD.test(key) && field != null ? "[REDACTED]" : hideSecretFields(field, depth + 1);
+    if (hidden !== field) (copy ??= { ...value })[key] = hidden;
+  }
+  return copy ?? value;
 }
 
 /**
@@ -91,7 +107,7 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        log: (fields) => JSON.parse(JSON.stringify(fields, hideSecretFields)) as LogFields,
+        log: (fields) => hideSecretFields(fields) as LogFields,
       },
       mixin: () => {
         const request = currentRequest();
