@@ -5,7 +5,6 @@ import type { EndpointName } from "../src/baidu/endpoints";
 import type { WireBody } from "../src/baidu/wire";
 import type { GatewayContext } from "../src/graphql/context";
 import { DeliveryRejectedError } from "../src/delivery/errors";
-import { getImportedIds } from "../src/store/ledger-ids";
 import { DeliveryMode } from "../schema/delivery.enums";
 import type { OrderWritePayload } from "../schema/payload.type";
 import { toDeliveryView } from "./delivery.mapping";
@@ -87,8 +86,7 @@ async function resolveTarget(
 ): Promise<CallTarget> {
   const imported: ImportedOrder[] = [];
   if (endpoint !== "addMainInfo") {
-    const ids = await getImportedIds(
-      context.sql,
+    const ids = await context.deliveries.importedIds(
       input.appKey,
       body.Data.map((item) => item.ResourceID),
     );

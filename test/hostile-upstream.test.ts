@@ -1,5 +1,6 @@
 import { DeliveryReportedDocument, UpdateOrderStatusReportedDocument } from "./generated/graphql";
 import * as ex from "./support/examples";
+import { textOf } from "../src/store/sql";
 import {
   attempts,
   DeliveryQuery,
@@ -565,7 +566,7 @@ describe("the log of failed attempts", () => {
       wrapSql: (sql) => ({
         ...sql,
         query: (text, params) => {
-          if (failing && text.includes("from baidu_tokens")) {
+          if (failing && textOf(text).includes("from baidu_tokens")) {
             failing = false;
             return Promise.reject(new Error("token store hiccup"));
           }

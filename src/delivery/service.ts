@@ -1,10 +1,12 @@
 import type { EndpointName } from "../baidu/endpoints";
 import type { Clock } from "../lib/clock";
 import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
-import { acceptDelivery, type NewDelivery } from "../store/ledger-accept";
+import { groupCommit } from "../lib/group-commit";
+import { acceptDeliveries, type Accepted, type NewDelivery } from "../store/ledger-accept";
+import { getImportedIds, type ImportedIds, type OrderKey } from "../store/ledger-ids";
 import { getDeliveries } from "../store/ledger-read";
 import { FINAL_STATES, type DeliveryRecord } from "../store/records";
-import type { Sql } from "../store/sql";
+import { refusedByDatabase, type Sql } from "../store/sql";
 import { DeliveryStateError, IdempotencyConflictError } from "./errors";
 import type { DeliveryOptions } from "./options";
 import type { DeliveryWorker } from "./worker";
@@ -20,20 +22,46 @@ export interface Submitted {
   carrier: DeliveryRecord;
 }
 
-/** Accepting writes into the ledger, waiting for them, and a person's retry and cancel. */
+/**
+ * Accepting writes into the ledger, waiting for them, and a person's retry and cancel. Writes, and
+ * the lookups of their orders' imported ids, are group-committed: under load, those that arrive
+ * while one statement runs go together in the next.
+ */
 export class DeliveryService {
+  private readonly accept: (write: NewDelivery) => Promise<Accepted>;
+  private readonly imported: (order: OrderKey) => Promise<ImportedIds | null>;
+
   constructor(
     private readonly sql: Sql,
     private readonly worker: DeliveryWorker,
     private readonly options: DeliveryOptions,
     private readonly clock: Clock,
     private readonly onAccepted: (endpoint: EndpointName) => void = () => {},
-  ) {}
+  ) {
+    const undone = refusedByDatabase;
+    this.accept = groupCommit((writes) => acceptDeliveries(sql, writes), { undone });
+    this.imported = groupCommit((orders) => getImportedIds(sql, orders), { undone: () => true });
+  }
+
+  /**
+   * The ids each of these orders of one app was imported with (E1), by resourceId; an order the
+   * ledger holds no live import of is left out.
+   */
+  async importedIds(
+    appKey: string,
+    resourceIds: readonly string[],
+  ): Promise<Map<string, ImportedIds>> {
+    const unique = [...new Set(resourceIds)];
+    const found = await Promise.all(
+      unique.map((resourceId) => this.imported({ appKey, resourceId })),
+    );
+    return new Map(found.flatMap((ids) => (ids ? [[ids.resourceId, ids] as const] : [])));
+  }
 
   /** Commits the write, then (in WAIT mode) waits up to `waitMs` for its delivery to end. */
   async submit(write: Write, wait: boolean): Promise<Submitted> {
     const now = this.clock.now();
-    const accepted = await acceptDelivery(this.sql, {
+    const accepted = await this.accept({
       ...write,
       acceptedAt: now,
       deadlineAt: now + this.options.deadlineMs,
@@ -67,7 +95,7 @@ export class DeliveryService {
       acceptedAt: now,
       deadlineAt: now + this.options.deadlineMs,
     };
-    const accepted = await acceptDelivery(this.sql, write);
+    const accepted = await this.accept(write);
     if (accepted.conflict) throw new IdempotencyConflictError(accepted.conflict.id);
     this.worker.kick();
     return accepted.delivery;

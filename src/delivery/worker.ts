@@ -8,17 +8,19 @@ import { purgeFinished } from "../store/ledger-admin";
 import {
   claimDeliveries,
   coalesce,
-  finishAttempt,
+  finishAttempts,
   markSending,
   nextWakeAt,
   recoverLeases,
   releaseDelivery,
   waiterChannel,
   type ClaimedDelivery,
+  type Finish,
   type Lease,
 } from "../store/ledger-queue";
+import { groupCommit } from "../lib/group-commit";
 import { FINAL_STATES, type DeliveryRecord, type DeliveryState } from "../store/records";
-import type { Sql } from "../store/sql";
+import { refusedByDatabase, type Sql } from "../store/sql";
 import type { EndpointName } from "../baidu/endpoints";
 import type { AttemptOutcome } from "../store/records";
 import { attempt, LeaseLost } from "./attempt";
@@ -55,6 +57,8 @@ export class DeliveryWorker {
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | undefined;
   private readonly finished = new Map<number, Set<(delivery?: DeliveryRecord) => void>>();
+  /** Attempts that end together are recorded together (group commit). */
+  private readonly finish: (finish: Finish) => Promise<DeliveryRecord | undefined>;
 
   constructor(
     private readonly sql: Sql,
@@ -67,7 +71,11 @@ export class DeliveryWorker {
       ended: () => {},
       notice: () => {},
     },
-  ) {}
+  ) {
+    this.finish = groupCommit((finishes) => finishAttempts(sql, this.owner, finishes), {
+      undone: refusedByDatabase,
+    });
+  }
 
   /** Attempts this process has in flight. */
   get attemptsInFlight(): number {
@@ -202,13 +210,11 @@ export class DeliveryWorker {
         return;
       }
       this.observe.attempt(delivery.endpoint, end.outcome, (end.finishedAt - end.startedAt) / 1000);
-      const recorded = await finishAttempt(
-        this.sql,
-        delivery.id,
-        this.owner,
+      const recorded = await this.finish({
+        id: delivery.id,
         end,
-        FINAL_STATES.has(end.state),
-      );
+        final: FINAL_STATES.has(end.state),
+      });
       if (!recorded)
         this.logger.warn(
           "A delivery's lease ran out during its attempt; another process has taken it over",

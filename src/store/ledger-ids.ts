@@ -1,4 +1,4 @@
-import type { Sql } from "./sql";
+import { statement, type Sql } from "./sql";
 
 /**
  * The query-string ids an order was imported with (E1 `importOrder`): who the order belongs to and
@@ -20,32 +20,52 @@ export interface ImportedIds {
  */
 const LIVE_STATES = ["PENDING", "SENDING", "DELIVERED", "OUTCOME_UNKNOWN"];
 
-/**
- * The ids of the newest import the ledger holds for each of these orders of one app; an order
- * without one (never imported through the gateway, or its import removed by retention) is left
- * out. One statement, along the index of each order's deliveries.
- */
-export async function getImportedIds(
-  sql: Sql,
-  appKey: string,
-  resourceIds: readonly string[],
-): Promise<Map<string, ImportedIds>> {
-  const rows = await sql.query<{ resource_id: string; id: number; query: Array<[string, string]> }>(
-    `select distinct on (o.resource_id) o.resource_id, d.id, d.query
-      from delivery_orders o join deliveries d on d.id = o.delivery_id
-      where o.app_key = $1::text and o.resource_id = any($2::text[])
-        and d.endpoint = 'addMainInfo' and d.state = any($3::text[])
-      order by o.resource_id, o.delivery_id desc`,
-    [appKey, [...new Set(resourceIds)], LIVE_STATES],
-  );
-  return new Map(rows.map((row) => [row.resource_id, toImportedIds(row)]));
+/** One order of one app. */
+export interface OrderKey {
+  appKey: string;
+  resourceId: string;
 }
 
-function toImportedIds(row: {
+/**
+ * For each of these orders, the ids of the newest import the ledger holds for it, or null: never
+ * imported through the gateway, or its import removed by retention. One statement for them all,
+ * along the index of each order's deliveries.
+ */
+const IMPORTED_IDS = statement(
+  "ledger_imported_ids",
+  `select distinct on (o.app_key, o.resource_id) o.app_key, o.resource_id, d.id, d.query
+    from unnest($1::text[], $2::text[]) as k(app_key, resource_id)
+    join delivery_orders o on o.app_key = k.app_key and o.resource_id = k.resource_id
+    join deliveries d on d.id = o.delivery_id
+    where d.endpoint = 'addMainInfo' and d.state = any($3::text[])
+    order by o.app_key, o.resource_id, o.delivery_id desc`,
+);
+
+export async function getImportedIds(
+  sql: Sql,
+  orders: readonly OrderKey[],
+): Promise<Array<ImportedIds | null>> {
+  const rows = await sql.query<ImportedRow & { app_key: string }>(IMPORTED_IDS, [
+    orders.map((order) => order.appKey),
+    orders.map((order) => order.resourceId),
+    LIVE_STATES,
+  ]);
+  const found = new Map(rows.map((row) => [keyOf(row.app_key, row.resource_id), row]));
+  return orders.map((order) => {
+    const row = found.get(keyOf(order.appKey, order.resourceId));
+    return row ? toImportedIds(row) : null;
+  });
+}
+
+const keyOf = (appKey: string, resourceId: string) => `${appKey}\n${resourceId}`;
+
+interface ImportedRow {
   resource_id: string;
   id: number;
   query: Array<[string, string]>;
-}): ImportedIds {
+}
+
+function toImportedIds(row: ImportedRow): ImportedIds {
   const query = new Map(row.query);
   const ids: ImportedIds = { resourceId: row.resource_id, deliveryId: row.id };
   const openId = query.get("open_id");

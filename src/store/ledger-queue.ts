@@ -10,7 +10,7 @@ import {
   type DeliveryState,
   type FailureRecord,
 } from "./records";
-import type { Sql } from "./sql";
+import { statement, type Sql } from "./sql";
 
 /** A delivery this process holds the lease of, with what the ledger knows of its orders. */
 export interface ClaimedDelivery extends DeliveryRecord {
@@ -52,7 +52,9 @@ const tellWaiters = (rows: string, owner: string): string =>
  * earlier write to any of their orders is still to be made. `skip locked` lets several processes
  * claim at once without taking the same delivery.
  */
-const CLAIM = `update deliveries d set state = 'SENDING', lease_owner = $1::text, lease_until = $2::timestamptz, updated_at = $3::timestamptz,
+const CLAIM = statement(
+  "ledger_claim",
+  `update deliveries d set state = 'SENDING', lease_owner = $1::text, lease_until = $2::timestamptz, updated_at = $3::timestamptz,
     sending_since = null
   where d.id in (
     select c.id from deliveries c
@@ -61,7 +63,8 @@ const CLAIM = `update deliveries d set state = 'SENDING', lease_owner = $1::text
         where a.delivery_id = c.id)
     order by c.id limit $4::integer
     for update skip locked)
-  returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`;
+  returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
+);
 
 export interface Lease {
   owner: string;
@@ -172,32 +175,78 @@ export interface AttemptEnd {
   requestId: string | null;
 }
 
+/** One attempt's end, for `finishAttempts`. */
+export interface Finish {
+  id: number;
+  end: AttemptEnd;
+  /** The state is final: the delivery leaves its orders' queues. */
+  final: boolean;
+}
+
 /**
- * Records an attempt, moves the delivery on, and for a final state takes it out of its orders'
- * queues, so the next write of each order may go. One statement; nothing happens if the lease was
- * lost (another process took the delivery over).
+ * Records attempts (a JSON array), moves each delivery on, and for a final state takes it out of
+ * its orders' queues, so the next write of each order may go. One statement for the lot; a delivery
+ * whose lease `$1` no longer holds (another process took it over) is left as it is. Deliveries in
+ * flight at once never share an order, so no order's record is written twice.
  */
-const FINISH = `with d as (
-    update deliveries set state = $3::text, updated_at = $4::timestamptz, finished_at = case when $5::boolean then $4::timestamptz end,
-      next_attempt_at = coalesce($6::timestamptz, next_attempt_at), attempt_count = attempt_count + 1,
-      may_have_executed = may_have_executed or $7::boolean, last_error = $8::jsonb, results = coalesce($9::jsonb, results),
+const FINISH = statement(
+  "ledger_finish",
+  `with e as (
+    select * from jsonb_to_recordset($2::jsonb) as e(id bigint, state text, finished_at timestamptz, final boolean,
+      next_attempt_at timestamptz, may_have_executed boolean, last_error jsonb, results jsonb, started_at timestamptz,
+      outcome text, http_status integer, error_code integer, errno integer, message text, request_id text, records jsonb)
+  ), d as (
+    update deliveries t set state = e.state, updated_at = e.finished_at, finished_at = case when e.final then e.finished_at end,
+      next_attempt_at = coalesce(e.next_attempt_at, t.next_attempt_at), attempt_count = t.attempt_count + 1,
+      may_have_executed = t.may_have_executed or e.may_have_executed, last_error = e.last_error, results = coalesce(e.results, t.results),
       lease_owner = null, lease_until = null, sending_since = null
-    where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text
-    returning *
+    from e where t.id = e.id and t.state = 'SENDING' and t.lease_owner = $1::text
+    returning t.*
   ), a as (
     insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, error_code, errno, message, request_id)
-    select id, attempt_count, $10::timestamptz, $4::timestamptz, $11::text, $12::integer, $13::integer, $14::integer, $15::text, $16::text from d
+    select d.id, d.attempt_count, e.started_at, e.finished_at, e.outcome, e.http_status, e.error_code, e.errno, e.message, e.request_id
+    from d join e on e.id = d.id
   ), q as (
-    delete from delivery_queue where $5::boolean and delivery_id in (select id from d)
+    delete from delivery_queue where delivery_id in (select e.id from e join d on d.id = e.id where e.final)
   ), o as (
     insert into order_records (app_key, resource_id, record, delivered_at, last_delivery_id)
-    select d.app_key, x.key, x.value, $4::timestamptz, $1::bigint from d, jsonb_each($17::jsonb) as x
+    select d.app_key, x.key, x.value, e.finished_at, d.id from d join e on e.id = d.id, jsonb_each(e.records) as x
     on conflict (app_key, resource_id) do update set record = excluded.record, delivered_at = excluded.delivered_at,
       last_delivery_id = excluded.last_delivery_id
   )
-  select ${DELIVERY_COLUMNS}, ${tellWaiters("d", "$2::text")} from d`;
+  select ${DELIVERY_COLUMNS}, ${tellWaiters("d", "$1::text")} from d`,
+);
 
-/** The delivery as the attempt left it; undefined if the lease was lost. */
+/** The deliveries as the attempts left them, in order; undefined where the lease was lost. */
+export async function finishAttempts(
+  sql: Sql,
+  owner: string,
+  finishes: readonly Finish[],
+): Promise<Array<DeliveryRecord | undefined>> {
+  const batch = finishes.map(({ id, end, final }) => ({
+    id,
+    state: end.state,
+    finished_at: at(end.finishedAt),
+    final,
+    next_attempt_at: end.nextAttemptAt === null ? null : at(end.nextAttemptAt),
+    may_have_executed: end.mayHaveExecuted,
+    last_error: end.failure,
+    results: end.results,
+    started_at: at(end.startedAt),
+    outcome: end.outcome,
+    http_status: end.failure?.httpStatus ?? null,
+    error_code: end.failure?.errorCode ?? null,
+    errno: end.failure?.errno ?? null,
+    message: end.failure?.message ?? null,
+    request_id: end.requestId,
+    records: end.records,
+  }));
+  const rows = await sql.query<DeliveryRow>(FINISH, [owner, JSON.stringify(batch)]);
+  const recorded = new Map(rows.map((row) => [row.id, toDelivery(row)]));
+  return finishes.map(({ id }) => recorded.get(id));
+}
+
+/** Records one attempt (`finishAttempts` of one). */
 export async function finishAttempt(
   sql: Sql,
   id: number,
@@ -205,27 +254,8 @@ export async function finishAttempt(
   end: AttemptEnd,
   final: boolean,
 ): Promise<DeliveryRecord | undefined> {
-  const failure = end.failure;
-  const rows = await sql.query<DeliveryRow>(FINISH, [
-    id,
-    owner,
-    end.state,
-    at(end.finishedAt),
-    final,
-    end.nextAttemptAt === null ? null : at(end.nextAttemptAt),
-    end.mayHaveExecuted,
-    failure === null ? null : JSON.stringify(failure),
-    end.results === null ? null : JSON.stringify(end.results),
-    at(end.startedAt),
-    end.outcome,
-    failure?.httpStatus ?? null,
-    failure?.errorCode ?? null,
-    failure?.errno ?? null,
-    failure?.message ?? null,
-    end.requestId,
-    JSON.stringify(end.records),
-  ]);
-  return rows[0] && toDelivery(rows[0]);
+  const [recorded] = await finishAttempts(sql, owner, [{ id, end, final }]);
+  return recorded;
 }
 
 /**
@@ -274,6 +304,11 @@ export async function recoverLeases(
   return rows.map(({ id, state, unsent }) => ({ id, state, unsent }));
 }
 
+const MARK_SENDING = statement(
+  "ledger_mark_sending",
+  "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text returning id",
+);
+
 /**
  * Before the first byte of a write that must not be replayed: from here on, losing the lease means
  * Baidu may have executed it. False if the lease was lost already.
@@ -284,10 +319,7 @@ export async function markSending(
   owner: string,
   now: number,
 ): Promise<boolean> {
-  const rows = await sql.query(
-    "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text returning id",
-    [id, owner, at(now)],
-  );
+  const rows = await sql.query(MARK_SENDING, [id, owner, at(now)]);
   return rows.length === 1;
 }
 

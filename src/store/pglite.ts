@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, types, type Transaction } from "@electric-sql/pglite";
-import type { Sql } from "./sql";
+import { textOf, type Sql } from "./sql";
 
 const INT8 = { [types.INT8]: (value: string) => Number(value) };
 
@@ -24,7 +24,7 @@ export async function openPglite(dataDir: string): Promise<Sql> {
     query: async (text, params) => {
       const done = await turn();
       try {
-        return (await db.query(text, params as unknown[])).rows as never;
+        return (await db.query(textOf(text), params as unknown[])).rows as never;
       } finally {
         done();
       }
@@ -98,7 +98,8 @@ function createTurns(): () => Promise<() => void> {
 function bind(tx: Transaction): Sql {
   return {
     kind: "pglite",
-    query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never,
+    query: async (text, params) =>
+      (await tx.query(textOf(text), params as unknown[])).rows as never,
     transaction: (work) => work(bind(tx)),
     close: async () => {},
   };

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { PgListener } from "./listen";
-import type { Sql } from "./sql";
+import type { Sql, Statement } from "./sql";
 
 const INT8 = 20;
 const types = {
@@ -19,7 +19,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Sql> {
   const listener = new PgListener(url);
   return {
     kind: "postgres",
-    query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+    query: async (text, params) => (await pool.query(config(text, params))).rows,
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -45,8 +45,16 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Sql> {
 function bindClient(client: pg.PoolClient): Sql {
   return {
     kind: "postgres",
-    query: async (text, params) => (await client.query(text, params as unknown[])).rows,
+    query: async (text, params) => (await client.query(config(text, params))).rows,
     transaction: (work) => work(bindClient(client)),
     close: async () => {},
   };
+}
+
+/** A prepared statement goes by its name: each connection parses and plans it once. */
+function config(query: string | Statement, params?: readonly unknown[]): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  return typeof query === "string"
+    ? { text: query, values }
+    : { name: query.name, text: query.text, values };
 }

@@ -9,7 +9,10 @@ export interface Sql {
    * store.
    */
   readonly kind: "postgres" | "pglite";
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(
+    text: string | Statement,
+    params?: readonly unknown[],
+  ): Promise<T[]>;
   /** Runs `work` in one transaction; the `Sql` it receives is bound to that transaction. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
   /**
@@ -18,6 +21,37 @@ export interface Sql {
    */
   listen?(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/**
+ * A statement run often enough to be prepared once per connection: the PostgreSQL server then
+ * parses and plans it once, not at every call. (PGlite runs its text.)
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export const statement = (name: string, text: string): Statement => ({ name, text });
+
+/** The text of a statement, prepared or not. */
+export const textOf = (query: string | Statement): string =>
+  typeof query === "string" ? query : query.text;
+
+/**
+ * The database refused the statement with an SQLSTATE: as one statement it was undone whole, so
+ * nothing of it was committed. A lost connection is no such refusal (the statement may have
+ * committed before the answer was lost), nor is a server shutting down (08, connection exception;
+ * 57P, operator intervention).
+ */
+export function refusedByDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    /^[0-9A-Z]{5}$/.test(code) &&
+    !code.startsWith("08") &&
+    !code.startsWith("57P")
+  );
 }
 
 /** Statements sent so far, for tests that count SQL round trips. */

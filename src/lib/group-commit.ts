@@ -1,0 +1,79 @@
+import DataLoader from "dataloader";
+
+export interface GroupCommitOptions {
+  /** Batches in flight at once; what arrives meanwhile waits and goes in the next one. */
+  inFlight?: number;
+  /** The most items one batch carries. */
+  maxBatch?: number;
+  /**
+   * Whether a failed batch certainly left nothing behind, so that its items may be run again one by
+   * one (a statement the database refused); otherwise every item of the batch gets the failure.
+   */
+  undone?: (error: unknown) => boolean;
+}
+
+/**
+ * Group commit: `run` takes several items at once (one SQL statement for all of them) and answers
+ * each in order. Under no load an item goes alone, on the next turn of the event loop; under load
+ * the items that arrive while a batch is in flight go together in the next, so the statements per
+ * item fall as the load rises. If a batch of several fails, and the failure certainly undid it
+ * (`undone`), each of its items is run again alone: one item's failure (or a deadlock between two
+ * batches) is only ever that item's.
+ *
+ * DataLoader does the collecting; its `batchScheduleFn` holds a batch back while `inFlight` others
+ * run. Nothing is cached: every call is a new item.
+ */
+export function groupCommit<I, O>(
+  run: (items: readonly I[]) => Promise<readonly O[]>,
+  options: GroupCommitOptions = {},
+): (item: I) => Promise<O> {
+  const limit = options.inFlight ?? 1;
+  // Slots held by batches in flight or scheduled to start; held-back batches wait in `waiting`.
+  let slots = 0;
+  const waiting: Array<() => void> = [];
+  const loader = new DataLoader<I, O>(
+    async (items) => {
+      try {
+        return await runOrSplit(run, items, options.undone ?? (() => false));
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else slots--;
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize: options.maxBatch ?? 100,
+      batchScheduleFn: (dispatch) => {
+        if (slots >= limit) return void waiting.push(dispatch);
+        slots++;
+        setImmediate(dispatch);
+      },
+    },
+  );
+  return (item) => loader.load(item);
+}
+
+async function runOrSplit<I, O>(
+  run: (items: readonly I[]) => Promise<readonly O[]>,
+  items: readonly I[],
+  undone: (error: unknown) => boolean,
+): Promise<ReadonlyArray<O | Error>> {
+  let results: readonly O[];
+  try {
+    results = await run(items);
+  } catch (error) {
+    if (items.length === 1 || !undone(error)) throw error;
+    return Promise.all(
+      items.map((item) =>
+        run([item]).then(
+          ([result]) => result as O,
+          (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
+        ),
+      ),
+    );
+  }
+  if (results.length !== items.length)
+    throw new Error(`A batch of ${items.length} items answered ${results.length} results`);
+  return results;
+}
