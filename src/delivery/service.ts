@@ -30,6 +30,7 @@ export interface Submitted {
 export class DeliveryService {
   private readonly accept: (write: NewDelivery) => Promise<Accepted>;
   private readonly imported: (order: OrderKey) => Promise<ImportedIds | null>;
+  private readonly load: (id: number) => Promise<DeliveryRecord | null>;
 
   constructor(
     private readonly sql: Sql,
@@ -40,7 +41,13 @@ export class DeliveryService {
   ) {
     const undone = refusedByDatabase;
     this.accept = groupCommit((writes) => acceptDeliveries(sql, writes), { undone });
-    this.imported = groupCommit((orders) => getImportedIds(sql, orders), { undone: () => true });
+    // Reads may always be run again.
+    const reads = { undone: () => true };
+    this.imported = groupCommit((orders) => getImportedIds(sql, orders), reads);
+    this.load = groupCommit(async (ids) => {
+      const found = new Map((await getDeliveries(sql, ids)).map((record) => [record.id, record]));
+      return ids.map((id) => found.get(id) ?? null);
+    }, reads);
   }
 
   /**
@@ -193,7 +200,7 @@ export class DeliveryService {
   }
 
   private async read(id: number): Promise<DeliveryRecord> {
-    const [delivery] = await getDeliveries(this.sql, [id]);
+    const delivery = await this.load(id);
     if (!delivery) throw new Error(`Delivery ${id} vanished while a mutation waited for it`);
     return delivery;
   }

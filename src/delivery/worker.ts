@@ -181,7 +181,7 @@ export class DeliveryWorker {
       const { delivery, superseded } = coalescible
         ? await coalesce(this.sql, claimed, lease, coalescingKey)
         : { delivery: claimed, superseded: [] };
-      for (const id of superseded) this.notify(id);
+      for (const record of superseded) this.notify(record.id, record);
       const end = await attempt(
         delivery,
         this.baidu,

@@ -98,7 +98,7 @@ export async function coalesce(
   head: ClaimedDelivery,
   lease: Lease,
   keyOf: (endpoint: string, body: string) => string,
-): Promise<{ delivery: ClaimedDelivery; superseded: number[] }> {
+): Promise<{ delivery: ClaimedDelivery; superseded: DeliveryRecord[] }> {
   return sql.transaction(async (tx) => {
     const queue = await tx.query<{
       delivery_id: number;
@@ -136,14 +136,14 @@ export async function coalesce(
     if (end === 1) return unchanged;
     const superseded = queue.slice(0, end - 1).map((entry) => entry.delivery_id);
     const newest = queue[end - 1]!.delivery_id;
-    await tx.query(
+    const ended = await tx.query<DeliveryRow>(
       `with s as (
           update deliveries set state = 'SUPERSEDED', superseded_by = $2::bigint, finished_at = $3::timestamptz, updated_at = $3::timestamptz,
             lease_owner = null, lease_until = null
           where id = any($1::bigint[])
-          returning id, waiter
+          returning *
         )
-        select ${tellWaiters("s", "$4::text")}`,
+        select ${DELIVERY_COLUMNS}, ${tellWaiters("s", "$4::text")} from s d`,
       [superseded, newest, at(lease.now), lease.owner],
     );
     await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [
@@ -154,7 +154,7 @@ export async function coalesce(
         returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
       [newest, lease.owner, at(lease.until), at(lease.now)],
     );
-    return { delivery: toClaimed(row!), superseded };
+    return { delivery: toClaimed(row!), superseded: ended.map(toDelivery) };
   });
 }
 
