@@ -4,6 +4,7 @@ import { startEmulator, type Emulator } from "../src/emulator/server";
 import { ADMIN_KEY, OTHER, SHOP, startHarness, type Harness } from "./support/harness";
 import { spawnGateway, type SpawnedGateway } from "./support/spawned";
 import { freshStoreConfig } from "./support/store";
+import { GATEWAY_NODE_FLAGS } from "../src/lib/runtime";
 
 /** POSTs a raw document, as a hostile client would. */
 async function post(url: string, query: string, variables?: unknown) {
@@ -241,7 +242,9 @@ describe("a production gateway under documents meant to exhaust its memory", () 
     emulator = await startEmulator({ apps: [SHOP, OTHER] });
     store = await freshStoreConfig("pglite");
     // The heap npm start gives it.
-    gateway = await spawnGateway(emulator.url, store, { NODE_OPTIONS: "--max-old-space-size=256" });
+    gateway = await spawnGateway(emulator.url, store, {
+      NODE_OPTIONS: GATEWAY_NODE_FLAGS.join(" "),
+    });
   });
   afterAll(async () => {
     await gateway.stop();

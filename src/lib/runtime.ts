@@ -1,7 +1,9 @@
 /**
  * Node flags the gateway runs with (`npm start`, and the benchmark's gateway). Under load the live
- * heap stays near 40 MB, but with no limit set V8 lets old space grow to ~190 MB between full
- * collections (peak RSS ~250 MB); with a limit its growth heuristics keep peak RSS near 140 MB at
- * the same throughput (bench/results). 256 MB leaves six times the live heap for bursts.
+ * heap stays near 35 MB. A limit on old space keeps V8 from letting it grow to ~190 MB between
+ * full collections; 256 MB leaves six times the live heap for bursts. On Node 24 the young
+ * generation took the rest: peak RSS was ~260 MB on the PostgreSQL store with V8's default
+ * semi-spaces, ~159 MB with 8 MB ones at about the same CPU, ~148 MB with 4 MB ones at ~30 % more
+ * CPU per request (`npm run bench -- --only durable-postgres-many,memory-postgres`, 2026-12-02).
  */
-export const GATEWAY_NODE_FLAGS = ["--max-old-space-size=256"] as const;
+export const GATEWAY_NODE_FLAGS = ["--max-old-space-size=256", "--max-semi-space-size=8"] as const;
