@@ -10,9 +10,11 @@ import { getImportedIds } from "../src/store/ledger-ids";
 import { claimDeliveries, finishAttempts, type AttemptEnd } from "../src/store/ledger-queue";
 import { getAttempts, getDeliveries } from "../src/store/ledger-read";
 import { countStatements, type Sql, type Statement } from "../src/store/sql";
+import { delivered as deliveredAt } from "./support/attempts";
 import { testStore, STORE_KINDS } from "./support/store";
 
 const T0 = Date.UTC(2026, 0, 1);
+const delivered: AttemptEnd = { ...deliveredAt(T0), finishedAt: T0 + 5 };
 
 /** A batch function whose batches end when the test says so. */
 function controlledRun(refuse: (item: number) => boolean = () => false) {
@@ -97,19 +99,6 @@ const write = (resourceIds: string[], idempotencyKey: string | null = null, body
     acceptedAt: T0,
     deadlineAt: T0 + 86_400_000,
   }) satisfies NewDelivery;
-
-const delivered: AttemptEnd = {
-  startedAt: T0,
-  finishedAt: T0 + 5,
-  outcome: "DELIVERED",
-  failure: null,
-  state: "DELIVERED",
-  nextAttemptAt: null,
-  mayHaveExecuted: false,
-  results: [],
-  records: {},
-  requestId: "req-1",
-};
 
 describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
   let sql: Sql;

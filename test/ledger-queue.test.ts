@@ -9,10 +9,10 @@ import {
   NO_BUDGET,
   recoverLeases,
   releaseDelivery,
-  type AttemptEnd,
 } from "../src/store/ledger-queue";
 import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
 import type { Sql } from "../src/store/sql";
+import { delivered } from "./support/attempts";
 import { testStore, STORE_KINDS } from "./support/store";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -35,19 +35,6 @@ const write = (endpoint: NewDelivery["endpoint"], resourceIds: string[], at = T0
   idempotencyKey: null,
   acceptedAt: at,
   deadlineAt: at + 86_400_000,
-});
-
-const delivered = (now: number): AttemptEnd => ({
-  startedAt: now,
-  finishedAt: now,
-  outcome: "DELIVERED",
-  failure: null,
-  state: "DELIVERED",
-  nextAttemptAt: null,
-  mayHaveExecuted: false,
-  results: [],
-  records: {},
-  requestId: "req-1",
 });
 
 describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
