@@ -5,11 +5,21 @@ import { DeliveryWorker } from "../src/delivery/worker";
 import { systemClock } from "../src/lib/clock";
 import { groupCommit } from "../src/lib/group-commit";
 import { createLogger } from "../src/ops/log";
-import { acceptDeliveries, type NewDelivery } from "../src/store/ledger-accept";
+import {
+  acceptDeliveries as acceptOrFail,
+  type Accepted,
+  type NewDelivery,
+} from "../src/store/ledger-accept";
 import { getImportedIds } from "../src/store/ledger-ids";
 import { claimDeliveries, finishAttempts, type AttemptEnd } from "../src/store/ledger-queue";
-import { getAttempts, getDeliveries } from "../src/store/ledger-read";
-import { countStatements, type Sql, type Statement } from "../src/store/sql";
+import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
+import {
+  countStatements,
+  refusedByDatabase,
+  textOf,
+  type Sql,
+  type Statement,
+} from "../src/store/sql";
 import { delivered as deliveredAt } from "./support/attempts";
 import { testStore, STORE_KINDS } from "./support/store";
 
@@ -86,6 +96,13 @@ describe("group commit", () => {
     expect(c.batches).toEqual([[1, 2, 3, 4]]);
   });
 });
+
+/** Every write's answer, none of them a failure. */
+async function acceptDeliveries(sql: Sql, writes: readonly NewDelivery[]): Promise<Accepted[]> {
+  const answers = await acceptOrFail(sql, writes);
+  for (const answer of answers) if (answer instanceof Error) throw answer;
+  return answers as Accepted[];
+}
 
 const write = (resourceIds: string[], idempotencyKey: string | null = null, body = "{}") =>
   ({
@@ -166,14 +183,17 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
     const [a, b, c] = accepted.map((one) => (one.conflict ? -1 : one.delivery.id));
     await claimDeliveries(sql, { owner: "p1", now: T0, until: T0 + 10_000 }, 10);
     await sql.query("update deliveries set lease_owner = 'p2' where id = $1", [b]);
+    // Results of an earlier attempt stay when this one brings none.
+    await sql.query(`update deliveries set results = '[{"kept":true}]' where id = $1`, [c]);
     const counted = countStatements(sql);
     const retry: AttemptEnd = {
       ...delivered,
       outcome: "UNAVAILABLE",
       state: "PENDING",
       nextAttemptAt: T0 + 1_000,
-      failure: { verdict: "UNAVAILABLE", message: "503", httpStatus: 503 },
+      failure: { verdict: "UNAVAILABLE", message: "503", httpStatus: 503, errno: 7 },
       results: null,
+      requestId: "req-c",
     };
     const recorded = await finishAttempts(counted, "p1", [
       { id: a!, end: { ...delivered, records: { a: { ResourceID: "a" } as never } }, final: true },
@@ -186,21 +206,51 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
       undefined,
       [c, "PENDING", 1],
     ]);
+    expect(recorded[0]).toMatchObject({ finishedAt: T0 + 5, results: [] });
     expect(recorded[2]).toMatchObject({
       nextAttemptAt: T0 + 1_000,
-      lastError: { verdict: "UNAVAILABLE", message: "503", httpStatus: 503 },
-      results: null,
+      lastError: { verdict: "UNAVAILABLE", message: "503", httpStatus: 503, errno: 7 },
+      results: [{ kept: true }],
       finishedAt: null,
+      mayHaveExecuted: false,
     });
-    expect((await getAttempts(sql, [a!, b!, c!])).map((x) => [x.deliveryId, x.outcome])).toEqual(
-      expect.arrayContaining([
-        [a, "DELIVERED"],
-        [c, "UNAVAILABLE"],
-      ]),
-    );
-    expect(await getAttempts(sql, [b!])).toEqual([]);
-    // The delivered one left its order's queue; the one to try again did not.
+    const attempts = await getAttempts(sql, [a!, b!, c!]);
+    expect(attempts.sort((x, y) => x.deliveryId - y.deliveryId)).toEqual([
+      {
+        deliveryId: a,
+        number: 1,
+        startedAt: T0,
+        finishedAt: T0 + 5,
+        outcome: "DELIVERED",
+        httpStatus: null,
+        errorCode: null,
+        errno: null,
+        message: null,
+        requestId: "req-1",
+      },
+      {
+        deliveryId: c,
+        number: 1,
+        startedAt: T0,
+        finishedAt: T0 + 5,
+        outcome: "UNAVAILABLE",
+        httpStatus: 503,
+        errorCode: null,
+        errno: 7,
+        message: "503",
+        requestId: "req-c",
+      },
+    ]);
+    // The delivered one left its order's queue and wrote its order's record; the other did not.
     expect([await queueOf("a"), await queueOf("c")]).toEqual([[], [[1, c]]]);
+    const orders = await getOrders(sql, [
+      { appKey: "app", resourceId: "a" },
+      { appKey: "app", resourceId: "c" },
+    ]);
+    expect(orders.map((order) => [order.resourceId, order.record, order.lastDeliveryId])).toEqual(
+      expect.arrayContaining([["a", { ResourceID: "a" }, a]]),
+    );
+    expect(orders.find((order) => order.resourceId === "c")?.record ?? null).toBeNull();
   });
 
   it("looks up the imported ids of several orders of several apps in one statement", async () => {
@@ -260,5 +310,54 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
     expect(await queueOf("order-0")).toEqual(
       submitted.filter((_, i) => i % 7 === 0).map((one, i) => [i + 1, one.delivery.id]),
     );
+  });
+
+  it("never accepts a write twice when a lookup after the batch's statement fails: that write alone gets the error", async () => {
+    await acceptDeliveries(sql, [write(["x"], "k-taken")]);
+    let fail = true;
+    const failing: Sql = {
+      ...sql,
+      query: (text: string | Statement, params?: readonly unknown[]) => {
+        if (fail && textOf(text).includes("and idempotency_key = $2")) {
+          fail = false;
+          // Shaped like a refusal by the database (statement timeout), which alone would split a
+          // batch: the batch's own statement has committed by then.
+          const refusal = Object.assign(new Error("canceling statement due to statement timeout"), {
+            severity: "ERROR",
+            code: "57014",
+          });
+          return Promise.reject(refusal);
+        }
+        return sql.query(text, params);
+      },
+    };
+    const options = loadConfig({}).delivery;
+    const logger = createLogger({ level: "error", write: () => {} });
+    const worker = new DeliveryWorker(failing, {} as BaiduClient, options, systemClock, logger);
+    await worker.stop();
+    const service = new DeliveryService(failing, worker, options, systemClock);
+    const [fresh, repeated] = await Promise.allSettled([
+      service.submit(write(["a"]), false),
+      service.submit(write(["x"], "k-taken"), false),
+    ]);
+    expect(fresh).toMatchObject({ status: "fulfilled" });
+    expect(repeated).toMatchObject({
+      status: "rejected",
+      reason: { message: "canceling statement due to statement timeout" },
+    });
+    expect(await queueOf("a")).toHaveLength(1);
+    expect(await queueOf("x")).toHaveLength(1);
+  });
+
+  it("tells a statement the database refused from a lost connection or a socket's errno", async () => {
+    const refused = await sql.query("select 1 / 0").catch((error: unknown) => error);
+    expect(refusedByDatabase(refused)).toBe(true);
+    expect(refusedByDatabase(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }))).toBe(
+      false,
+    );
+    expect(refusedByDatabase({ severity: "FATAL", code: "57P01" })).toBe(false);
+    expect(refusedByDatabase({ severity: "FATAL", code: "08006" })).toBe(false);
+    expect(refusedByDatabase(new Error("Connection terminated unexpectedly"))).toBe(false);
+    expect(refusedByDatabase(undefined)).toBe(false);
   });
 });

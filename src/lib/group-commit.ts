@@ -8,23 +8,25 @@ export interface GroupCommitOptions {
   /**
    * Whether a failed batch certainly left nothing behind, so that its items may be run again one by
    * one (a statement the database refused); otherwise every item of the batch gets the failure.
+   * `run` must then be all or nothing: one statement, with anything after it answered per item.
    */
   undone?: (error: unknown) => boolean;
 }
 
 /**
  * Group commit: `run` takes several items at once (one SQL statement for all of them) and answers
- * each in order. Under no load an item goes alone, on the next turn of the event loop; under load
- * the items that arrive while a batch is in flight go together in the next, so the statements per
- * item fall as the load rises. If a batch of several fails, and the failure certainly undid it
- * (`undone`), each of its items is run again alone: one item's failure (or a deadlock between two
- * batches) is only ever that item's.
+ * each in order, with a result or that item's Error. Under no load an item goes alone, on the next
+ * turn of the event loop; under load the items that arrive while a batch is in flight go together
+ * in the next, so the statements per item fall as the load rises. If a batch of several fails,
+ * and the failure certainly undid it (`undone`), its items are run again alone, one after another
+ * in submitted order: one item's failure (or a deadlock between two batches) is only ever that
+ * item's.
  *
  * DataLoader does the collecting; its `batchScheduleFn` holds a batch back while `inFlight` others
  * run. Nothing is cached: every call is a new item.
  */
 export function groupCommit<I, O>(
-  run: (items: readonly I[]) => Promise<readonly O[]>,
+  run: Run<I, O>,
   options: GroupCommitOptions = {},
 ): (item: I) => Promise<O> {
   const limit = options.inFlight ?? 1;
@@ -54,26 +56,35 @@ export function groupCommit<I, O>(
   return (item) => loader.load(item);
 }
 
+type Run<I, O> = (items: readonly I[]) => Promise<ReadonlyArray<O | Error>>;
+
 async function runOrSplit<I, O>(
-  run: (items: readonly I[]) => Promise<readonly O[]>,
+  run: Run<I, O>,
   items: readonly I[],
   undone: (error: unknown) => boolean,
 ): Promise<ReadonlyArray<O | Error>> {
-  let results: readonly O[];
   try {
-    results = await run(items);
+    return answered(items.length, await run(items));
   } catch (error) {
     if (items.length === 1 || !undone(error)) throw error;
-    return Promise.all(
-      items.map((item) =>
-        run([item]).then(
-          ([result]) => result as O,
-          (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
-        ),
-      ),
-    );
   }
-  if (results.length !== items.length)
-    throw new Error(`A batch of ${items.length} items answered ${results.length} results`);
+  // One at a time, in the order they were submitted: as they would have gone with no load.
+  const results: Array<O | Error> = [];
+  for (const item of items) {
+    try {
+      results.push(answered(1, await run([item]))[0]!);
+    } catch (failure) {
+      results.push(failure instanceof Error ? failure : new Error(String(failure)));
+    }
+  }
+  return results;
+}
+
+function answered<O>(
+  expected: number,
+  results: ReadonlyArray<O | Error>,
+): ReadonlyArray<O | Error> {
+  if (results.length !== expected)
+    throw new Error(`A batch of ${expected} items answered ${results.length} results`);
   return results;
 }

@@ -77,11 +77,16 @@ const ACCEPT = statement(
   select w.ord, ${DELIVERY_COLUMNS} from w join d on d.id = w.id`,
 );
 
-/** Commits writes to the ledger before anything is sent: one statement for all of them. */
+/**
+ * Commits writes to the ledger before anything is sent: one statement for all of them. Only a
+ * failure of that statement rejects; a write whose key was taken is then looked up on its own, and
+ * a failed lookup is that write's Error alone (the batch is committed by then and must not be
+ * accepted again).
+ */
 export async function acceptDeliveries(
   sql: Sql,
   writes: readonly NewDelivery[],
-): Promise<Accepted[]> {
+): Promise<Array<Accepted | Error>> {
   const hashes = writes.map(requestHash);
   const batch = writes.map((write, ord) => ({
     ord,
@@ -89,7 +94,7 @@ export async function acceptDeliveries(
     caller: write.caller,
     endpoint: write.endpoint,
     resource_ids: write.resourceIds,
-    orders: [...new Set(write.resourceIds)].sort(),
+    orders: [...new Set(write.resourceIds)],
     query: write.query,
     body: write.body,
     idempotency_key: write.idempotencyKey,
@@ -102,11 +107,12 @@ export async function acceptDeliveries(
   const rows = await sql.query<DeliveryRow & { ord: number }>(ACCEPT, [JSON.stringify(batch)]);
   const created = new Map(rows.map((row) => [row.ord, row]));
   return Promise.all(
-    writes.map(async (write, ord): Promise<Accepted> => {
+    writes.map(async (write, ord): Promise<Accepted | Error> => {
       const row = created.get(ord);
-      return row
-        ? { delivery: toDelivery(row), created: true }
-        : await earlierWrite(sql, write, hashes[ord]!);
+      if (row) return { delivery: toDelivery(row), created: true };
+      return earlierWrite(sql, write, hashes[ord]!).catch((error: unknown) =>
+        error instanceof Error ? error : new Error(String(error)),
+      );
     }),
   );
 }
@@ -114,6 +120,7 @@ export async function acceptDeliveries(
 /** Commits one write (`acceptDeliveries` of one). */
 export async function acceptDelivery(sql: Sql, write: NewDelivery): Promise<Accepted> {
   const [accepted] = await acceptDeliveries(sql, [write]);
+  if (accepted instanceof Error) throw accepted;
   return accepted!;
 }
 

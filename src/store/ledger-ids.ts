@@ -57,7 +57,7 @@ export async function getImportedIds(
   });
 }
 
-const keyOf = (appKey: string, resourceId: string) => `${appKey}\n${resourceId}`;
+const keyOf = (appKey: string, resourceId: string) => JSON.stringify([appKey, resourceId]);
 
 interface ImportedRow {
   resource_id: string;

@@ -39,14 +39,16 @@ export const textOf = (query: string | Statement): string =>
   typeof query === "string" ? query : query.text;
 
 /**
- * The database refused the statement with an SQLSTATE: as one statement it was undone whole, so
- * nothing of it was committed. A lost connection is no such refusal (the statement may have
- * committed before the answer was lost), nor is a server shutting down (08, connection exception;
- * 57P, operator intervention).
+ * The database refused the statement: an error it sent back (with a severity and an SQLSTATE),
+ * after which one statement is undone whole, so nothing of it was committed. A lost connection is
+ * no such refusal (the statement may have committed before the answer was lost), nor is a server
+ * shutting down (08, connection exception; 57P, operator intervention), nor a socket's errno
+ * (`EPIPE` has five letters too, but no severity).
  */
 export function refusedByDatabase(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   return (
+    typeof severity === "string" &&
     typeof code === "string" &&
     /^[0-9A-Z]{5}$/.test(code) &&
     !code.startsWith("08") &&
