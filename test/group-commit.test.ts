@@ -97,6 +97,18 @@ describe("group commit", () => {
   });
 });
 
+/**
+ * The service that accepts writes, beside a worker never started and stopped: nothing is delivered,
+ * the writes stay PENDING.
+ */
+async function idleService(sql: Sql): Promise<DeliveryService> {
+  const options = loadConfig({}).delivery;
+  const logger = createLogger({ level: "error", write: () => {} });
+  const worker = new DeliveryWorker(sql, {} as BaiduClient, options, systemClock, logger);
+  await worker.stop();
+  return new DeliveryService(sql, worker, options, systemClock);
+}
+
 /** Every write's answer, none of them a failure. */
 async function acceptDeliveries(sql: Sql, writes: readonly NewDelivery[]): Promise<Accepted[]> {
   const answers = await acceptOrFail(sql, writes);
@@ -293,12 +305,7 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
         return sql.query(text, params);
       },
     };
-    const options = loadConfig({}).delivery;
-    const logger = createLogger({ level: "error", write: () => {} });
-    const worker = new DeliveryWorker(counted, {} as BaiduClient, options, systemClock, logger);
-    // Never started, and stopped: nothing is delivered, the writes stay PENDING.
-    await worker.stop();
-    const service = new DeliveryService(counted, worker, options, systemClock);
+    const service = await idleService(counted);
     const orders = Array.from({ length: 20 }, (_, i) => `order-${i % 7}`);
     const [ids, submitted] = await Promise.all([
       Promise.all(orders.map((order) => service.importedIds("app", [order]))),
@@ -331,11 +338,7 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
         return sql.query(text, params);
       },
     };
-    const options = loadConfig({}).delivery;
-    const logger = createLogger({ level: "error", write: () => {} });
-    const worker = new DeliveryWorker(failing, {} as BaiduClient, options, systemClock, logger);
-    await worker.stop();
-    const service = new DeliveryService(failing, worker, options, systemClock);
+    const service = await idleService(failing);
     const [fresh, repeated] = await Promise.allSettled([
       service.submit(write(["a"]), false),
       service.submit(write(["x"], "k-taken"), false),
