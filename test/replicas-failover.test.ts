@@ -42,8 +42,10 @@ const POLL_MS = 100;
     });
 
     it("delivers every write the dead replica acknowledged, within the lease, none twice unless an attempt may have run, appends at most once", async () => {
-      // Latency keeps attempts in flight on every replica, so the kill lands among them.
-      emulator.faults.add({ route: "*", kind: "latency", ms: 40, times: 100_000 });
+      // Latency keeps attempts in flight on every replica, so the kill lands among them: long
+      // enough that those seen in flight are still in flight a metrics request later (at 40 ms,
+      // one CI run killed the replica with nothing left for the others to take over).
+      emulator.faults.add({ route: "*", kind: "latency", ms: 150, times: 100_000 });
       const victim = gateways[0]!;
       let dead = false;
       let killedAt = 0;
