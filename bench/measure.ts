@@ -60,6 +60,20 @@ export function mergeSamples(samples: readonly Sample[]): Sample {
   };
 }
 
+/** What a sample shows by itself: requests, their rate, latency percentiles, failures. */
+export function sampleFigures(
+  sample: Sample,
+): Pick<Measurement, "requests" | "rps" | "p50Ms" | "p99Ms" | "failures"> {
+  const sorted = [...sample.latenciesMs].sort((a, b) => a - b);
+  return {
+    requests: sample.requests,
+    rps: sample.requests / sample.elapsedS,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    failures: sample.failures,
+  };
+}
+
 /** Nearest-rank percentile; exact, since every latency is kept (a few hundred thousand at most). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -95,15 +109,10 @@ export async function withCpu(
       ? undefined
       : ((end - start) * 1000) / sample.requests;
   const client = process.cpuUsage(before.client);
-  const sorted = [...sample.latenciesMs].sort((a, b) => a - b);
   return {
     sample,
     measurement: {
-      requests: sample.requests,
-      rps: sample.requests / sample.elapsedS,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      failures: sample.failures,
+      ...sampleFigures(sample),
       cpuUs: {
         gateway: perRequestUs(before.gateway, cpuOf(pids.gateway)),
         gatewaySystem: perRequestUs(before.gatewaySystem, systemOf(pids.gateway)),

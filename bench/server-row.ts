@@ -1,7 +1,7 @@
 import { hammer, type GraphQLLoad } from "./load";
 import {
   mergeSamples,
-  percentile,
+  sampleFigures,
   withCpu,
   type Measurement,
   type Sample,
@@ -163,15 +163,10 @@ function combine(parts: ReadonlyArray<{ sample: Sample; measurement: Measurement
     }
     return sample.requests === 0 ? NaN : total / sample.requests;
   };
-  const sorted = [...sample.latenciesMs].sort((a, b) => a - b);
   return {
     sample,
     measurement: {
-      requests: sample.requests,
-      rps: sample.requests / sample.elapsedS,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      failures: sample.failures,
+      ...sampleFigures(sample),
       cpuUs: {
         gateway: weighted((cpu) => cpu.gateway),
         gatewaySystem: weighted((cpu) => cpu.gatewaySystem),
