@@ -28,7 +28,8 @@ import {
   toOrderView,
 } from "./delivery.mapping";
 import { AuthorizedField, OPERATES_DELIVERIES, READS_LEDGER } from "./auth-checker";
-import { ledgerLoaders, orderKey, visibleDelivery } from "./ledger-loaders";
+import { orderKey } from "../src/store/records";
+import { ledgerLoaders, visibleDelivery } from "./ledger-loaders";
 import { badInput, notFound } from "./ledger-errors";
 
 @ArgsType()

@@ -1,7 +1,12 @@
 import DataLoader from "dataloader";
 import type { GatewayContext } from "../src/graphql/context";
-import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
-import type { AttemptRecord, DeliveryRecord, OrderRecord } from "../src/store/records";
+import { getAttempts, getDeliveriesById, getOrders } from "../src/store/ledger-read";
+import {
+  orderKey,
+  type AttemptRecord,
+  type DeliveryRecord,
+  type OrderRecord,
+} from "../src/store/records";
 
 /**
  * The ledger's loaders for one request: a page of deliveries costs one query per kind of field, not
@@ -15,21 +20,12 @@ export interface LedgerLoaders {
 
 const loaders = new WeakMap<GatewayContext, LedgerLoaders>();
 
-/** Keys of `orders`: app key and resource id, joined by a character neither may hold. */
-export const orderKey = (appKey: string, resourceId: string): string =>
-  `${appKey}\u0000${resourceId}`;
-
 export function ledgerLoaders(context: GatewayContext): LedgerLoaders {
   let made = loaders.get(context);
   if (made) return made;
   const { sql } = context;
   made = {
-    deliveries: new DataLoader(async (ids) => {
-      const byId = new Map(
-        (await getDeliveries(sql, ids)).map((delivery) => [delivery.id, delivery]),
-      );
-      return ids.map((id) => byId.get(id));
-    }),
+    deliveries: new DataLoader((ids) => getDeliveriesById(sql, ids)),
     attempts: new DataLoader(async (ids) => {
       const all = await getAttempts(sql, ids);
       return ids.map((id) => all.filter((attempt) => attempt.deliveryId === id));

@@ -6,7 +6,8 @@ import { DeliveryConnection } from "../schema/delivery.type";
 import { Order } from "../schema/ledger-order.type";
 import { toOrderView } from "./delivery.mapping";
 import { deliveryPage, PageArgs } from "./delivery.resolver";
-import { ledgerLoaders, orderKey } from "./ledger-loaders";
+import { orderKey } from "../src/store/records";
+import { ledgerLoaders } from "./ledger-loaders";
 
 @Resolver(() => Order)
 export class LedgerOrderResolver {

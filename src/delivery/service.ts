@@ -4,7 +4,7 @@ import { cancelDelivery, hurryDelivery } from "../store/ledger-admin";
 import { groupCommit } from "../lib/group-commit";
 import { acceptDeliveries, type Accepted, type NewDelivery } from "../store/ledger-accept";
 import { getImportedIds, type ImportedIds, type OrderKey } from "../store/ledger-ids";
-import { getDeliveries } from "../store/ledger-read";
+import { getDeliveriesById } from "../store/ledger-read";
 import { FINAL_STATES, type DeliveryRecord } from "../store/records";
 import { refusedByDatabase, type Sql } from "../store/sql";
 import { DeliveryStateError, IdempotencyConflictError } from "./errors";
@@ -30,7 +30,7 @@ export interface Submitted {
 export class DeliveryService {
   private readonly accept: (write: NewDelivery) => Promise<Accepted>;
   private readonly imported: (order: OrderKey) => Promise<ImportedIds | null>;
-  private readonly load: (id: number) => Promise<DeliveryRecord | null>;
+  private readonly load: (id: number) => Promise<DeliveryRecord | undefined>;
 
   constructor(
     private readonly sql: Sql,
@@ -44,10 +44,7 @@ export class DeliveryService {
     // Reads may always be run again.
     const reads = { undone: () => true };
     this.imported = groupCommit((orders) => getImportedIds(sql, orders), reads);
-    this.load = groupCommit(async (ids) => {
-      const found = new Map((await getDeliveries(sql, ids)).map((record) => [record.id, record]));
-      return ids.map((id) => found.get(id) ?? null);
-    }, reads);
+    this.load = groupCommit((ids) => getDeliveriesById(sql, ids), reads);
   }
 
   /**

@@ -1,8 +1,6 @@
 import DataLoader from "dataloader";
 
 export interface GroupCommitOptions {
-  /** Batches in flight at once; what arrives meanwhile waits and goes in the next one. */
-  inFlight?: number;
   /** The most items one batch carries. */
   maxBatch?: number;
   /**
@@ -22,16 +20,16 @@ export interface GroupCommitOptions {
  * in submitted order: one item's failure (or a deadlock between two batches) is only ever that
  * item's.
  *
- * DataLoader does the collecting; its `batchScheduleFn` holds a batch back while `inFlight` others
- * run. Nothing is cached: every call is a new item.
+ * DataLoader does the collecting; its `batchScheduleFn` holds a batch back while another runs
+ * (one in flight: what arrives meanwhile goes in the next). Nothing is cached: every call is a new
+ * item.
  */
 export function groupCommit<I, O>(
   run: Run<I, O>,
   options: GroupCommitOptions = {},
 ): (item: I) => Promise<O> {
-  const limit = options.inFlight ?? 1;
-  // Slots held by batches in flight or scheduled to start; held-back batches wait in `waiting`.
-  let slots = 0;
+  // A batch is in flight or scheduled to start; held-back batches wait in `waiting`.
+  let busy = false;
   const waiting: Array<() => void> = [];
   const loader = new DataLoader<I, O>(
     async (items) => {
@@ -40,15 +38,15 @@ export function groupCommit<I, O>(
       } finally {
         const next = waiting.shift();
         if (next) next();
-        else slots--;
+        else busy = false;
       }
     },
     {
       cache: false,
       maxBatchSize: options.maxBatch ?? 100,
       batchScheduleFn: (dispatch) => {
-        if (slots >= limit) return void waiting.push(dispatch);
-        slots++;
+        if (busy) return void waiting.push(dispatch);
+        busy = true;
         setImmediate(dispatch);
       },
     },

@@ -1,3 +1,4 @@
+import { orderKey } from "./records";
 import { statement, type Sql } from "./sql";
 
 /**
@@ -50,14 +51,12 @@ export async function getImportedIds(
     orders.map((order) => order.resourceId),
     LIVE_STATES,
   ]);
-  const found = new Map(rows.map((row) => [keyOf(row.app_key, row.resource_id), row]));
+  const found = new Map(rows.map((row) => [orderKey(row.app_key, row.resource_id), row]));
   return orders.map((order) => {
-    const row = found.get(keyOf(order.appKey, order.resourceId));
+    const row = found.get(orderKey(order.appKey, order.resourceId));
     return row ? toImportedIds(row) : null;
   });
 }
-
-const keyOf = (appKey: string, resourceId: string) => JSON.stringify([appKey, resourceId]);
 
 interface ImportedRow {
   resource_id: string;

@@ -19,6 +19,15 @@ export async function getDeliveries(sql: Sql, ids: readonly number[]): Promise<D
   return rows.map(toDelivery);
 }
 
+/** The deliveries of `ids`, in that order; undefined where none has the id. */
+export async function getDeliveriesById(
+  sql: Sql,
+  ids: readonly number[],
+): Promise<Array<DeliveryRecord | undefined>> {
+  const byId = new Map((await getDeliveries(sql, ids)).map((delivery) => [delivery.id, delivery]));
+  return ids.map((id) => byId.get(id));
+}
+
 export interface DeliveryFilter {
   /** The apps the caller may see; always applied. */
   visibleApps: readonly string[] | "*";

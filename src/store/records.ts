@@ -82,6 +82,13 @@ export interface DeliveryRecord {
   results: ItemResult[] | null;
 }
 
+/**
+ * One order of one app as a map key: app key and resource id, joined by a character neither may
+ * hold.
+ */
+export const orderKey = (appKey: string, resourceId: string): string =>
+  `${appKey}\u0000${resourceId}`;
+
 /** What the ledger knows of one order: Baidu's record as the delivered writes left it. */
 export interface OrderRecord {
   appKey: string;
