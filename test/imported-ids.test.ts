@@ -10,7 +10,7 @@ import {
   type ImportOrderInput,
 } from "./generated/graphql";
 import * as ex from "./support/examples";
-import { SHOP, startHarness, type Harness } from "./support/harness";
+import { SHOP, startHarness, testClock, type Harness } from "./support/harness";
 import { STORE_KINDS } from "./support/store";
 
 /** An input with the user and the cashier payment left out, for the gateway to fill in. */
@@ -202,6 +202,21 @@ describe.each(STORE_KINDS)("the ids an order was imported with, on %s", (store) 
       { name: "scene_type", value: "2" },
       { name: "pm_app_key", value: SHOP.pmAppKey },
     ]);
+  });
+
+  it("still fills them in after retention has removed the import's delivery", async () => {
+    await h.close();
+    const clock = testClock();
+    h = await startHarness({ store, clock: clock.clock });
+    await h.send(ImportOrderTrackedDocument, { input: { ...ex.importOrderInput, sceneType: 3 } });
+    await h.close();
+    clock.advance(31 * 86_400_000);
+    h = await startHarness({ store, clock: clock.clock, keepStore: true });
+    expect(await deliveries()).toEqual([]);
+    const { body } = await h.send(UpdateOrderInfoTrackedDocument, {
+      input: withoutIds(ex.updateOrderInfoInput),
+    });
+    expect(body.data?.updateOrderInfo.delivery?.request.query).toEqual(query("159259079195", "3"));
   });
 
   it("does not count an import Baidu refused", async () => {

@@ -10,6 +10,7 @@ import {
   recoverLeases,
   releaseDelivery,
 } from "../src/store/ledger-queue";
+import { getImportedIds } from "../src/store/ledger-ids";
 import { getAttempts, getDeliveries, getOrders } from "../src/store/ledger-read";
 import type { Sql } from "../src/store/sql";
 import { delivered } from "./support/attempts";
@@ -143,6 +144,45 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     ]);
     // Out of its order's line: the next write may go.
     expect(await claim("p1", T0 + 1_000)).toEqual([next]);
+  });
+
+  it("keeps the ids of each order's newest import that reached Baidu after retention removes it", async () => {
+    const importOf = (resourceId: string, sceneId: string) => ({
+      ...write("addMainInfo", [resourceId]),
+      query: [
+        ["open_id", "u"],
+        ["scene_id", sceneId],
+      ] as Array<[string, string]>,
+    });
+    const end = async (id: number, state: "DELIVERED" | "FAILED", now: number) => {
+      expect(await claim("p1", now)).toEqual([id]);
+      await finishAttempt(sql, id, "p1", { ...delivered(now), state }, true);
+    };
+    const first = await accept(importOf("a", "1"));
+    await end(first, "DELIVERED", T0);
+    const second = await accept(importOf("a", "2"));
+    await end(second, "DELIVERED", T0 + 1);
+    const refused = await accept(importOf("a", "3"));
+    await end(refused, "FAILED", T0 + 2);
+    const onB = await accept(importOf("b", "4"));
+    await end(onB, "FAILED", T0 + 3);
+    const ids = () =>
+      getImportedIds(sql, [
+        { appKey: "app", resourceId: "a" },
+        { appKey: "app", resourceId: "b" },
+      ]);
+    const before = await ids();
+    expect(await purgeFinished(sql, T0 + 3_600_000, 2)).toBe(4);
+    expect(await getDeliveries(sql, [first, second, refused, onB])).toEqual([]);
+    // The same answers as before, from what the ledger keeps of the imports: the newest delivered.
+    expect(await ids()).toEqual(before);
+    expect(before).toEqual([
+      { resourceId: "a", deliveryId: second, openId: "u", sceneId: "2" },
+      null,
+    ]);
+    expect(await sql.query("select resource_id, delivery_id from order_imports")).toEqual([
+      { resource_id: "a", delivery_id: second },
+    ]);
   });
 
   it("removes deliveries that ended before the retention cut-off, with their attempts, and keeps the orders", async () => {

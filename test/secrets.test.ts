@@ -134,6 +134,7 @@ async function runFailingScenarios(mode: GatewayConfig["mode"]) {
       "deliveries",
       "delivery_attempts",
       "delivery_orders",
+      "order_imports",
       "delivery_queue",
       "ledger_orders",
       "order_records",
@@ -407,7 +408,13 @@ describe("secrets: tokens", () => {
       for (const name of ["expired", "forged", "unknownKey", "unsigned", "badClaim"] as const)
         await send(ImportOrderDocument, { input: importOrderInput }, tokens[name]);
       const ledger = [];
-      for (const table of ["deliveries", "delivery_attempts", "delivery_orders", "ledger_orders"])
+      for (const table of [
+        "deliveries",
+        "delivery_attempts",
+        "delivery_orders",
+        "order_imports",
+        "ledger_orders",
+      ])
         ledger.push(JSON.stringify(await h.sql.query(`select * from ${table}`)));
       expect(codes).toEqual([
         "OK",

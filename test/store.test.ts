@@ -1,9 +1,11 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MIGRATIONS } from "../src/store/migrations";
+import { migrate, MIGRATIONS } from "../src/store/migrations";
 import { openStore } from "../src/store/open";
+import type { Sql } from "../src/store/sql";
 import { templateDir } from "./support/pglite-template";
+import { STORE_KINDS, testStore } from "./support/store";
 
 describe("the embedded store", () => {
   let dir: string;
@@ -36,5 +38,37 @@ describe("the embedded store", () => {
     );
     await sql.close();
     expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  });
+});
+
+describe.each(STORE_KINDS)("migration 3 on %s", (kind) => {
+  let sql: Sql;
+  beforeEach(async () => (sql = await testStore(kind)));
+
+  it("fills each order's imports from the deliveries the ledger already holds", async () => {
+    // The ledger as version 2 left it, holding an import of two orders and an update of one.
+    await sql.query("drop table order_imports");
+    await sql.query("delete from schema_migrations where version = 3");
+    await sql.query(
+      `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,
+          updated_at, next_attempt_at, deadline_at)
+        overriding system value
+        select id, 'app', 'test', endpoint, resource_ids, query::jsonb, '{}', 'h', 'DELIVERED', now(), now(), now(), now()
+        from (values (7, 'addMainInfo', array['a', 'b'], '[["open_id","u"]]'),
+          (8, 'updateMainInfo', array['a'], '[["open_id","v"]]')) as v(id, endpoint, resource_ids, query)`,
+    );
+    await sql.query(
+      `insert into delivery_orders (delivery_id, app_key, resource_id)
+        values (7, 'app', 'a'), (7, 'app', 'b'), (8, 'app', 'a')`,
+    );
+    expect(await migrate(sql)).toEqual([3]);
+    expect(
+      await sql.query(
+        "select app_key, resource_id, delivery_id, query from order_imports order by resource_id",
+      ),
+    ).toEqual([
+      { app_key: "app", resource_id: "a", delivery_id: 7, query: [["open_id", "u"]] },
+      { app_key: "app", resource_id: "b", delivery_id: 7, query: [["open_id", "u"]] },
+    ]);
   });
 });

@@ -17,9 +17,10 @@ export interface ImportedIds {
 
 /**
  * The imports that count: still to be sent, being sent, or sent. One that failed or was cancelled
- * never reached Baidu, and one superseded by a newer import is followed by that newer one.
+ * never reached Baidu, and one superseded by a newer import is followed by that newer one. An
+ * import whose delivery retention removed was kept only if it counted (`purgeFinished`).
  */
-const LIVE_STATES = ["PENDING", "SENDING", "DELIVERED", "OUTCOME_UNKNOWN"];
+export const LIVE_STATES = ["PENDING", "SENDING", "DELIVERED", "OUTCOME_UNKNOWN"];
 
 /** One order of one app. */
 export interface OrderKey {
@@ -28,18 +29,18 @@ export interface OrderKey {
 }
 
 /**
- * For each of these orders, the ids of the newest import the ledger holds for it, or null: never
- * imported through the gateway, or its import removed by retention. One statement for them all,
- * along the index of each order's deliveries.
+ * For each of these orders, the ids of the newest import that counts, or null: never imported
+ * through the gateway. One statement for them all, along each order's imports alone (an order's
+ * updates, however many, are not read).
  */
 const IMPORTED_IDS = statement(
   "ledger_imported_ids",
-  `select distinct on (o.app_key, o.resource_id) o.app_key, o.resource_id, d.id, d.query
+  `select distinct on (i.app_key, i.resource_id) i.app_key, i.resource_id, i.delivery_id as id, i.query
     from unnest($1::text[], $2::text[]) as k(app_key, resource_id)
-    join delivery_orders o on o.app_key = k.app_key and o.resource_id = k.resource_id
-    join deliveries d on d.id = o.delivery_id
-    where d.endpoint = 'addMainInfo' and d.state = any($3::text[])
-    order by o.app_key, o.resource_id, o.delivery_id desc`,
+    join order_imports i on i.app_key = k.app_key and i.resource_id = k.resource_id
+    left join deliveries d on d.id = i.delivery_id
+    where d.id is null or d.state = any($3::text[])
+    order by i.app_key, i.resource_id, i.delivery_id desc`,
 );
 
 export async function getImportedIds(

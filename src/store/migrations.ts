@@ -130,6 +130,26 @@ export const MIGRATIONS: ReadonlyArray<{
       `alter table deliveries add column waiter text, add column sending_since timestamptz`,
     ],
   },
+  {
+    version: 3,
+    name: "order imports",
+    statements: [
+      // Each order's imports (E1) with the query-string ids they were sent with. A later write of
+      // the order takes its ids from here, reading the order's few imports rather than its whole
+      // history. No foreign key: retention keeps the newest import of each order that reached
+      // Baidu after removing its delivery, so the order still remembers its ids.
+      `create table order_imports (
+        app_key text not null,
+        resource_id text not null,
+        delivery_id bigint not null,
+        query jsonb not null,
+        primary key (app_key, resource_id, delivery_id)
+      )`,
+      `insert into order_imports (app_key, resource_id, delivery_id, query)
+        select o.app_key, o.resource_id, d.id, d.query from delivery_orders o join deliveries d on d.id = o.delivery_id
+        where d.endpoint = 'addMainInfo'`,
+    ],
+  },
 ];
 
 /**

@@ -21,7 +21,7 @@ const cleanups: Array<() => Promise<void>> = [];
 
 /** Tables emptied between tests, so a test file opens each store once. */
 const TABLES =
-  "delivery_attempts, delivery_queue, delivery_orders, deliveries, ledger_orders, order_records, baidu_tokens, app_throttle, baidu_budget";
+  "delivery_attempts, delivery_queue, delivery_orders, order_imports, deliveries, ledger_orders, order_records, baidu_tokens, app_throttle, baidu_budget";
 
 /**
  * A migrated store of this kind, shared by the tests of one file (closed after them), emptied
