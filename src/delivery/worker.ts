@@ -5,6 +5,7 @@ import { coalescingKey } from "../baidu/record";
 import type { Clock } from "../lib/clock";
 import { describeError, type Logger } from "../ops/log";
 import { purgeFinished } from "../store/ledger-admin";
+import { maintainEmbedded } from "../store/maintenance";
 import {
   claimDeliveries,
   coalesce,
@@ -29,6 +30,11 @@ import { outsideRequest } from "../ops/request-scope";
 
 const NOT_REPLAY_SAFE = ENDPOINT_NAMES.filter((name) => !ENDPOINTS[name].replaySafe);
 const HOUR_MS = 3_600_000;
+/**
+ * How often the embedded store reclaims the space of finished rows: often enough that one VACUUM
+ * (which holds the store while it runs) has about a minute of writes to go through.
+ */
+const VACUUM_MS = 60_000;
 
 /** What the worker reports as it goes, for metrics. */
 export interface WorkerObserver {
@@ -97,6 +103,8 @@ export class DeliveryWorker {
     // The poll: work other processes queued, leases that ran out, backoffs set by other processes.
     this.timers.push(setInterval(() => void this.poll(), this.options.pollMs).unref());
     this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());
+    if (this.sql.kind === "pglite")
+      this.timers.push(setInterval(() => void this.maintain(false), VACUUM_MS).unref());
     await this.poll();
   }
 
@@ -308,6 +316,16 @@ export class DeliveryWorker {
         this.logger.info("Removed finished deliveries past their retention", { removed });
     } catch (error) {
       this.logger.error("Removing old deliveries failed", describeError(error));
+    }
+    // The space the purge freed, and statistics for the planner (embedded store only).
+    await this.maintain(true);
+  }
+
+  private async maintain(analyze: boolean): Promise<void> {
+    try {
+      await maintainEmbedded(this.sql, analyze);
+    } catch (error) {
+      this.logger.error("Reclaiming the embedded store's space failed", describeError(error));
     }
   }
 }

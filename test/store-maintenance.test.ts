@@ -1,0 +1,96 @@
+import { acceptDeliveries, type NewDelivery } from "../src/store/ledger-accept";
+import { claimDeliveries, finishAttempts } from "../src/store/ledger-queue";
+import { maintainEmbedded } from "../src/store/maintenance";
+import { countStatements, type Sql } from "../src/store/sql";
+import { delivered } from "./support/attempts";
+import { startHarness } from "./support/harness";
+import { testStore } from "./support/store";
+
+const T0 = Date.UTC(2026, 0, 1);
+
+const write = (resourceId: string): NewDelivery => ({
+  appKey: "app",
+  caller: "test",
+  endpoint: "updateMainInfo",
+  resourceIds: [resourceId],
+  query: [["open_id", "u"]],
+  body: JSON.stringify({ Data: [{ CateID: 1, BizAPPID: "app", ResourceID: resourceId }] }),
+  idempotencyKey: null,
+  acceptedAt: T0,
+  deadlineAt: T0 + 86_400_000,
+});
+
+/** `rounds` × 50 writes to 50 orders, accepted, claimed and delivered: the queue ends empty. */
+async function deliverWrites(sql: Sql, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    await acceptDeliveries(
+      sql,
+      Array.from({ length: 50 }, (_, i) => write(String(i))),
+    );
+    const lease = { owner: "p1", now: T0, until: T0 + 60_000 };
+    const claimed = await claimDeliveries(sql, lease, 50);
+    expect(claimed).toHaveLength(50);
+    await finishAttempts(
+      sql,
+      "p1",
+      claimed.map(({ id }) => ({ id, end: delivered(T0), final: true })),
+    );
+  }
+}
+
+const sizeOf = async (sql: Sql, table: string) =>
+  (
+    await sql.query<{ bytes: number }>("select pg_relation_size($1::regclass)::integer as bytes", [
+      table,
+    ])
+  )[0]!.bytes;
+
+describe("the embedded store's upkeep", () => {
+  jest.setTimeout(60_000);
+  let sql: Sql;
+  beforeEach(async () => (sql = await testStore("pglite")));
+
+  it("lets new writes reuse the space finished ones left, which without it only grows", async () => {
+    await deliverWrites(sql, 20);
+    const before = await sizeOf(sql, "delivery_queue");
+    // Without upkeep, 1,000 more writes through the (again empty) queue take new pages.
+    await deliverWrites(sql, 20);
+    const grown = await sizeOf(sql, "delivery_queue");
+    expect(grown).toBeGreaterThan(before);
+    await maintainEmbedded(sql, false);
+    await deliverWrites(sql, 20);
+    // VACUUM may also cut empty pages off the end; the writes after it fit in what is left.
+    expect(await sizeOf(sql, "delivery_queue")).toBeLessThanOrEqual(grown);
+  });
+
+  it("gives the planner statistics when asked to analyze", async () => {
+    await deliverWrites(sql, 2);
+    const tuples = () =>
+      sql.query<{ reltuples: number }>(
+        "select reltuples::integer as reltuples from pg_class where relname = 'deliveries'",
+      );
+    expect(await tuples()).toEqual([{ reltuples: -1 }]);
+    await maintainEmbedded(sql, true);
+    expect(await tuples()).toEqual([{ reltuples: 100 }]);
+  });
+
+  it("is done by the gateway at start, after retention's purge", async () => {
+    const h = await startHarness({ store: "pglite" });
+    try {
+      const [row] = await h.sql.query<{ analyzed: boolean }>(
+        "select reltuples >= 0 as analyzed from pg_class where relname = 'delivery_queue'",
+      );
+      expect(row).toEqual({ analyzed: true });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+(process.env.TEST_DATABASE_URL ? describe : describe.skip)("on PostgreSQL", () => {
+  it("is left to the server's autovacuum: no statement", async () => {
+    const counted = countStatements(await testStore("postgres"));
+    await maintainEmbedded(counted, true);
+    expect(counted.statements).toBe(0);
+  });
+});
