@@ -45,9 +45,40 @@ describe.each(STORE_KINDS)("migration 3 on %s", (kind) => {
   let sql: Sql;
   beforeEach(async () => (sql = await testStore(kind)));
 
+  it("keeps each order's imports for a writer that knows nothing of them (an older replica)", async () => {
+    // The previous version's accept and purge, as plain SQL on deliveries.
+    const insert = (id: number, state: string, sceneId: string) =>
+      sql.query(
+        `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,
+            updated_at, next_attempt_at, deadline_at, finished_at)
+          overriding system value
+          values ($1, 'app', 'test', 'addMainInfo', array['a', 'a', 'b'], $3::jsonb, '{}', 'h', $2, now(), now(), now(), now(),
+            case when $2 = 'PENDING' then null else now() - interval '40 days' end)`,
+        [id, state, JSON.stringify([["scene_id", sceneId]])],
+      );
+    await insert(1, "DELIVERED", "1");
+    await insert(2, "DELIVERED", "2");
+    await insert(3, "FAILED", "3");
+    await insert(4, "PENDING", "4");
+    const imports = () =>
+      sql.query(
+        "select resource_id, delivery_id, query from order_imports order by resource_id, delivery_id",
+      );
+    expect((await imports()).map((row) => row.delivery_id)).toEqual([1, 2, 3, 4, 1, 2, 3, 4]);
+    await sql.query("delete from deliveries where finished_at < now() - interval '30 days'");
+    // The refused import is forgotten, the older delivered one is of no use now, the pending stays.
+    expect(await imports()).toEqual([
+      { resource_id: "a", delivery_id: 2, query: [["scene_id", "2"]] },
+      { resource_id: "a", delivery_id: 4, query: [["scene_id", "4"]] },
+      { resource_id: "b", delivery_id: 2, query: [["scene_id", "2"]] },
+      { resource_id: "b", delivery_id: 4, query: [["scene_id", "4"]] },
+    ]);
+  });
+
   it("fills each order's imports from the deliveries the ledger already holds", async () => {
     // The ledger as version 2 left it, holding an import of two orders and an update of one.
     await sql.query("drop table order_imports");
+    await sql.query("drop function ledger_record_import, ledger_forget_imports cascade");
     await sql.query("delete from schema_migrations where version = 3");
     await sql.query(
       `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,

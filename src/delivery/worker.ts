@@ -61,6 +61,7 @@ export class DeliveryWorker {
   private stopped = false;
   private nextWake = Infinity;
   private timers: NodeJS.Timeout[] = [];
+  private readonly chores = new Set<Promise<void>>();
   private unlisten: (() => Promise<void>) | undefined;
   private readonly finished = new Map<number, Set<(delivery?: DeliveryRecord) => void>>();
   /** Attempts that end together are recorded together (group commit). */
@@ -101,10 +102,9 @@ export class DeliveryWorker {
       this.notify(Number(payload));
     });
     // The poll: work other processes queued, leases that ran out, backoffs set by other processes.
-    this.timers.push(setInterval(() => void this.poll(), this.options.pollMs).unref());
-    this.timers.push(setInterval(() => void this.purge(), HOUR_MS).unref());
-    if (this.sql.kind === "pglite")
-      this.timers.push(setInterval(() => void this.maintain(false), VACUUM_MS).unref());
+    this.every(this.options.pollMs, () => this.poll());
+    this.every(HOUR_MS, () => this.purge());
+    if (this.sql.kind === "pglite") this.every(VACUUM_MS, () => this.maintain(false));
     await this.poll();
   }
 
@@ -140,8 +140,20 @@ export class DeliveryWorker {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.unlisten?.();
+    // A poll, purge or VACUUM under way finishes before the store may be closed.
+    await Promise.all(this.chores);
     while (this.passing || this.inFlight.size > 0)
       await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
+  }
+
+  /** Runs `chore` every `ms` until the worker stops; `stop` waits for the one under way. */
+  private every(ms: number, chore: () => Promise<void>): void {
+    const run = () => {
+      if (this.stopped) return;
+      const running = chore().finally(() => this.chores.delete(running));
+      this.chores.add(running);
+    };
+    this.timers.push(setInterval(run, ms).unref());
   }
 
   private lease(): Lease {

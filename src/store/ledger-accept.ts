@@ -32,15 +32,15 @@ export type Accepted =
 
 /**
  * One statement for a batch of writes (a JSON array, in the order they were submitted): numbers
- * each write within each of its orders, records it (an import also among its orders' imports), and
- * queues it behind the order's earlier writes. The writes' ids are drawn first, so that each
- * answer finds its write. A write whose idempotency key is taken is left out (the caller looks up
- * the earlier one). Each order's counter is bumped once by the batch's number of writes to it
- * (the upsert's row lock makes concurrent batches of one order take turns, so numbers follow commit
- * order), and the writes take the numbers in submitted order. Orders are locked in sorted order;
- * two batches can still deadlock when each waits for an idempotency key the other holds, and
- * PostgreSQL then refuses one of them, whose writes the group commit runs again one by one (one
- * write per statement cannot deadlock so).
+ * each write within each of its orders, records it (an import also among its orders' imports, by
+ * migration 3's trigger), and queues it behind the order's earlier writes. The writes' ids are
+ * drawn first, so that each answer finds its write. A write whose idempotency key is taken is left
+ * out (the caller looks up the earlier one). Each order's counter is bumped once by the batch's
+ * number of writes to it (the upsert's row lock makes concurrent batches of one order take turns,
+ * so numbers follow commit order), and the writes take the numbers in submitted order. Orders are
+ * locked in sorted order; two batches can still deadlock when each waits for an idempotency key
+ * the other holds, and PostgreSQL then refuses one of them, whose writes the group commit runs
+ * again one by one (one write per statement cannot deadlock so).
  */
 const ACCEPT = statement(
   "ledger_accept",
@@ -74,9 +74,6 @@ const ACCEPT = statement(
     from n join c using (app_key, resource_id) join seqs s using (app_key, resource_id)
   ), m as (
     insert into delivery_orders (delivery_id, app_key, resource_id) select id, app_key, resource_id from n
-  ), i as (
-    insert into order_imports (app_key, resource_id, delivery_id, query)
-    select n.app_key, n.resource_id, n.id, w.query from n join w on w.id = n.id where w.endpoint = 'addMainInfo'
   )
   select w.ord, ${DELIVERY_COLUMNS} from w join d on d.id = w.id`,
 );

@@ -1,5 +1,4 @@
 import { at, DELIVERY_COLUMNS, toDelivery, type DeliveryRecord, type DeliveryRow } from "./records";
-import { LIVE_STATES } from "./ledger-ids";
 import type { Sql } from "./sql";
 
 /** Ends a delivery that has not started an attempt; undefined if it is not PENDING (any more). */
@@ -36,25 +35,16 @@ export async function hurryDelivery(
 /**
  * Retention: removes deliveries that ended before `before`, with their attempts, in batches so
  * that no statement holds locks for long. The orders' records stay, and so do the ids of each
- * order's newest import that reached Baidu: a removed import that did not count is forgotten, and
- * one that did makes the order's older imports useless (the newest that counts is the one read).
+ * order's newest import that reached Baidu (migration 3's trigger sees to `order_imports`).
  */
-const PURGE = `with p as (
-    delete from deliveries where id in (select id from deliveries where finished_at < $1::timestamptz order by finished_at limit $2::integer)
-    returning id, state
-  ), forgotten as (
-    delete from order_imports i using p where i.delivery_id = p.id and p.state <> all($3::text[])
-  ), older as (
-    delete from order_imports i using order_imports k join p on p.id = k.delivery_id
-    where p.state = any($3::text[]) and i.app_key = k.app_key and i.resource_id = k.resource_id and i.delivery_id < k.delivery_id
-  )
-  select count(*)::integer as removed from p`;
-
 export async function purgeFinished(sql: Sql, before: number, batch = 5_000): Promise<number> {
   let removed = 0;
   for (;;) {
-    const [row] = await sql.query<{ removed: number }>(PURGE, [at(before), batch, LIVE_STATES]);
-    removed += row?.removed ?? 0;
-    if ((row?.removed ?? 0) < batch) return removed;
+    const rows = await sql.query(
+      `delete from deliveries where id in (select id from deliveries where finished_at < $1::timestamptz order by finished_at limit $2::integer) returning id`,
+      [at(before), batch],
+    );
+    removed += rows.length;
+    if (rows.length < batch) return removed;
   }
 }

@@ -18,9 +18,10 @@ export interface ImportedIds {
 /**
  * The imports that count: still to be sent, being sent, or sent. One that failed or was cancelled
  * never reached Baidu, and one superseded by a newer import is followed by that newer one. An
- * import whose delivery retention removed was kept only if it counted (`purgeFinished`).
+ * import whose delivery retention removed was kept only if it counted (migration 3's trigger, which
+ * names the final ones of these states).
  */
-export const LIVE_STATES = ["PENDING", "SENDING", "DELIVERED", "OUTCOME_UNKNOWN"];
+const LIVE_STATES = ["PENDING", "SENDING", "DELIVERED", "OUTCOME_UNKNOWN"];
 
 /** One order of one app. */
 export interface OrderKey {
@@ -30,7 +31,8 @@ export interface OrderKey {
 
 /**
  * For each of these orders, the ids of the newest import that counts, or null: never imported
- * through the gateway. One statement for them all, along each order's imports alone (an order's
+ * through the gateway, every import failed or cancelled, or the import removed by retention before
+ * migration 3. One statement for them all, along each order's imports alone (an order's
  * updates, however many, are not read).
  */
 const IMPORTED_IDS = statement(

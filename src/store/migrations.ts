@@ -145,6 +145,33 @@ export const MIGRATIONS: ReadonlyArray<{
         query jsonb not null,
         primary key (app_key, resource_id, delivery_id)
       )`,
+      `create index order_imports_by_delivery on order_imports (delivery_id)`,
+      // Triggers keep the table true whatever writes the ledger, a replica of an earlier version
+      // during a rolling upgrade included: every import accepted is recorded ...
+      `create function ledger_record_import() returns trigger language plpgsql as $$
+      begin
+        insert into order_imports (app_key, resource_id, delivery_id, query)
+        select distinct new.app_key, r, new.id, new.query from unnest(new.resource_ids) as r;
+        return null;
+      end $$`,
+      `create trigger deliveries_record_import after insert on deliveries
+        for each row when (new.endpoint = 'addMainInfo') execute function ledger_record_import()`,
+      // ... and when deliveries are removed (retention), an import that did not count is forgotten,
+      // and one that did makes its orders' older imports useless. The states that count are
+      // LIVE_STATES in src/store/ledger-ids.ts; a removed delivery has ended, so of those only
+      // DELIVERED and OUTCOME_UNKNOWN.
+      `create function ledger_forget_imports() returns trigger language plpgsql as $$
+      begin
+        delete from order_imports i using gone g
+          where i.delivery_id = g.id and g.state not in ('DELIVERED', 'OUTCOME_UNKNOWN');
+        delete from order_imports i using order_imports k join gone g on g.id = k.delivery_id
+          where g.state in ('DELIVERED', 'OUTCOME_UNKNOWN') and i.app_key = k.app_key
+            and i.resource_id = k.resource_id and i.delivery_id < k.delivery_id;
+        return null;
+      end $$`,
+      `create trigger deliveries_forget_imports after delete on deliveries
+        referencing old table as gone for each statement execute function ledger_forget_imports()`,
+      // After the triggers, whose lock on deliveries holds off concurrent writers until commit.
       `insert into order_imports (app_key, resource_id, delivery_id, query)
         select o.app_key, o.resource_id, d.id, d.query from delivery_orders o join deliveries d on d.id = o.delivery_id
         where d.endpoint = 'addMainInfo'`,
