@@ -29,13 +29,13 @@ const ORDER_ID = `(${MANY_ORDER_BASE}::bigint + (g - 1) % $2::integer)::text`;
 /**
  * Fills a fresh, migrated ledger with `size.deliveries` DELIVERED deliveries over `size.orders`
  * orders, as a gateway would have left them after weeks of traffic: per order, one import
- * (addMainInfo, with the ids the emulator's orders were seeded with, also among the order's
- * imports) then update/sub/info writes, each with its order link and its one attempt; each order's
- * sequence and record; the queue empty. Accepted over the 20 days before now, so that retention
- * (30 days by default) removes none of it. One INSERT … SELECT generate_series per table, then
- * VACUUM ANALYZE and a CHECKPOINT, so that the measured window pays neither for statistics, nor for
- * the insert-triggered autovacuum, nor for flushing the bulk load (on a server, the checkpointer's
- * CPU would count as PostgreSQL's).
+ * (addMainInfo, with the ids the emulator's orders were seeded with; migration 3's trigger records
+ * it among the order's imports) then update/sub/info writes, each with its order link and its one
+ * attempt; each order's sequence and record; the queue empty. Accepted over the 20 days before
+ * now, so that retention (30 days by default) removes none of it. One INSERT … SELECT
+ * generate_series per table, then VACUUM ANALYZE and a CHECKPOINT, so that the measured window
+ * pays neither for statistics, nor for the insert-triggered autovacuum, nor for flushing the bulk
+ * load (on a server, the checkpointer's CPU would count as PostgreSQL's).
  */
 export async function growLedger(sql: Sql, size: GrownLedger): Promise<void> {
   await insertRows(sql, size);
@@ -92,11 +92,6 @@ async function insertRows(sql: Sql, size: GrownLedger): Promise<void> {
     `insert into delivery_orders (delivery_id, app_key, resource_id)
       select g, $3::text, ${ORDER_ID} from generate_series(1, $1::integer) g`,
     [n, k, DEV_APP.appKey],
-  );
-  await sql.query(
-    `insert into order_imports (app_key, resource_id, delivery_id, query)
-      select $1::text, ${ORDER_ID}, g, $3::jsonb from generate_series(1, $2::integer) g`,
-    [DEV_APP.appKey, k, JSON.stringify(importQuery)],
   );
   await sql.query(
     `insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, errno, request_id)
