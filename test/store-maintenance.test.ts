@@ -1,7 +1,12 @@
+import type { BaiduClient } from "../src/baidu/client";
+import { loadConfig } from "../src/config/load";
+import { DeliveryWorker } from "../src/delivery/worker";
+import { systemClock } from "../src/lib/clock";
+import { createLogger } from "../src/ops/log";
 import { acceptDeliveries, type NewDelivery } from "../src/store/ledger-accept";
 import { claimDeliveries, finishAttempts } from "../src/store/ledger-queue";
 import { maintainEmbedded } from "../src/store/maintenance";
-import { countStatements, type Sql } from "../src/store/sql";
+import { countStatements, textOf, type Sql } from "../src/store/sql";
 import { delivered } from "./support/attempts";
 import { startHarness } from "./support/harness";
 import { testStore } from "./support/store";
@@ -92,6 +97,65 @@ describe("the embedded store's upkeep", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe("the worker's chores", () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("are waited for by stop, so that the store is not closed under one", async () => {
+    // Only the worker's intervals run on jest's clock; PGlite and everything else keep real time.
+    jest.useFakeTimers({
+      doNotFake: [
+        "Date",
+        "hrtime",
+        "nextTick",
+        "performance",
+        "queueMicrotask",
+        "setImmediate",
+        "clearImmediate",
+        "setTimeout",
+        "clearTimeout",
+      ],
+    });
+    const store = await testStore("pglite");
+    let holding = false;
+    let sawVacuum = () => {};
+    const vacuuming = new Promise<void>((resolve) => (sawVacuum = resolve));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let sawClaim = () => {};
+    const claimed = new Promise<void>((resolve) => (sawClaim = resolve));
+    const sql: Sql = {
+      ...store,
+      query: async (text, params) => {
+        if (holding && textOf(text).startsWith("vacuum")) {
+          sawVacuum();
+          await released;
+        }
+        const rows = await store.query(text, params);
+        if (typeof text !== "string" && text.name === "ledger_claim") sawClaim();
+        return rows as never;
+      },
+    };
+    // Polls and the purge an hour apart: the minute's VACUUM is the only chore that comes due.
+    const options = { ...loadConfig({}).delivery, pollMs: 3_600_000 };
+    const logger = createLogger({ level: "error", write: () => {} });
+    const worker = new DeliveryWorker(sql, {} as BaiduClient, options, systemClock, logger);
+    await worker.start();
+    // start's own pass ends once its claim has found nothing.
+    await claimed;
+    await new Promise((resolve) => setImmediate(resolve));
+    holding = true;
+    jest.advanceTimersByTime(60_000);
+    await vacuuming;
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    // Nothing else is under way: without the wait, stop would be done by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
   });
 });
 

@@ -41,25 +41,46 @@ describe("the embedded store", () => {
   });
 });
 
+/** A delivery row as the previous version wrote it: straight into the table, nothing else. */
+interface RawDelivery {
+  id: number;
+  endpoint: string;
+  resourceIds: string[];
+  state: string;
+  query: Array<[string, string]>;
+  /** Ended this many days ago; null: not ended. */
+  endedDaysAgo: number | null;
+}
+
+const insertDelivery = (sql: Sql, d: RawDelivery) =>
+  sql.query(
+    `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,
+        updated_at, next_attempt_at, deadline_at, finished_at)
+      overriding system value
+      values ($1, 'app', 'test', $2, $3::text[], $4::jsonb, '{}', 'h', $5, now(), now(), now(), now(),
+        now() - $6::integer * interval '1 day')`,
+    [d.id, d.endpoint, d.resourceIds, JSON.stringify(d.query), d.state, d.endedDaysAgo],
+  );
+
 describe.each(STORE_KINDS)("migration 3 on %s", (kind) => {
   let sql: Sql;
   beforeEach(async () => (sql = await testStore(kind)));
 
   it("keeps each order's imports for a writer that knows nothing of them (an older replica)", async () => {
     // The previous version's accept and purge, as plain SQL on deliveries.
-    const insert = (id: number, state: string, sceneId: string) =>
-      sql.query(
-        `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,
-            updated_at, next_attempt_at, deadline_at, finished_at)
-          overriding system value
-          values ($1, 'app', 'test', 'addMainInfo', array['a', 'a', 'b'], $3::jsonb, '{}', 'h', $2, now(), now(), now(), now(),
-            case when $2 = 'PENDING' then null else now() - interval '40 days' end)`,
-        [id, state, JSON.stringify([["scene_id", sceneId]])],
-      );
-    await insert(1, "DELIVERED", "1");
-    await insert(2, "DELIVERED", "2");
-    await insert(3, "FAILED", "3");
-    await insert(4, "PENDING", "4");
+    const importOf = (id: number, state: string, endedDaysAgo: number | null) =>
+      insertDelivery(sql, {
+        id,
+        endpoint: "addMainInfo",
+        resourceIds: ["a", "a", "b"],
+        state,
+        query: [["scene_id", String(id)]],
+        endedDaysAgo,
+      });
+    await importOf(1, "DELIVERED", 40);
+    await importOf(2, "DELIVERED", 40);
+    await importOf(3, "FAILED", 40);
+    await importOf(4, "PENDING", null);
     const imports = () =>
       sql.query(
         "select resource_id, delivery_id, query from order_imports order by resource_id, delivery_id",
@@ -80,14 +101,22 @@ describe.each(STORE_KINDS)("migration 3 on %s", (kind) => {
     await sql.query("drop table order_imports");
     await sql.query("drop function ledger_record_import, ledger_forget_imports cascade");
     await sql.query("delete from schema_migrations where version = 3");
-    await sql.query(
-      `insert into deliveries (id, app_key, caller, endpoint, resource_ids, query, body, request_hash, state, accepted_at,
-          updated_at, next_attempt_at, deadline_at)
-        overriding system value
-        select id, 'app', 'test', endpoint, resource_ids, query::jsonb, '{}', 'h', 'DELIVERED', now(), now(), now(), now()
-        from (values (7, 'addMainInfo', array['a', 'b'], '[["open_id","u"]]'),
-          (8, 'updateMainInfo', array['a'], '[["open_id","v"]]')) as v(id, endpoint, resource_ids, query)`,
-    );
+    await insertDelivery(sql, {
+      id: 7,
+      endpoint: "addMainInfo",
+      resourceIds: ["a", "b"],
+      state: "DELIVERED",
+      query: [["open_id", "u"]],
+      endedDaysAgo: 1,
+    });
+    await insertDelivery(sql, {
+      id: 8,
+      endpoint: "updateMainInfo",
+      resourceIds: ["a"],
+      state: "DELIVERED",
+      query: [["open_id", "v"]],
+      endedDaysAgo: 1,
+    });
     await sql.query(
       `insert into delivery_orders (delivery_id, app_key, resource_id)
         values (7, 'app', 'a'), (7, 'app', 'b'), (8, 'app', 'a')`,
