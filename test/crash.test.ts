@@ -70,6 +70,11 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
     const [left] = await ledger.query<{ n: number }>(
       "select count(*)::int as n from deliveries where state in ('PENDING', 'SENDING')",
     );
+    // The appends the killed process had marked as leaving: only these may end of unknown outcome.
+    const marked = await ledger.query<{ id: number }>(
+      `select id from deliveries where state = 'SENDING' and sending_since is not null
+        and endpoint = 'appendSubInfo'`,
+    );
     await ledger.close();
     expect(left!.n).toBeGreaterThan(0);
     const unfinished = [...next.values()].filter((i) => i < SEQUENCE.length).length;
@@ -106,8 +111,15 @@ describe.each(STORE_KINDS)("a gateway killed mid-burst, on %s", (kind) => {
         )
         .map((node) => node.resourceIds[0]!),
     );
-    // (0 to 2 of the 40 appends in the runs seen here.) Every other append arrived exactly once.
-    expect(unsent.size).toBeLessThan(ORDERS / 4);
+    // Exactly the appends marked as leaving when the process died are of unknown outcome, whether
+    // or not they reached Baidu (how many did not depends on how starved the killed process was
+    // between the mark and the first byte). Every other append arrived exactly once.
+    expect(
+      nodes
+        .filter((node) => node.state === "OUTCOME_UNKNOWN")
+        .map((node) => node.id)
+        .sort(),
+    ).toEqual(marked.map((row) => String(row.id)).sort());
     for (const node of nodes) {
       if (node.state === "OUTCOME_UNKNOWN")
         expect(node.request.path).toBe(ENDPOINTS.appendSubInfo.path);
