@@ -103,7 +103,7 @@ describe("the embedded store's upkeep", () => {
 describe("the worker's chores", () => {
   afterEach(() => jest.useRealTimers());
 
-  it("are waited for by stop, so that the store is not closed under one", async () => {
+  it("are waited for by stop, so that the store is not closed under one, and never overlap", async () => {
     // Only the worker's intervals run on jest's clock; PGlite and everything else keep real time.
     jest.useFakeTimers({
       doNotFake: [
@@ -120,6 +120,7 @@ describe("the worker's chores", () => {
     });
     const store = await testStore("pglite");
     let holding = false;
+    let vacuums = 0;
     let sawVacuum = () => {};
     const vacuuming = new Promise<void>((resolve) => (sawVacuum = resolve));
     let release = () => {};
@@ -130,6 +131,7 @@ describe("the worker's chores", () => {
       ...store,
       query: async (text, params) => {
         if (holding && textOf(text).startsWith("vacuum")) {
+          vacuums++;
           sawVacuum();
           await released;
         }
@@ -149,6 +151,10 @@ describe("the worker's chores", () => {
     holding = true;
     jest.advanceTimersByTime(60_000);
     await vacuuming;
+    // The next minute comes while that VACUUM still runs: no second one starts beside it.
+    jest.advanceTimersByTime(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(vacuums).toBe(1);
     let stopped = false;
     const stopping = worker.stop().then(() => (stopped = true));
     // Nothing else is under way: without the wait, stop would be done by now.

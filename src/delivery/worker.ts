@@ -146,12 +146,20 @@ export class DeliveryWorker {
       await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
   }
 
-  /** Runs `chore` every `ms` until the worker stops; `stop` waits for the one under way. */
+  /**
+   * Runs `chore` every `ms` until the worker stops; `stop` waits for the one under way. A chore
+   * still running when its time comes again (a slow store) is not started a second time.
+   */
   private every(ms: number, chore: () => Promise<void>): void {
+    let running: Promise<void> | undefined;
     const run = () => {
-      if (this.stopped) return;
-      const running = chore().finally(() => this.chores.delete(running));
-      this.chores.add(running);
+      if (this.stopped || running) return;
+      const current = chore().finally(() => {
+        this.chores.delete(current);
+        running = undefined;
+      });
+      running = current;
+      this.chores.add(current);
     };
     this.timers.push(setInterval(run, ms).unref());
   }
