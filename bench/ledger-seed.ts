@@ -1,4 +1,4 @@
-import { SEED_ORDER } from "../src/dev/mode";
+import { SEED_ORDER } from "../src/emulator/dev-app";
 import { DEV_APP } from "../src/emulator/dev-app";
 import type { Sql } from "../src/store/sql";
 import { AFTER_SALE_BODY, AFTER_SALE_QUERY, MANY_ORDER_BASE, SEED_SCENE_ID } from "./upstream";

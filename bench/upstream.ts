@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { ENDPOINTS, TOKEN_GRANT_TYPE, TOKEN_PATH, TOKEN_SCOPE } from "../src/baidu/endpoints";
-import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev/mode";
+import { DEV_OPEN_ID, SEED_ORDER } from "../src/emulator/dev-app";
 import { DEV_APP } from "../src/emulator/dev-app";
 
 /** Baidu's update/sub/info doc example, verbatim (the fidelity test reads the same file). */

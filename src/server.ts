@@ -5,6 +5,7 @@ import { createAuthenticator } from "./auth/authenticator";
 import type { GatewayConfig } from "./config/types";
 import { createApollo } from "./graphql/apollo";
 import { createSchema } from "./graphql/build-schema";
+import { authenticatedBy } from "./graphql/errors";
 import { fieldRolesPlugin } from "./graphql/field-roles";
 import { operationOutcomePlugin } from "./graphql/operation-outcome";
 import { createGraphQLHandler } from "./http/graphql-handler";
@@ -157,7 +158,9 @@ async function startParts(
   const graphql = createGraphQLHandler(
     apollo,
     async (request) => {
-      const caller = await authenticator.authenticate(request.headers.authorization);
+      const caller = await authenticatedBy(
+        authenticator.authenticate(request.headers.authorization),
+      );
       return { caller, baidu, wire: config.baidu.wire, apps, deliveries, sql };
     },
     closing,

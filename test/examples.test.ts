@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildSchema, parse, validate } from "graphql";
-import { DEV_OPEN_ID, SEED_ORDER } from "../src/dev/mode";
+import { DEV_OPEN_ID, SEED_ORDER } from "../src/emulator/dev-app";
 import { EXAMPLE_REQUEST } from "../src/dev/example";
 import {
   EXAMPLES,

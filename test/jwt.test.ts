@@ -7,6 +7,7 @@ import { mintDevToken } from "../src/auth/dev-token";
 import { ALL_ROLES, Role } from "../src/auth/roles";
 import { loadConfig } from "../src/config/load";
 import type { GatewayConfig, JwtConfig } from "../src/config/types";
+import { authenticatedBy } from "../src/graphql/errors";
 import { createLogger } from "../src/ops/log";
 import { eventually } from "./support/eventually";
 import { testClock } from "./support/harness";
@@ -63,10 +64,10 @@ function rights(caller: Caller) {
   };
 }
 
-/** The refusal a promise ends with: its message and extensions. */
+/** The refusal a promise ends with, as a GraphQL client sees it: its message and extensions. */
 async function refusal(promise: Promise<unknown>) {
   try {
-    await promise;
+    await authenticatedBy(promise);
   } catch (error) {
     const { message, extensions } = error as GraphQLError;
     return { message, extensions };

@@ -470,7 +470,7 @@ describe("secrets: tokens", () => {
     ]);
     time.advance(30_000);
     await expect(authenticator.authenticate(`Bearer ${weak}`)).rejects.toMatchObject({
-      extensions: { reason: "NOT_VERIFIED" },
+      reason: "NOT_VERIFIED",
     });
     expect(logs.map((line) => JSON.parse(line).msg)).toEqual([
       "The identity provider's keys could not be fetched; the last ones fetched are kept",

@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import type { GatewayConfig } from "../config/types";
-import { unauthenticated } from "../graphql/errors";
+import { refuse } from "./failure";
 import { systemClock, type Clock } from "../lib/clock";
 import type { Logger } from "../ops/log";
 import { ApiKeys } from "./api-keys";
@@ -10,7 +10,7 @@ import { createJwtVerifier, type TokenVerifier } from "./jwt-verifier";
 
 /** Who is calling, from the request's `Authorization` header. */
 export interface Authenticator {
-  /** The caller, or a GraphQL UNAUTHENTICATED error saying why there is none. */
+  /** The caller, or an AuthenticationError saying why there is none. */
   authenticate(header: string | undefined): Promise<Caller>;
 }
 
@@ -51,21 +51,21 @@ export function createAuthenticator(
   return {
     async authenticate(header) {
       const credential = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-      if (!credential) throw unauthenticated("NO_CREDENTIALS");
+      if (!credential) throw refuse("NO_CREDENTIALS");
       const caller = apiKeys.find(credential);
       if (caller) return caller;
-      if (!JWT_SHAPE.test(credential)) throw unauthenticated("UNKNOWN_API_KEY");
+      if (!JWT_SHAPE.test(credential)) throw refuse("UNKNOWN_API_KEY");
       // The issuer, read before the signature is checked, only picks the verifier (which checks
       // it again): a token of an unknown issuer costs no key lookup.
       const issuer = unverifiedIssuer(credential);
       const verifier = verifiers.get(issuer);
       if (verifier) return verifier.verify(credential);
       if (issuer === DEV_TOKEN_ISSUER)
-        throw unauthenticated("WRONG_ISSUER", {
+        throw refuse("WRONG_ISSUER", {
           message:
             "Development tokens are accepted only by a gateway in development mode with its emulator",
         });
-      throw unauthenticated(verifiers.size === 0 ? "TOKENS_NOT_ACCEPTED" : "WRONG_ISSUER");
+      throw refuse(verifiers.size === 0 ? "TOKENS_NOT_ACCEPTED" : "WRONG_ISSUER");
     },
   };
 }
@@ -75,7 +75,7 @@ function unverifiedIssuer(token: string): string {
   try {
     ({ iss } = decodeJwt(token));
   } catch {
-    throw unauthenticated("MALFORMED");
+    throw refuse("MALFORMED");
   }
   return typeof iss === "string" ? iss : "";
 }

@@ -1,6 +1,6 @@
 import type { JWTPayload } from "jose";
 import type { ClaimPath, JwtConfig } from "../config/types";
-import { unauthenticated } from "../graphql/errors";
+import { refuse } from "./failure";
 import { createCaller, type Caller } from "./caller";
 import { isRole, type Role } from "./roles";
 
@@ -19,7 +19,7 @@ export function toCaller(payload: JWTPayload, config: JwtConfig): Caller {
     sub.length > MAX_SUBJECT_LENGTH ||
     INVISIBLE.test(sub)
   )
-    throw unauthenticated("INVALID_CLAIM", { claim: "sub" });
+    throw refuse("INVALID_CLAIM", { claim: "sub" });
   // "*" (every app, and every app added later) only where the configuration allows it.
   const apps = claimValues(payload, config.claims.apps).filter(
     (app) => app !== "*" || config.allowAllApps,
@@ -47,5 +47,5 @@ function claimValues(payload: JWTPayload, path: ClaimPath): string[] {
   if (value === undefined) return [];
   if (typeof value === "string") return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value) && value.every((item) => typeof item === "string")) return value;
-  throw unauthenticated("INVALID_CLAIM", { claim: path.join(".") });
+  throw refuse("INVALID_CLAIM", { claim: path.join(".") });
 }

@@ -8,7 +8,7 @@ import {
 } from "jose";
 import type { webcrypto } from "node:crypto";
 import type { JwtConfig } from "../config/types";
-import { unauthenticated } from "../graphql/errors";
+import { refuse } from "./failure";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../ops/log";
 import type { Caller } from "./caller";
@@ -18,7 +18,7 @@ import { toAuthFailure } from "./jwt-failure";
 
 /** Checks the tokens of one issuer. */
 export interface TokenVerifier {
-  /** The caller the token stands for, or UNAUTHENTICATED with the reason (never the token). */
+  /** The caller the token stands for, or an AuthenticationError with the reason (not the token). */
   verify(token: string): Promise<Caller>;
 }
 
@@ -65,7 +65,7 @@ export function createJwtVerifier(config: JwtConfig, options: VerifierOptions): 
           issuer: config.issuer,
           error: { name: (error as Error).name, message: (error as Error).message },
         });
-        throw unauthenticated("NOT_VERIFIED");
+        throw refuse("NOT_VERIFIED");
       }
       return toCaller(payload, config);
     },

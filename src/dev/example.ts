@@ -1,6 +1,5 @@
 import { DEV_API_KEY } from "../auth/api-keys";
-import { DEV_OPEN_ID } from "./mode";
-import { DEV_APP } from "../emulator/dev-app";
+import { DEV_APP, DEV_OPEN_ID } from "../emulator/dev-app";
 
 /**
  * Baidu's update/sub/info doc example as a mutation, printed at start-up and shown in the README.

@@ -1,8 +1,7 @@
 import { ENDPOINT_NAMES, ENDPOINTS, TOKEN_PATH } from "../baidu/endpoints";
-import { DEV_OPEN_ID, SEED_ORDER } from "../dev/mode";
 import { readEmulatorConfig } from "./config";
 import { CONTROL_ROUTES } from "./control-routes";
-import { DEV_APP } from "./dev-app";
+import { DEV_APP, DEV_OPEN_ID, SEED_ORDER } from "./dev-app";
 import { startEmulator } from "./server";
 
 /** `npm run emulator`: the emulator on its own, for a gateway or a script in another process. */

@@ -8,6 +8,7 @@ import {
   IdempotencyConflictError,
 } from "../delivery/errors";
 import type { Role } from "../auth/roles";
+import { AuthenticationError } from "../auth/failure";
 import { withoutEcho } from "./echo";
 import { describeError, type Logger } from "../ops/log";
 import { fromCoercionMessage, toViolations } from "./violations";
@@ -54,50 +55,27 @@ export const ErrorCode = {
 } as const;
 
 /**
- * Why a request is not authenticated (`extensions.reason` of UNAUTHENTICATED), and what the client
- * is told. None repeats the key or token.
+ * UNAUTHENTICATED for a refused credential, with its reason: HTTP 401, or 503 when the fault is the
+ * provider's (its keys cannot be fetched).
  */
-export const AuthFailure = {
-  NO_CREDENTIALS: "Send an API key or a token as `Authorization: Bearer <key or token>`",
-  UNKNOWN_API_KEY: "The API key is not one this gateway knows",
-  TOKENS_NOT_ACCEPTED:
-    "This gateway takes API keys only: it trusts no identity provider (auth.jwt is not configured)",
-  MALFORMED: "The token is not a well-formed JWT",
-  EXPIRED: "The token has expired (exp)",
-  NOT_YET_VALID: "The token is not valid yet (nbf)",
-  WRONG_ISSUER: "The token comes from an issuer this gateway does not trust (iss)",
-  WRONG_AUDIENCE: "The token is not meant for this gateway (aud)",
-  BAD_SIGNATURE: "The token's signature does not verify",
-  UNKNOWN_KEY: "The token is signed with a key its issuer does not publish (kid)",
-  ALGORITHM_NOT_ALLOWED: "The token's algorithm (alg) is not one this gateway accepts",
-  INVALID_CLAIM: "A claim the gateway needs is missing from the token or not valid",
-  NOT_VERIFIED: "The token could not be verified",
-  KEYS_UNAVAILABLE: "The identity provider's keys cannot be fetched now; try again later",
-} as const;
-
-export type AuthFailureReason = keyof typeof AuthFailure;
-
-/**
- * UNAUTHENTICATED with its reason: HTTP 401, or 503 when the fault is the provider's (its keys
- * cannot be fetched). `claim` names the claim of an INVALID_CLAIM (a name, never its value);
- * `message` replaces the reason's usual text.
- */
-export function unauthenticated(
-  reason: AuthFailureReason = "NO_CREDENTIALS",
-  detail: { claim?: string; message?: string } = {},
-): GraphQLError {
-  const message =
-    detail.message ??
-    (detail.claim ? `The token's "${detail.claim}" claim is missing or not valid` : undefined) ??
-    AuthFailure[reason];
-  return new GraphQLError(message, {
+export function unauthenticated(error: AuthenticationError): GraphQLError {
+  return new GraphQLError(error.message, {
     extensions: {
       code: ErrorCode.UNAUTHENTICATED,
-      reason,
-      ...(detail.claim ? { claim: detail.claim } : {}),
-      http: { status: reason === "KEYS_UNAVAILABLE" ? 503 : 401 },
+      reason: error.reason,
+      ...(error.claim ? { claim: error.claim } : {}),
+      http: { status: error.reason === "KEYS_UNAVAILABLE" ? 503 : 401 },
     },
   });
+}
+
+/** Authentication for a GraphQL request: a refused credential becomes UNAUTHENTICATED. */
+export async function authenticatedBy<T>(authenticate: Promise<T>): Promise<T> {
+  try {
+    return await authenticate;
+  } catch (error) {
+    throw error instanceof AuthenticationError ? unauthenticated(error) : error;
+  }
 }
 
 /** The caller lacks a role the field needs; the field is a schema name, not the caller's words. */
