@@ -185,16 +185,21 @@ async function backlogDrain(
     );
     const pending = (await (await control("faults")).json()) as Array<{ times?: number }>;
     const callsDuringOutage = OUTAGE_FAULT_TIMES - (pending[0]?.times ?? OUTAGE_FAULT_TIMES);
-    // Empty the log, then end the outage: the calls logged from here on are the drain's (a call
-    // landing between the two requests, a few hundred µs, would be a 503 counted as a drain call).
-    // The log keeps the newest 10,000 requests, more than the drain should make.
+    // Empty the log, then end the outage: the calls logged from here on and not answered with the
+    // outage's 503 (those landed between the two requests) are the drain's. The log keeps the
+    // newest 10,000 requests, more than the drain should make.
     await control("requests", { method: "DELETE" });
     await control("faults", { method: "DELETE" });
     const { result: backlog, cpuUs } = await cpuOfDrain(gateway.child.pid, rowStore, () =>
       drain(gateway, ctx.apiKey, DRAIN_LIMIT_MS),
     );
-    const log = (await (await control("requests")).json()) as Array<{ path: string }>;
-    const drainCalls = log.filter((request) => request.path === AFTER_SALE_PATH).length;
+    const log = (await (await control("requests")).json()) as Array<{
+      path: string;
+      status?: number;
+    }>;
+    const drainCalls = log.filter(
+      (request) => request.path === AFTER_SALE_PATH && request.status !== 503,
+    ).length;
     const states = await census(gateway, ctx.apiKey);
     const ended = (states.DELIVERED ?? 0) + (states.SUPERSEDED ?? 0);
     // An accepted write that did not end DELIVERED or SUPERSEDED is a failure of the row.

@@ -12,7 +12,7 @@ import {
   writeReply,
   type Reply,
 } from "./reply";
-import type { RequestLog } from "./request-log";
+import type { RecordedRequest, RequestLog } from "./request-log";
 import { CONTROL_PREFIX, routeOf, type EmulatorRoute } from "./routes";
 import type { OrderStore } from "./store";
 import { handleTokenCall, type AppCredentials } from "./token-route";
@@ -71,21 +71,26 @@ function onRequest(
   const { method, path, query, headers, body } = incoming;
   if (path.startsWith(CONTROL_PREFIX))
     return writeReply(res, handleControl(method, path, body, state));
-  state.log.push({ method, path, query, headers, body, receivedAt: Date.now() });
+  const entry: RecordedRequest = { method, path, query, headers, body, receivedAt: Date.now() };
+  state.log.push(entry);
+  // The log keeps what each request was answered.
+  const reply = (answered: Reply): void => {
+    entry.status = answered.status;
+    writeReply(res, answered);
+  };
   const route = routeOf(path);
-  if (!route)
-    return writeReply(res, { ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
-  const answer = (): void => writeReply(res, baiduReply(route, incoming, state));
+  if (!route) return reply({ ...gatewayErrorReply(GATEWAY_CODE.unsupportedMethod), status: 404 });
+  const answer = (): void => reply(baiduReply(route, incoming, state));
   const fault = state.faults.take(route);
   if (!fault) return answer();
-  applyFault(fault, answer, req, res, state);
+  applyFault(fault, answer, reply, req, state);
 }
 
 function applyFault(
   fault: FaultAction,
   answer: () => void,
+  reply: (answered: Reply) => void,
   req: IncomingMessage,
-  res: ServerResponse,
   state: EmulatorState,
 ): void {
   switch (fault.kind) {
@@ -104,13 +109,13 @@ function applyFault(
       req.socket.destroy();
       return;
     case "http":
-      return writeReply(res, httpFaultReply(fault.status, fault.body));
+      return reply(httpFaultReply(fault.status, fault.body));
     case "errorCode":
-      return writeReply(res, gatewayErrorReply(fault.code, fault.msg));
+      return reply(gatewayErrorReply(fault.code, fault.msg));
     case "errno":
-      return writeReply(res, errnoReply(fault.errno, fault.msg));
+      return reply(errnoReply(fault.errno, fault.msg));
     case "malformed":
-      return writeReply(res, malformedReply());
+      return reply(malformedReply());
   }
 }
 

@@ -15,6 +15,11 @@ export interface RecordedRequest {
    * checks).
    */
   receivedAt: number;
+  /**
+   * The HTTP status the emulator answered with, once it has (a scripted latency answers later);
+   * left out for a request it never answered (a `drop` or `hang` fault).
+   */
+  status?: number;
 }
 
 /** A ring buffer: a benchmark sends millions of requests, so only the newest `limit` are kept. */

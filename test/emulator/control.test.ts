@@ -37,6 +37,7 @@ describe("emulator request log and control routes", () => {
         }),
         body: { Data: [mainItem("r1")] },
         receivedAt: times[1],
+        status: 200,
       },
     ]);
     expect(emulator.requestsTo("updateMainStatus")[0]!.body).toBe("not json");
@@ -54,6 +55,31 @@ describe("emulator request log and control routes", () => {
       "content-type": "application/json;",
       "x-trace": "a, b",
     });
+  });
+
+  it("records the status each request was answered with, none for one never answered", async () => {
+    const token = await getToken(emulator);
+    emulator.faults.add({ route: "addMainInfo", kind: "http", status: 503 });
+    emulator.faults.add({ route: "addMainInfo", kind: "errorCode", code: 18 });
+    emulator.faults.add({ route: "addMainInfo", kind: "drop" });
+    emulator.faults.add({ route: "addMainInfo", kind: "latency", ms: 20 });
+    for (let i = 0; i < 4; i++)
+      await call(emulator, "addMainInfo", token, { Data: [mainItem("r1")] }).catch(() => undefined);
+    await send(`${emulator.url}/rest/2.0/smartapp/ordercenter/app/cancel`, { method: "POST" });
+    // A scripted latency's answer, a drop's nothing, an unknown path's 404.
+    expect(
+      emulator.requests.map((request) => [request.path.split("/").pop(), request.status]),
+    ).toEqual([
+      ["token", 200],
+      ["info", 503],
+      ["info", 200],
+      ["info", undefined],
+      ["info", 200],
+      ["cancel", 404],
+    ]);
+    expect("status" in emulator.requests[3]!).toBe(false);
+    // The control route serves the same.
+    expect((await control("requests")).json).toEqual(JSON.parse(JSON.stringify(emulator.requests)));
   });
 
   it("forgets the log on clearRequests()", async () => {
