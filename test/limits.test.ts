@@ -120,6 +120,48 @@ describe("limits on what one request may ask", () => {
       );
   });
 
+  it("works out each fragment once: fragments that each spread the next one twice cost their sum, not their product in time", async () => {
+    // 24 fragments, about 1 KB: walked spread by spread, 2^24 visits (tens of seconds, in the
+    // process that runs this test).
+    const fan = (on: string, leaf: string) =>
+      Array.from({ length: 24 }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`)
+        .concat(`fragment F24 on ${on} { ${leaf} }`)
+        .join(" ");
+    expect(
+      await post(h.gateway.graphqlUrl, `{ ...F0 } ${fan("Query", "apps { appKey }")}`),
+    ).toEqual(
+      refusal(
+        "QUERY_TOO_COSTLY",
+        "The operation has more cost than the gateway allows (1000)",
+        1000,
+      ),
+    );
+    expect(
+      await post(
+        h.gateway.graphqlUrl,
+        `mutation { ...F0 } ${fan("Mutation", 'cancelDelivery(id: "1") { id }')}`,
+      ),
+    ).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          refusal(
+            "QUERY_TOO_COSTLY",
+            "The operation has more cost than the gateway allows (1000)",
+            1000,
+          ).body.errors[0],
+          refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5)
+            .body.errors[0],
+        ],
+      },
+    });
+    // Fields that cost nothing stay free, however often they are spread.
+    expect(await post(h.gateway.graphqlUrl, `{ ...F0 } ${fan("Query", "__typename")}`)).toEqual({
+      status: 200,
+      body: { data: { __typename: "Query" } },
+    });
+  });
+
   it("refuses a subscription as invalid, not as a fault of its own", async () => {
     const { status, body } = await post(h.gateway.graphqlUrl, "subscription { __typename }");
     expect([status, body.errors?.map((error) => [error.message, error.extensions?.code])]).toEqual([

@@ -9,6 +9,7 @@ import {
   isListType,
   isObjectType,
   Kind,
+  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type SelectionSetNode,
   type ValidationContext,
@@ -75,15 +76,37 @@ const LIST_GUESS = 10;
 const MAX_PAGE = 100;
 
 /**
+ * The value of each named fragment, worked out once per operation: a document whose fragments each
+ * spread the next one twice doubles its work with every fragment when each spread is walked anew
+ * (30 fragments, about 1 KB, held the process for most of an hour). A fragment met again while its
+ * own value is being worked out (a cycle, which validation refuses anyway) counts 0.
+ */
+function fragmentValues(
+  context: ValidationContext,
+  valueOf: (fragment: FragmentDefinitionNode) => number,
+): (name: string) => number {
+  const known = new Map<string, number>();
+  return (name) => {
+    const value = known.get(name);
+    if (value !== undefined) return value;
+    known.set(name, 0);
+    const fragment = context.getFragment(name);
+    const worked = fragment ? valueOf(fragment) : 0;
+    known.set(name, worked);
+    return worked;
+  };
+}
+
+/**
  * The cost of a selection: 1 a field, times its page (`first` as written, else its default) for a
  * connection, times LIST_GUESS for any other list; a connection's `edges` count through the
- * connection's page; introspection counts nothing.
+ * connection's page; introspection counts nothing. `spread` is the cost of a named fragment.
  */
 function selectionCost(
   context: ValidationContext,
   selectionSet: SelectionSetNode,
   parent: GraphQLNamedType,
-  fragments: ReadonlySet<string>,
+  spread: (name: string) => number,
 ): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
@@ -91,21 +114,11 @@ function selectionCost(
       const type = selection.typeCondition
         ? context.getSchema().getType(selection.typeCondition.name.value)
         : parent;
-      if (type) cost += selectionCost(context, selection.selectionSet, type, fragments);
+      if (type) cost += selectionCost(context, selection.selectionSet, type, spread);
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments.has(selection.name.value)
-        ? undefined
-        : context.getFragment(selection.name.value);
-      const type = fragment && context.getSchema().getType(fragment.typeCondition.name.value);
-      if (fragment && type)
-        cost += selectionCost(
-          context,
-          fragment.selectionSet,
-          type,
-          new Set([...fragments, fragment.name.value]),
-        );
+      cost += spread(selection.name.value);
       continue;
     }
     const field =
@@ -114,7 +127,7 @@ function selectionCost(
         : parent.getFields()[selection.name.value];
     if (!field) continue;
     const children = selection.selectionSet
-      ? selectionCost(context, selection.selectionSet, getNamedType(field.type), fragments)
+      ? selectionCost(context, selection.selectionSet, getNamedType(field.type), spread)
       : 0;
     if (field.name === "edges") {
       cost += children;
@@ -147,7 +160,11 @@ function maxCostRule(max: number): ValidationRule {
         operation.operation === "query"
           ? context.getSchema().getQueryType()
           : context.getSchema().getMutationType();
-      if (root && selectionCost(context, operation.selectionSet, root, new Set()) > max)
+      const spread: (name: string) => number = fragmentValues(context, (fragment) => {
+        const type = context.getSchema().getType(fragment.typeCondition.name.value);
+        return type ? selectionCost(context, fragment.selectionSet, type, spread) : 0;
+      });
+      if (root && selectionCost(context, operation.selectionSet, root, spread) > max)
         context.reportError(
           new OperationLimitError(
             LimitCode.QUERY_TOO_COSTLY,
@@ -183,22 +200,20 @@ function reported(code: LimitCode, limit: number, what: string) {
 /** Every mutation field is a write: at most `max` of them in one operation, fragments included. */
 function maxWritesRule(max: number): ValidationRule {
   return (context) => {
-    const count = (selectionSet: SelectionSetNode, seen: Set<string>): number =>
+    const count = (selectionSet: SelectionSetNode, spread: (name: string) => number): number =>
       selectionSet.selections.reduce((writes, selection) => {
         if (selection.kind === Kind.FIELD)
           return writes + (selection.name.value === "__typename" ? 0 : 1);
         if (selection.kind === Kind.INLINE_FRAGMENT)
-          return writes + count(selection.selectionSet, seen);
-        const fragment = seen.has(selection.name.value)
-          ? undefined
-          : context.getFragment(selection.name.value);
-        return fragment
-          ? writes + count(fragment.selectionSet, new Set([...seen, selection.name.value]))
-          : writes;
+          return writes + count(selection.selectionSet, spread);
+        return writes + spread(selection.name.value);
       }, 0);
     return {
       OperationDefinition(operation) {
-        if (operation.operation === "mutation" && count(operation.selectionSet, new Set()) > max)
+        const spread: (name: string) => number = fragmentValues(context, (fragment) =>
+          count(fragment.selectionSet, spread),
+        );
+        if (operation.operation === "mutation" && count(operation.selectionSet, spread) > max)
           context.reportError(
             new OperationLimitError(
               LimitCode.TOO_MANY_WRITES,
