@@ -1,4 +1,5 @@
 import { isJsonObject } from "../lib/json-object";
+import { redactSecrets } from "../ops/log";
 import { isTokenOutageStatus, type RawFailure } from "./errors";
 import type { TransportResponse } from "./transport";
 import type { WireEnvelope, WireItemResult, WireTokenError, WireTokenResponse } from "./wire";
@@ -73,11 +74,13 @@ export function decodeEnvelope(response: TransportResponse): Decoded {
 
 /**
  * `request_id` as Baidu's SDK base classes read it (contract §3.1: its presence on these answers is
- * inferred).
+ * inferred), redacted like Baidu's texts: it reaches callers and the ledger.
  */
 function requestIdOf(body: unknown): string | undefined {
   const id = isJsonObject(body) ? (body.request_id ?? body.requestId) : undefined;
-  return typeof id === "string" || typeof id === "number" ? String(id).slice(0, 128) : undefined;
+  return typeof id === "string" || typeof id === "number"
+    ? redactSecrets(String(id)).slice(0, 128)
+    : undefined;
 }
 
 export function toItemResult(item: WireItemResult): ItemResult {

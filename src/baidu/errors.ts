@@ -197,8 +197,9 @@ export function toBaiduError(raw: RawFailure, phase: Phase, app?: AppLabel): Bai
     // OAuth's texts are kept short and redacted: an unknown `error` may be anything.
     case "oauth": {
       const [error, description] = [
-        redactSecrets(raw.error.slice(0, 100)),
-        redactSecrets(raw.description.slice(0, 500)),
+        // Redacted before it is cut: a cut through a secret would leave its first part behind.
+        redactSecrets(raw.error).slice(0, 100),
+        redactSecrets(raw.description).slice(0, 500),
       ];
       return meta.verdict === "MISCONFIGURED"
         ? new BaiduCredentialsError(error, description, meta)
