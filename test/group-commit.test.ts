@@ -193,7 +193,7 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
   it("records a batch of attempts in one statement, leaving out a delivery whose lease was lost", async () => {
     const accepted = await acceptDeliveries(sql, [write(["a"]), write(["b"]), write(["c"])]);
     const [a, b, c] = accepted.map((one) => (one.conflict ? -1 : one.delivery.id));
-    await claimDeliveries(sql, { owner: "p1", now: T0, until: T0 + 10_000 }, 10);
+    await claimDeliveries(sql, { holder: "p1", now: T0, until: T0 + 10_000 }, 10);
     await sql.query("update deliveries set lease_owner = 'p2' where id = $1", [b]);
     // Results of an earlier attempt stay when this one brings none.
     await sql.query(`update deliveries set results = '[{"kept":true}]' where id = $1`, [c]);
@@ -208,9 +208,14 @@ describe.each(STORE_KINDS)("batched ledger statements on %s", (kind) => {
       requestId: "req-c",
     };
     const recorded = await finishAttempts(counted, "p1", [
-      { id: a!, end: { ...delivered, records: { a: { ResourceID: "a" } as never } }, final: true },
-      { id: b!, end: delivered, final: true },
-      { id: c!, end: retry, final: false },
+      {
+        id: a!,
+        lease: "p1",
+        end: { ...delivered, records: { a: { ResourceID: "a" } as never } },
+        final: true,
+      },
+      { id: b!, lease: "p1", end: delivered, final: true },
+      { id: c!, lease: "p1", end: retry, final: false },
     ]);
     expect(counted.statements).toBe(1);
     expect(recorded.map((one) => one && [one.id, one.state, one.attemptCount])).toEqual([

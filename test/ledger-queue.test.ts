@@ -5,6 +5,7 @@ import {
   claimDeliveries,
   finishAttempt,
   INTERRUPTED,
+  leaseHolder,
   markSending,
   NO_BUDGET,
   recoverLeases,
@@ -48,7 +49,7 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     return accepted.delivery.id;
   };
   const claim = async (owner: string, now = T0) =>
-    (await claimDeliveries(sql, { owner, now, until: now + 10_000 }, 50)).map((d) => d.id);
+    (await claimDeliveries(sql, { holder: owner, now, until: now + 10_000 }, 50)).map((d) => d.id);
 
   it("holds a write to any order of an earlier batch write until that one has ended", async () => {
     const batch = await accept(write("updateMainStatus", ["a", "b"]));
@@ -79,6 +80,27 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     await claim("p1");
     expect(await finishAttempt(sql, id, "p2", delivered(T0), true)).toBeUndefined();
     expect((await getDeliveries(sql, [id]))[0]!.state).toBe("SENDING");
+  });
+
+  it("gives each claim a lease of its own: a process's earlier claim can neither mark, record nor give back what its later claim holds", async () => {
+    const append = await accept(write("appendSubInfo", ["a"]));
+    const first = leaseHolder("p1", 1);
+    const second = leaseHolder("p1", 2);
+    expect(await claim(first)).toEqual([append]);
+    // The first lease looked run out to its own process, which took it back and claimed again.
+    await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
+    expect(await claim(second, T0 + 20_000)).toEqual([append]);
+    expect(await markSending(sql, append, first, T0 + 20_000)).toBe(false);
+    expect(await finishAttempt(sql, append, first, delivered(T0 + 20_000), true)).toBeUndefined();
+    expect(await releaseDelivery(sql, append, first, T0 + 20_000, T0 + 20_000)).toBeUndefined();
+    expect((await getDeliveries(sql, [append]))[0]!.state).toBe("SENDING");
+    // The later claim's hold is whole, until its lease runs out.
+    expect(await markSending(sql, append, second, T0 + 30_000)).toBe(false);
+    expect(await markSending(sql, append, second, T0 + 29_999)).toBe(true);
+    expect(await finishAttempt(sql, append, second, delivered(T0 + 20_000), true)).toMatchObject({
+      state: "DELIVERED",
+      attemptCount: 1,
+    });
   });
 
   it("takes back an interrupted attempt: an overwrite is sent again, an append that began to send ends OUTCOME_UNKNOWN", async () => {

@@ -32,13 +32,13 @@ async function deliverWrites(sql: Sql, rounds: number): Promise<void> {
       sql,
       Array.from({ length: 50 }, (_, i) => write(String(i))),
     );
-    const lease = { owner: "p1", now: T0, until: T0 + 60_000 };
+    const lease = { holder: "p1", now: T0, until: T0 + 60_000 };
     const claimed = await claimDeliveries(sql, lease, 50);
     expect(claimed).toHaveLength(50);
     await finishAttempts(
       sql,
       "p1",
-      claimed.map(({ id }) => ({ id, end: delivered(T0), final: true })),
+      claimed.map(({ id }) => ({ id, lease: "p1", end: delivered(T0), final: true })),
     );
   }
 }

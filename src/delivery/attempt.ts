@@ -20,13 +20,13 @@ export interface NotSent {
 }
 
 /**
- * The lease ran out before a write that must not be replayed left: it is another process's now, and
- * nothing was sent.
+ * Before the write left, its lease was lost, or too little of it was left for the whole attempt:
+ * nothing was sent, and the delivery is given back (if the lease still holds) to be claimed anew.
  */
 export class LeaseLost extends Error {
   readonly name = "LeaseLost";
   constructor(id: number) {
-    super(`The lease on delivery ${id} ran out before it was sent`);
+    super(`The lease on delivery ${id} ran out, or had too little time left, before it was sent`);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   claimDeliveries,
   coalesce,
   finishAttempts,
+  leaseHolder,
   markSending,
   nextWakeAt,
   recoverLeases,
@@ -62,6 +63,8 @@ export class DeliveryWorker {
   private nextWake = Infinity;
   private timers: NodeJS.Timeout[] = [];
   private readonly chores = new Set<Promise<void>>();
+  /** How many leases this process has taken: each claim's lease has a holder of its own. */
+  private claims = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly finished = new Map<number, Set<(delivery?: DeliveryRecord) => void>>();
   /** Attempts that end together are recorded together (group commit). */
@@ -164,9 +167,11 @@ export class DeliveryWorker {
     this.timers.push(setInterval(run, ms).unref());
   }
 
-  private lease(): Lease {
+  /** A new lease, for a claim; `renew` extends one already held (same holder). */
+  private lease(renew?: Lease): Lease {
     const now = this.clock.now();
-    return { owner: this.owner, now, until: now + this.options.leaseMs };
+    const holder = renew?.holder ?? leaseHolder(this.owner, ++this.claims);
+    return { holder, now, until: now + this.options.leaseMs };
   }
 
   private async pass(): Promise<void> {
@@ -205,7 +210,7 @@ export class DeliveryWorker {
         claimed.hasFollowers &&
         ENDPOINTS[claimed.endpoint].overwrites &&
         claimed.resourceIds.length === 1;
-      const lease = coalescible ? this.lease() : claimLease;
+      const lease = coalescible ? this.lease(claimLease) : claimLease;
       const { delivery, superseded } = coalescible
         ? await coalesce(this.sql, claimed, lease, coalescingKey)
         : { delivery: claimed, superseded: [] };
@@ -222,7 +227,7 @@ export class DeliveryWorker {
         const state = await releaseDelivery(
           this.sql,
           delivery.id,
-          this.owner,
+          lease.holder,
           this.clock.now(),
           end.retryAt,
         );
@@ -240,12 +245,13 @@ export class DeliveryWorker {
       this.observe.attempt(delivery.endpoint, end.outcome, (end.finishedAt - end.startedAt) / 1000);
       const recorded = await this.finish({
         id: delivery.id,
+        lease: lease.holder,
         end,
         final: FINAL_STATES.has(end.state),
       });
       if (!recorded)
         this.logger.warn(
-          "A delivery's lease ran out during its attempt; another process has taken it over",
+          "A delivery's lease ran out during its attempt; it has been taken over (by another process or a later claim)",
           { deliveryId: delivery.id },
         );
       if (recorded && end.nextAttemptAt !== null) this.wakeAt(end.nextAttemptAt);
@@ -263,17 +269,20 @@ export class DeliveryWorker {
   }
 
   /**
-   * Budget room is waited for only while the lease leaves time for the attempt itself; a write that
-   * must not be replayed is marked just before it leaves, so that a lease lost before then is known
-   * never to have been sent.
+   * A write leaves only while its lease leaves time for the whole attempt (budget room is waited
+   * for only that long), so that its requests are over before the lease can be taken over; a write
+   * that must not be replayed is also marked just before it leaves, so that a lease lost before
+   * then is known never to have been sent.
    */
   private sendOptions(delivery: ClaimedDelivery, lease: Lease): SendOptions {
     const admitBy = lease.until - this.baidu.attemptBoundMs;
-    if (ENDPOINTS[delivery.endpoint].replaySafe) return { admitBy };
+    const replaySafe = ENDPOINTS[delivery.endpoint].replaySafe;
     return {
       admitBy,
       beforeSending: async () => {
-        if (!(await markSending(this.sql, delivery.id, this.owner, this.clock.now())))
+        const now = this.clock.now();
+        if (now > admitBy) throw new LeaseLost(delivery.id);
+        if (!replaySafe && !(await markSending(this.sql, delivery.id, lease.holder, now)))
           throw new LeaseLost(delivery.id);
       },
     };

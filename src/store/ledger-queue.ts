@@ -42,10 +42,14 @@ export const waiterChannel = (owner: string): string => WAITER_PREFIX + owner;
 
 /**
  * A select-list item that NOTIFYs, for each row of `rows` (a CTE returning id and waiter), the
- * process whose mutation waits for it, unless that is the process writing (`owner`, a parameter).
+ * process whose mutation waits for it, unless that is the process writing (`owner`, an SQL
+ * expression).
  */
 const tellWaiters = (rows: string, owner: string): string =>
   `(select count(pg_notify('${WAITER_PREFIX}' || w.waiter, w.id::text)) from ${rows} w where w.waiter is not null and w.waiter <> ${owner}) as told`;
+
+/** The process that holds a lease, from its holder (an SQL expression; see `leaseHolder`). */
+const holderProcess = (holder: string): string => `split_part(${holder}, ':', 1)`;
 
 /**
  * Leases up to `limit` due deliveries that are first in every one of their orders' queues: no
@@ -66,11 +70,23 @@ const CLAIM = statement(
   returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
 );
 
+/**
+ * A lease on claimed deliveries, kept in `lease_owner`. Its holder names the process and which of
+ * its claims (`leaseHolder`): a process may take back a lease of its own that looks run out (its
+ * clock stepped forward, or it stalled), and must then never mistake the old attempt, still
+ * running, for the new claim's, in recording it, in marking it as leaving or in releasing it.
+ */
 export interface Lease {
-  owner: string;
+  holder: string;
   now: number;
   until: number;
 }
+
+/** The holder of a process's `claim`th lease: `<process>:<claim>`. */
+export const leaseHolder = (owner: string, claim: number): string => `${owner}:${claim}`;
+
+/** The process of a lease holder (the holder itself if it names no claim). */
+const processOf = (holder: string): string => holder.split(":")[0]!;
 
 export async function claimDeliveries(
   sql: Sql,
@@ -78,7 +94,7 @@ export async function claimDeliveries(
   limit: number,
 ): Promise<ClaimedDelivery[]> {
   const rows = await sql.query<ClaimedRow>(CLAIM, [
-    lease.owner,
+    lease.holder,
     at(lease.until),
     at(lease.now),
     limit,
@@ -118,7 +134,7 @@ export async function coalesce(
     if (
       queue[0]?.delivery_id !== head.id ||
       queue[0].state !== "SENDING" ||
-      queue[0].lease_owner !== lease.owner
+      queue[0].lease_owner !== lease.holder
     )
       return unchanged;
     const key = keyOf(head.endpoint, head.body);
@@ -143,8 +159,8 @@ export async function coalesce(
           where id = any($1::bigint[])
           returning *
         )
-        select ${DELIVERY_COLUMNS}, ${tellWaiters("s", "$4::text")} from s d`,
-      [superseded, newest, at(lease.now), lease.owner],
+        select ${DELIVERY_COLUMNS}, ${tellWaiters("s", holderProcess("$4::text"))} from s d`,
+      [superseded, newest, at(lease.now), lease.holder],
     );
     await tx.query("delete from delivery_queue where delivery_id = any($1::bigint[])", [
       superseded,
@@ -152,7 +168,7 @@ export async function coalesce(
     const [row] = await tx.query<ClaimedRow>(
       `update deliveries d set state = 'SENDING', lease_owner = $2::text, lease_until = $3::timestamptz, updated_at = $4::timestamptz where d.id = $1::bigint
         returning ${DELIVERY_COLUMNS}, ${CLAIMED_EXTRAS}`,
-      [newest, lease.owner, at(lease.until), at(lease.now)],
+      [newest, lease.holder, at(lease.until), at(lease.now)],
     );
     return { delivery: toClaimed(row!), superseded: ended.map(toDelivery) };
   });
@@ -178,6 +194,8 @@ export interface AttemptEnd {
 /** One attempt's end, for `finishAttempts`. */
 export interface Finish {
   id: number;
+  /** The holder of the lease the attempt ran under. */
+  lease: string;
   end: AttemptEnd;
   /** The state is final: the delivery leaves its orders' queues. */
   final: boolean;
@@ -186,13 +204,14 @@ export interface Finish {
 /**
  * Records attempts (a JSON array), moves each delivery on, and for a final state takes it out of
  * its orders' queues, so the next write of each order may go. One statement for the lot; a delivery
- * whose lease `$1` no longer holds (another process took it over) is left as it is. Deliveries in
- * flight at once never share an order, so no order's record is written twice.
+ * whose attempt's lease no longer holds (it was taken over, by another process or by a later claim
+ * of this one) is left as it is. Deliveries in flight at once never share an order, so no order's
+ * record is written twice.
  */
 const FINISH = statement(
   "ledger_finish",
   `with e as (
-    select * from jsonb_to_recordset($2::jsonb) as e(id bigint, state text, finished_at timestamptz, final boolean,
+    select * from jsonb_to_recordset($2::jsonb) as e(id bigint, lease text, state text, finished_at timestamptz, final boolean,
       next_attempt_at timestamptz, may_have_executed boolean, last_error jsonb, results jsonb, started_at timestamptz,
       outcome text, http_status integer, error_code integer, errno integer, message text, request_id text, records jsonb)
   ), d as (
@@ -200,7 +219,7 @@ const FINISH = statement(
       next_attempt_at = coalesce(e.next_attempt_at, t.next_attempt_at), attempt_count = t.attempt_count + 1,
       may_have_executed = t.may_have_executed or e.may_have_executed, last_error = e.last_error, results = coalesce(e.results, t.results),
       lease_owner = null, lease_until = null, sending_since = null
-    from e where t.id = e.id and t.state = 'SENDING' and t.lease_owner = $1::text
+    from e where t.id = e.id and t.state = 'SENDING' and t.lease_owner = e.lease
     returning t.*
   ), a as (
     insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, error_code, errno, message, request_id)
@@ -217,14 +236,18 @@ const FINISH = statement(
   select ${DELIVERY_COLUMNS}, ${tellWaiters("d", "$1::text")} from d`,
 );
 
-/** The deliveries as the attempts left them, in order; undefined where the lease was lost. */
+/**
+ * The deliveries as the attempts left them, in order; undefined where the lease was lost. `owner`
+ * is the process recording them, whose own waiters are told in-process rather than by NOTIFY.
+ */
 export async function finishAttempts(
   sql: Sql,
   owner: string,
   finishes: readonly Finish[],
 ): Promise<Array<DeliveryRecord | undefined>> {
-  const batch = finishes.map(({ id, end, final }) => ({
+  const batch = finishes.map(({ id, lease, end, final }) => ({
     id,
+    lease,
     state: end.state,
     finished_at: at(end.finishedAt),
     final,
@@ -246,15 +269,15 @@ export async function finishAttempts(
   return finishes.map(({ id }) => recorded.get(id));
 }
 
-/** Records one attempt (`finishAttempts` of one). */
+/** Records one attempt made under the lease of `lease` (a holder): `finishAttempts` of one. */
 export async function finishAttempt(
   sql: Sql,
   id: number,
-  owner: string,
+  lease: string,
   end: AttemptEnd,
   final: boolean,
 ): Promise<DeliveryRecord | undefined> {
-  const [recorded] = await finishAttempts(sql, owner, [{ id, end, final }]);
+  const [recorded] = await finishAttempts(sql, processOf(lease), [{ id, lease, end, final }]);
   return recorded;
 }
 
@@ -306,20 +329,21 @@ export async function recoverLeases(
 
 const MARK_SENDING = statement(
   "ledger_mark_sending",
-  "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text returning id",
+  "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text and lease_until > $3::timestamptz returning id",
 );
 
 /**
  * Before the first byte of a write that must not be replayed: from here on, losing the lease means
- * Baidu may have executed it. False if the lease was lost already.
+ * Baidu may have executed it. False if the lease of `lease` (a holder) was lost, or has run out by
+ * `now`, already.
  */
 export async function markSending(
   sql: Sql,
   id: number,
-  owner: string,
+  lease: string,
   now: number,
 ): Promise<boolean> {
-  const rows = await sql.query(MARK_SENDING, [id, owner, at(now)]);
+  const rows = await sql.query(MARK_SENDING, [id, lease, at(now)]);
   return rows.length === 1;
 }
 
@@ -338,26 +362,26 @@ const RELEASE = `with s as (
   ), q as (
     delete from delivery_queue where delivery_id in (select id from s where state = 'FAILED')
   )
-  select state, ${tellWaiters("s", "$2::text")} from s`;
+  select state, ${tellWaiters("s", holderProcess("$2::text"))} from s`;
 
 export const NO_BUDGET =
   "No room in the app's call budget toward Baidu before the delivery's deadline";
 
 /**
  * The delivery's state after the release: PENDING, or FAILED past its deadline (undefined if the
- * lease was lost).
+ * lease of `lease`, a holder, was lost).
  */
 export async function releaseDelivery(
   sql: Sql,
   id: number,
-  owner: string,
+  lease: string,
   now: number,
   nextAttemptAt: number,
 ): Promise<DeliveryState | undefined> {
   const failure: FailureRecord = { verdict: "UNAVAILABLE", message: NO_BUDGET };
   const [row] = await sql.query<{ state: DeliveryState }>(RELEASE, [
     id,
-    owner,
+    lease,
     at(now),
     at(nextAttemptAt),
     JSON.stringify(failure),
