@@ -35,17 +35,27 @@ const ONLY_IMPORTED = "only for an order whose importOrder its ledger holds";
  * the ids of its import, `scene_id` included, as Baidu's SDKs send them (contract §1.1, §6.14). A
  * given one must match the import: Baidu documents the scene id as belonging to the user
  * (contract §1.1, "the scene check"). For an order the ledger does not know, the rules of the
- * input alone apply: one of `openId` and `swanId`, `sceneId` where the endpoint requires it.
+ * input alone apply: one of `openId` and `swanId`, `sceneId` where the endpoint requires it. A
+ * batch that mixes the two (`unimported` labels the orders the ledger holds no import of) gets no
+ * user or scene id filled in: one order's would go out for another's.
  */
 export function toCallTarget(
   endpoint: EndpointName,
   input: TargetFields,
   imported: readonly ImportedOrder[],
+  unimported: readonly string[] = [],
 ): { target: CallTarget; problems: TargetProblem[] } {
   const problems: TargetProblem[] = [];
   const asGiven = givenUser(input);
-  const user = pick(asGiven?.kind ?? "openId", asGiven, imported, userOf, problems);
-  const sceneId = pick("sceneId", given(input.sceneId), imported, (ids) => ids.sceneId, problems);
+  const user = pick(asGiven?.kind ?? "openId", asGiven, imported, userOf, problems, unimported);
+  const sceneId = pick(
+    "sceneId",
+    given(input.sceneId),
+    imported,
+    (ids) => ids.sceneId,
+    problems,
+    unimported,
+  );
   const sceneType = pick("sceneType", given(input.sceneType), imported, sceneTypeOf, problems);
   const troubled = new Set(problems.map((problem) => problem.field));
   if (!user && !troubled.has("openId"))
@@ -104,7 +114,7 @@ const keyOf = (value: Id): string | number => (typeof value === "object" ? value
 
 /**
  * One id, as given (which must then match every import of the write) or as the imports have it
- * (which must then agree).
+ * (which must then agree, and cover every order of the write that `unimported` does not name).
  */
 function pick<T extends Id>(
   field: TargetProblem["field"],
@@ -112,6 +122,7 @@ function pick<T extends Id>(
   imported: readonly ImportedOrder[],
   read: (ids: ImportedIds) => T | undefined,
   problems: TargetProblem[],
+  unimported: readonly string[] = [],
 ): T | undefined {
   const known = imported
     .map((order) => ({ ...order, value: read(order.ids) }))
@@ -125,6 +136,13 @@ function pick<T extends Id>(
         message: `does not match the ${what} ${names(differing)} imported with (${imports(differing)}); leave ${what === "user" ? "openId and swanId" : "it"} out to send the import's`,
       });
     return asGiven;
+  }
+  if (known.length > 0 && unimported.length > 0) {
+    problems.push({
+      field,
+      message: `${spoken(unimported)} ${unimported.length < 2 ? "has" : "have"} no import in the ledger to take the ${what} from (${names(known)} imported with one); give ${what === "user" ? "openId or swanId" : "it"}, or write them in separate calls`,
+    });
+    return undefined;
   }
   const distinct = new Map(known.map((order) => [keyOf(order.value), order.value]));
   if (distinct.size > 1) {

@@ -85,6 +85,7 @@ async function resolveTarget(
   body: WireBody,
 ): Promise<CallTarget> {
   const imported: ImportedOrder[] = [];
+  const unimported: string[] = [];
   if (endpoint !== "addMainInfo") {
     const ids = await context.deliveries.importedIds(
       input.appKey,
@@ -94,9 +95,10 @@ async function resolveTarget(
       const found = ids.get(item.ResourceID);
       const label = body.Data.length > 1 ? `input.orders[${index}]` : "the order";
       if (found) imported.push({ label, ids: found });
+      else unimported.push(label);
     });
   }
-  const { target, problems } = toCallTarget(endpoint, input, imported);
+  const { target, problems } = toCallTarget(endpoint, input, imported, unimported);
   if (problems.length > 0)
     throw new ArgumentValidationError(
       problems.map(({ field, message }) =>

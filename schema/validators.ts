@@ -150,14 +150,33 @@ export function UniqueBy(key: string): PropertyDecorator {
   });
 }
 
+/** Every figure is a whole number (other rules report the ones that are not). */
+function exact(payment: PaymentLike, products: ReadonlyArray<Record<string, unknown>>): boolean {
+  const lines = [...(payment.charges ?? []), ...(payment.discounts ?? [])];
+  return [
+    payment.amount,
+    ...lines.flatMap((line) => [line.value, line.quantity]),
+    ...products.flatMap((p) => [p.payPrice, p.quantity]),
+  ].every((n) => Number.isSafeInteger(n));
+}
+
 interface PaymentLike {
   amount: number;
   discounts?: Array<{ value: number; quantity: number }> | null;
   charges?: Array<{ value: number; quantity: number }> | null;
 }
 
-function total(lines: Array<{ value: number; quantity: number }> | null | undefined): number {
-  return (lines ?? []).reduce((sum, line) => sum + line.value * line.quantity, 0);
+/**
+ * Σ value × quantity, exactly: two 32-bit integers multiply past 2^53, where a JavaScript number
+ * starts to round.
+ */
+function total(
+  lines: ReadonlyArray<{ value: number; quantity: number }> | null | undefined,
+): bigint {
+  return (lines ?? []).reduce(
+    (sum, line) => sum + BigInt(line.value) * BigInt(line.quantity),
+    BigInt(0),
+  );
 }
 
 /**
@@ -168,12 +187,12 @@ export function PaymentMatchesProducts(): PropertyDecorator {
   return rule("paymentMatchesProducts", (value, order) => {
     const payment = value as PaymentLike | undefined;
     const products = order.products as Array<{ payPrice: number; quantity: number }> | undefined;
-    if (!payment || !Array.isArray(products)) return undefined;
+    if (!payment || !Array.isArray(products) || !exact(payment, products)) return undefined;
     const expected =
-      products.reduce((sum, p) => sum + p.payPrice * p.quantity, 0) +
+      total(products.map((p) => ({ value: p.payPrice, quantity: p.quantity }))) +
       total(payment.charges) -
       total(payment.discounts);
-    return payment.amount === expected
+    return BigInt(payment.amount) === expected
       ? undefined
       : `amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is ${expected} fen for this order`;
   });

@@ -240,7 +240,7 @@ describe.each(STORE_KINDS)("the ids an order was imported with, on %s", (store) 
     ]);
   });
 
-  it("fills a batch status update from its orders' imports, and refuses a batch whose imports disagree", async () => {
+  it("fills a batch status update from its orders' imports, and refuses a batch whose imports disagree or do not cover every order", async () => {
     await h.send(ImportOrderTrackedDocument, { input: importOf("A") });
     await h.send(ImportOrderTrackedDocument, { input: importOf("B", { sceneId: "77" }) });
     const status = (...resourceIds: string[]) =>
@@ -254,11 +254,24 @@ describe.each(STORE_KINDS)("the ids an order was imported with, on %s", (store) 
           })),
         }),
       });
-    // An order the ledger does not know (C) goes along with the ids of the one it knows.
-    const known = await status("A", "C");
-    expect(known.body.data?.updateOrderStatus.delivery?.request.query).toEqual(
-      query("159259079195", "2"),
+    // An order the ledger does not know (C) does not go with the ids of the one it knows: they
+    // may be another user's.
+    const partly = await status("A", "C");
+    expect(partly.body).toEqual(
+      refused("updateOrderStatus", [
+        {
+          path: "input.openId",
+          message:
+            "input.orders[1] has no import in the ledger to take the user from (input.orders[0] was imported with one); give openId or swanId, or write them in separate calls",
+        },
+        {
+          path: "input.sceneId",
+          message:
+            "input.orders[1] has no import in the ledger to take the sceneId from (input.orders[0] was imported with one); give it, or write them in separate calls",
+        },
+      ]),
     );
+    expect(h.emulator.requestsTo("updateMainStatus")).toEqual([]);
     const mixed = await status("A", "B");
     expect(mixed.body).toEqual(
       refused("updateOrderStatus", [

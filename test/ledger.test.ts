@@ -474,6 +474,49 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     });
   });
 
+  it("names the state a delivery had moved on to when the worker took it just before a cancel", async () => {
+    await h.close();
+    let cancelling = () => {};
+    const reached = new Promise<void>((resolve) => (cancelling = resolve));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    h = await startHarness({
+      store,
+      clock: clock.clock,
+      wrapSql: (sql) => ({
+        ...sql,
+        query: async (text, params) => {
+          if (typeof text === "string" && text.includes("set state = 'CANCELLED'")) {
+            cancelling();
+            await released;
+          }
+          return sql.query(text, params);
+        },
+      }),
+    });
+    ex.seedExampleOrders(h.emulator, { afterSale: false });
+    // The first attempt fails, and the retry waits on the held clock: the delivery is PENDING.
+    const retrying = clock.hold();
+    h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503 });
+    await h.send(UpdateOrderInfoTrackedDocument, {
+      input: { ...infoWith("AWAITING_SHIPMENT"), deliveryMode: "QUEUE" },
+    });
+    await eventually(() => h.emulator.requestsTo("updateMainInfo").length === 1);
+    const cancel = h.send(CancelDeliveryDocument, { id: "1" });
+    await reached;
+    // The cancel read a PENDING delivery; before its change lands, the retry delivers it.
+    retrying();
+    await eventually(
+      async () =>
+        (await h.send(DeliveryDocument, { id: "1" })).body.data?.delivery?.state === "DELIVERED",
+    );
+    release();
+    expect((await cancel).body.errors?.[0]).toMatchObject({
+      message: "Delivery 1 is DELIVERED: it cannot be cancelled",
+      extensions: { code: "DELIVERY_STATE_CONFLICT", deliveryId: "1", state: "DELIVERED" },
+    });
+  });
+
   it("sends a FAILED delivery again as a new delivery behind the writes accepted since", async () => {
     h.emulator.faults.add({ route: "updateMainInfo", kind: "errno", errno: 40001 });
     await h.send(UpdateOrderInfoTrackedDocument, { input: ex.updateOrderInfoInput });

@@ -50,4 +50,39 @@ describe("toCallTarget: the query string of a write", () => {
       },
     ]);
   });
+
+  it("fills in nothing for a batch of which the ledger holds the import of some orders only", () => {
+    const first = { ...guest, label: "input.orders[0]" };
+    const { target, problems } = toCallTarget(
+      "updateMainStatus",
+      { appKey: "k" },
+      [first],
+      ["input.orders[1]"],
+    );
+    expect(problems).toStrictEqual([
+      {
+        field: "openId",
+        message:
+          "input.orders[1] has no import in the ledger to take the user from (input.orders[0] was imported with one); give openId or swanId, or write them in separate calls",
+      },
+      {
+        field: "sceneId",
+        message:
+          "input.orders[1] has no import in the ledger to take the sceneId from (input.orders[0] was imported with one); give it, or write them in separate calls",
+      },
+    ]);
+    expect(target).toStrictEqual({ appKey: "k", sceneType: 2 });
+    // Given, the ids go out for every order (they must still match the imports the ledger holds).
+    expect(
+      toCallTarget(
+        "updateMainStatus",
+        { appKey: "k", swanId: "device-1", sceneId: "11" },
+        [first],
+        ["input.orders[1]"],
+      ),
+    ).toStrictEqual({
+      target: { appKey: "k", swanId: "device-1", sceneId: "11", sceneType: 2 },
+      problems: [],
+    });
+  });
 });

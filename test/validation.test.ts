@@ -100,6 +100,38 @@ describe("input validation", () => {
     );
   });
 
+  it("sums the payment exactly, past where a JavaScript number rounds", async () => {
+    // Each product of two 32-bit figures is near 2^62; the exact total is 45,662 fen. With numbers
+    // the sum came out as 45,568.
+    const input = (amount: number) =>
+      withOrder((order) => {
+        const [product] = order.products;
+        order.products = [
+          { ...product!, price: 2147483005, payPrice: 2147483005, quantity: 2147483136 },
+        ];
+        order.payment = {
+          ...order.payment,
+          amount,
+          charges: [],
+          discounts: [{ name: "券", value: 2147482847, quantity: 2147483294 }],
+        };
+      });
+    const exact = await h.send(ImportOrderDocument, { input: { ...input(45662), dryRun: true } });
+    expect(exact.body.errors).toBeUndefined();
+    const { body } = await h.send(ImportOrderDocument, {
+      input: { ...input(45568), dryRun: true },
+    });
+    expect(body).toEqual(
+      badInput("importOrder", [
+        {
+          path: "input.order.payment",
+          message:
+            "amount must equal Σ(products payPrice × quantity) + Σ(charges) − Σ(discounts), which is 45662 fen for this order",
+        },
+      ]),
+    );
+  });
+
   it("needs exactly one of openId and swanId, and a sceneId where Baidu requires one", async () => {
     const input = { ...ex.importOrderInput, openId: "a", swanId: "b", sceneId: " " };
     const { body } = await h.send(ImportOrderDocument, { input });

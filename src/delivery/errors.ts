@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from "../store/records";
+import type { DeliveryRecord, DeliveryState } from "../store/records";
 
 /**
  * Baidu refused a write for good: its delivery ended FAILED. `formatError` makes it BAIDU_REJECTED.
@@ -23,7 +23,7 @@ export class DeliveryStateError extends Error {
   readonly name = "DeliveryStateError";
   constructor(
     readonly deliveryId: number,
-    readonly state: string,
+    readonly state: DeliveryState,
     action: string,
   ) {
     super(`Delivery ${deliveryId} is ${state}: it cannot be ${action}`);

@@ -85,7 +85,9 @@ export class DeliveryService {
   async retry(delivery: DeliveryRecord, caller: string): Promise<DeliveryRecord> {
     const now = this.clock.now();
     if (delivery.state === "PENDING")
-      return this.kicked(await hurryDelivery(this.sql, delivery.id, now), delivery, "retried now");
+      return this.whilePending(delivery, "retried now", () =>
+        hurryDelivery(this.sql, delivery.id, this.clock.now()),
+      );
     if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state))
       throw new DeliveryStateError(delivery.id, delivery.state, "retried");
     // Retrying one delivery twice (a double click) gives the same new delivery, not a second write.
@@ -106,23 +108,31 @@ export class DeliveryService {
   }
 
   async cancel(delivery: DeliveryRecord): Promise<DeliveryRecord> {
-    const cancelled = await cancelDelivery(this.sql, delivery.id, this.clock.now());
-    return this.kicked(cancelled, delivery, "cancelled");
+    return this.whilePending(delivery, "cancelled", () =>
+      cancelDelivery(this.sql, delivery.id, this.clock.now()),
+    );
   }
 
-  private kicked(
-    changed: DeliveryRecord | undefined,
+  /**
+   * Changes a PENDING delivery (`change` answers undefined when it is not PENDING). One that had
+   * moved on first (the worker took it) is refused with the state it is in now; one back to PENDING
+   * by then (its attempt failed and it waits for the next) is changed after all.
+   */
+  private async whilePending(
     asked: DeliveryRecord,
     action: string,
-  ): DeliveryRecord {
-    if (!changed)
-      throw new DeliveryStateError(
-        asked.id,
-        asked.state === "PENDING" ? "no longer PENDING" : asked.state,
-        action,
-      );
-    this.worker.kick();
-    return changed;
+    change: () => Promise<DeliveryRecord | undefined>,
+  ): Promise<DeliveryRecord> {
+    for (let tries = 1; ; tries++) {
+      const changed = await change();
+      if (changed) {
+        this.worker.kick();
+        return changed;
+      }
+      const current = await this.load(asked.id);
+      if (current?.state !== "PENDING" || tries === 3)
+        throw new DeliveryStateError(asked.id, current?.state ?? asked.state, action);
+    }
   }
 
   /**
