@@ -6,13 +6,14 @@ type Check = (value: unknown, object: Record<string, unknown>) => string | undef
 /**
  * Registers a property rule whose check returns the problem, or undefined when the value is fine.
  */
-function rule(name: string, check: Check): PropertyDecorator {
+function rule(name: string, check: Check, constraints?: unknown[]): PropertyDecorator {
   return (target, propertyName) => {
     let problem: string | undefined;
     registerDecorator({
       name,
       target: target.constructor,
       propertyName: String(propertyName),
+      ...(constraints && { constraints }),
       validator: {
         validate(value: unknown, args: ValidationArguments) {
           problem = check(value, args.object as Record<string, unknown>);
@@ -288,17 +289,24 @@ export function setInputLimits(limits: Partial<InputLimits>): void {
   inputLimits = next;
 }
 
+/** The name of the `AtMostPerCall` rule; its one constraint is the `InputLimits` key. */
+export const AT_MOST_PER_CALL = "atMostPerCall";
+
 /**
  * A list of at most `getInputLimits()[limit]` items;
  * the message reads like class-validator's ArrayMaxSize.
  */
 export function AtMostPerCall(limit: keyof InputLimits): PropertyDecorator {
-  return rule("atMostPerCall", (value) => {
-    const max = inputLimits[limit];
-    return Array.isArray(value) && value.length > max
-      ? `must contain no more than ${max} elements`
-      : undefined;
-  });
+  return rule(
+    AT_MOST_PER_CALL,
+    (value) => {
+      const max = inputLimits[limit];
+      return Array.isArray(value) && value.length > max
+        ? `must contain no more than ${max} elements`
+        : undefined;
+    },
+    [limit],
+  );
 }
 
 /**

@@ -448,6 +448,61 @@ describe("text and batch limits", () => {
   describe("batches and lists", () => {
     afterEach(() => setInputLimits(DEFAULT_INPUT_LIMITS));
 
+    it("reports a list past its limit alone, without checking its items", async () => {
+      // 8,000 broken orders, under 1 MB: listing each one's problems made an answer of megabytes.
+      const broken = statusOrders(8_000).map((order) => ({
+        ...order,
+        resourceId: `${order.resourceId}\u0000`,
+      }));
+      const { text, body } = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: broken, dryRun: true },
+      });
+      expect(body).toEqual(
+        badInput("updateOrderStatus", [
+          { path: "input.orders", message: "must contain no more than 100 elements" },
+        ]),
+      );
+      expect(text.length).toBeLessThan(1000);
+      // Inside an order too, beside the other lists' problems (which are not looked for).
+      const order = structuredClone(ex.importOrderInput);
+      order.order.products = Array.from({ length: 101 }, () => ({
+        ...ex.importOrderInput.order.products[0]!,
+        price: -1,
+      }));
+      order.order.payment.discounts = Array.from({ length: 21 }, () => ({
+        name: "",
+        value: 1,
+        quantity: 1,
+      }));
+      expect((await h.send(ImportOrderDocument, { input: order })).body).toEqual(
+        badInput("importOrder", [
+          { path: "input.order.products", message: "must contain no more than 100 elements" },
+          {
+            path: "input.order.payment.discounts",
+            message: "must contain no more than 20 elements",
+          },
+        ]),
+      );
+    });
+
+    it("lists at most 100 violations, and counts the others", async () => {
+      const broken = statusOrders(100).map((order) => ({
+        ...order,
+        resourceId: `${order.resourceId}\u0000`,
+        category: "PHYSICAL_GOODS" as const,
+        status: "SELLER_PROCESSING" as const,
+      }));
+      const { body } = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, orders: broken, dryRun: true },
+      });
+      const error = body.errors?.[0];
+      const violations = error?.extensions?.violations as Array<{ path: string }>;
+      expect(violations).toHaveLength(100);
+      expect(violations[0]?.path).toBe("input.orders[0].resourceId");
+      expect(error?.extensions?.moreViolations).toBe(100);
+      expect(error?.message).toMatch(/; and 100 more$/);
+    });
+
     it("refuses 10,001 orders in one updateOrderStatus call, and takes 100", async () => {
       const { status, body } = await h.send(UpdateOrderStatusDocument, {
         input: { ...ex.updateOrderStatusInput, orders: statusOrders(10_001) },

@@ -5,7 +5,10 @@
 export const GatewayErrorCode = {
   // ErrorCode in src/graphql/errors.ts:
   // Every error code a client of this gateway can see.
-  /** The input broke a rule; `extensions.violations` lists every problem with its field path. */
+  /**
+   * The input broke a rule; `extensions.violations` lists every problem with its field path (the
+   * first 100; `extensions.moreViolations` counts any others).
+   */
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /**
    * No API key or token, an unknown key, or a token refused; `extensions.reason` says which

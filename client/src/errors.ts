@@ -17,10 +17,12 @@ export interface Violation {
 export interface ErrorDetails {
   BAD_USER_INPUT: {
     /**
-     * Every problem found, each with its field path. Absent only when graphql-js refused a
-     * variable in a form the gateway does not take apart.
+     * Every problem found, each with its field path (at most 100). Absent only when graphql-js
+     * refused a variable in a form the gateway does not take apart.
      */
     readonly violations?: readonly Violation[];
+    /** How many more problems were found than `violations` lists. */
+    readonly moreViolations?: number;
   };
   UNAUTHENTICATED: {
     /** Why the credentials were refused (such as `NO_CREDENTIALS`), where the gateway says. */

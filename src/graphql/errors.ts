@@ -15,7 +15,10 @@ import { fromCoercionMessage, toViolations } from "./violations";
 
 /** Every error code a client of this gateway can see. */
 export const ErrorCode = {
-  /** The input broke a rule; `extensions.violations` lists every problem with its field path. */
+  /**
+   * The input broke a rule; `extensions.violations` lists every problem with its field path (the
+   * first 100; `extensions.moreViolations` counts any others).
+   */
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /**
    * No API key or token, an unknown key, or a token refused; `extensions.reason` says which
@@ -95,6 +98,12 @@ export function forbiddenApp(argument: string): GraphQLError {
   });
 }
 
+/**
+ * The most violations one answer lists: enough for any real input, while a hostile one (thousands
+ * of broken items) cannot make an answer megabytes long.
+ */
+export const MAX_VIOLATIONS = 100;
+
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */
 export function createFormatError(options: {
   logger: Logger;
@@ -113,9 +122,22 @@ export function createFormatError(options: {
         ? { stacktrace: formatted.extensions.stacktrace }
         : {};
     if (error instanceof ArgumentValidationError) {
-      const violations = toViolations(error.extensions.validationErrors as never);
-      const message = `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`;
-      return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, violations } };
+      const all = toViolations(error.extensions.validationErrors as never);
+      // An answer lists at most MAX_VIOLATIONS; `moreViolations` counts the rest.
+      const violations = all.slice(0, MAX_VIOLATIONS);
+      const more = all.length - violations.length;
+      const message =
+        `Invalid input: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}` +
+        (more > 0 ? `; and ${more} more` : "");
+      return {
+        ...base,
+        message,
+        extensions: {
+          code: ErrorCode.BAD_USER_INPUT,
+          violations,
+          ...(more > 0 && { moreViolations: more }),
+        },
+      };
     }
     const coercion =
       formatted.extensions?.code === ErrorCode.BAD_USER_INPUT

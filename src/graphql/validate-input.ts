@@ -1,6 +1,7 @@
 import { getMetadataStorage, validateSync, type ValidatorOptions } from "class-validator";
 import type { ValidationMetadata } from "class-validator/types/metadata/ValidationMetadata";
 import { ArgumentValidationError, type ValidatorFn } from "type-graphql";
+import { oversizedLists } from "./list-limits";
 
 /** Report every rule on every field, never the input's values (they may be personal data). */
 const OPTIONS: ValidatorOptions = {
@@ -15,10 +16,13 @@ const OPTIONS: ValidatorOptions = {
  * the benchmark's profile); every rule here is synchronous.
  */
 export const validateInput: ValidatorFn = (value) => {
-  const inputs: unknown[] = Array.isArray(value) ? value : [value];
-  const errors = inputs.flatMap((input) =>
-    input !== null && typeof input === "object" ? validateSync(input, OPTIONS) : [],
+  const inputs = (Array.isArray(value) ? value : [value]).filter(
+    (input): input is object => input !== null && typeof input === "object",
   );
+  // A list longer than its rule allows is all that is reported: its items are not checked.
+  const oversized = inputs.flatMap((input) => oversizedLists(input));
+  const errors =
+    oversized.length > 0 ? oversized : inputs.flatMap((input) => validateSync(input, OPTIONS));
   if (errors.length > 0) throw new ArgumentValidationError(errors);
 };
 
