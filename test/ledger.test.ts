@@ -7,6 +7,7 @@ import {
   ImportOrderTrackedDocument,
   LedgerOrderDocument,
   RetryDeliveryDocument,
+  UpdateAfterSaleOrderTrackedDocument,
   UpdateOrderInfoTrackedDocument,
   type UpdateOrderInfoInput,
 } from "./generated/graphql";
@@ -351,6 +352,57 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     expect(
       h.emulator.store.get(SHOP.appKey, ORDER)!.record.EXT?.MainOrder?.Express?.map((e) => e.ID),
     ).toEqual(["SF1234567890"]);
+  });
+
+  it("coalesces updateAfterSaleOrder writes only when they name the same after-sale orders", async () => {
+    // Baidu holds after-sale orders s1, s2 and s3; E5 applies only if those it names all exist.
+    const [order] = ex.importOrderBody.Data;
+    const [sub] = ex.afterSaleBody.Data[0]!.EXT.SubsOrder.Items;
+    const stored = ["s1", "s2", "s3"].map((SubOrderID) => ({ ...sub!, SubOrderID }));
+    h.emulator.store.addMainInfo(
+      { ...order!, EXT: { ...order!.EXT, SubsOrder: { Status: 401, Items: stored } } },
+      { openId: ex.updateAfterSaleOrderInput.openId! },
+    );
+    const naming = (...ids: string[]) => ({
+      ...ex.updateAfterSaleOrderInput,
+      deliveryMode: "QUEUE" as const,
+      afterSale: {
+        ...ex.updateAfterSaleOrderInput.afterSale,
+        items: ids.map((subOrderId) => ({
+          ...ex.updateAfterSaleOrderInput.afterSale.items[0]!,
+          subOrderId,
+          orderDetail: {
+            ...ex.updateAfterSaleOrderInput.afterSale.items[0]!.orderDetail,
+            swanSchema: `baiduboxapp://swan/${SHOP.appKey}/pages/refund?id=${subOrderId}`,
+          },
+        })),
+      },
+    });
+    const release = clock.hold();
+    h.emulator.faults.add({ route: "updateSubInfo", kind: "http", status: 503 });
+    await h.send(UpdateAfterSaleOrderTrackedDocument, { input: naming("s1", "s2") });
+    await eventually(() => h.emulator.requestsTo("updateSubInfo").length === 1);
+    await h.send(UpdateAfterSaleOrderTrackedDocument, { input: naming("s2", "s1") });
+    await h.send(UpdateAfterSaleOrderTrackedDocument, { input: naming("s1", "s3") });
+    release();
+    await eventually(() => h.emulator.requestsTo("updateSubInfo").length === 3);
+    const named = h.emulator
+      .requestsTo("updateSubInfo")
+      .map((r) =>
+        (r.body as typeof ex.afterSaleBody).Data[0]!.EXT.SubsOrder.Items.map((i) => i.SubOrderID),
+      );
+    // The first two name the same ones and go as the second; the third, sent after it, finds s3
+    // gone, as it would have.
+    expect(named).toEqual([
+      ["s1", "s2"],
+      ["s2", "s1"],
+      ["s1", "s3"],
+    ]);
+    expect(
+      h.emulator.store
+        .get(SHOP.appKey, ORDER)!
+        .record.EXT?.SubsOrder?.Items.map((i) => i.SubOrderID),
+    ).toEqual(["s2", "s1"]);
   });
 
   it("records nothing of a write refused for a reused idempotency key", async () => {

@@ -46,9 +46,19 @@ function asRecord(item: WireOrderItem): WireOrderRecord {
  * two would) only when their keys are equal. E2 keeps the after-sale info and the tracking numbers
  * it leaves out, so an E2 with them and one without are not interchangeable. An E7 carrying one
  * `Express` object may add that shipment to the order's rather than replace them (contract
- * §6.13, §6.19), so only E7s of the same tracking number collapse; an array of them replaces.
+ * §6.13, §6.19), so only E7s of the same tracking number collapse; an array of them replaces. An E5
+ * applies only if every after-sale order it names exists, then replaces them all: one naming other
+ * after-sale orders than the write before it may be refused after that one and not alone, so only
+ * E5s naming the same after-sale orders collapse.
  */
 export function coalescingKey(endpoint: string, body: string): string {
+  if (endpoint === "updateSubInfo") {
+    const subs = (JSON.parse(body) as { Data: WireOrderItem[] }).Data[0]?.EXT?.SubsOrder?.Items;
+    return (subs ?? [])
+      .map((sub) => sub.SubOrderID)
+      .sort()
+      .join("\n");
+  }
   if (endpoint !== "updateMainInfo" && endpoint !== "addMainLogistics") return "";
   const item = (JSON.parse(body) as { Data: WireOrderItem[] }).Data[0];
   const express = item?.EXT?.MainOrder?.Express;
