@@ -1,6 +1,8 @@
+import { connect } from "node:net";
 import { createLogger } from "../src/ops/log";
 import { inRequest } from "../src/ops/request-scope";
 import { ADMIN_KEY, SHOP, startHarness, type Harness } from "./support/harness";
+import { eventually } from "./support/eventually";
 import * as ex from "./support/examples";
 
 const UPDATE_ORDER_INFO = `mutation ShopSync($input: UpdateOrderInfoInput!) {
@@ -55,6 +57,27 @@ describe("the operation log", () => {
     });
     expect(typeof time).toBe("string");
     expect(durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("logs a client that left before its body arrived as CLIENT_CLOSED, not as an answer or a fault", async () => {
+    const { hostname, port } = new URL(h.gateway.graphqlUrl);
+    const socket = connect(Number(port), hostname);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    // With `expect: 100-continue`, Node answers "100 Continue" as it hands the request over.
+    socket.write(
+      "POST /graphql HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n" +
+        `authorization: Bearer ${ADMIN_KEY}\r\ncontent-length: 1000\r\nexpect: 100-continue\r\n\r\n`,
+    );
+    await new Promise((resolve) => socket.once("data", resolve));
+    // Part of the body; then the client is gone.
+    socket.write('{"query":');
+    socket.destroy();
+    const [line] = await eventually(() => {
+      const lines = operationLines(h);
+      return lines.length > 0 && lines;
+    });
+    expect(line).toMatchObject({ operation: "unparsed", code: "CLIENT_CLOSED", status: null });
+    expect(entries(h).filter((entry) => entry.level === "error")).toEqual([]);
   });
 
   it("makes a request id when the client sends none, or one that is not plain", async () => {

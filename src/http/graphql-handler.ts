@@ -76,8 +76,17 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
     request.on("end", () =>
       resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")),
     );
-    request.on("error", reject);
+    // The client went away (or the server's request timeout cut it off) before the body was in.
+    request.on("error", () => reject(new ClientClosedError()));
   });
+}
+
+/** The request ended before its body had arrived: there is no one to answer. */
+export class ClientClosedError extends Error {
+  readonly name = "ClientClosedError";
+  constructor() {
+    super("The connection closed before the request's body had arrived");
+  }
 }
 
 export function send(response: ServerResponse, status: number, type: string, body: string): void {

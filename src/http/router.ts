@@ -6,7 +6,7 @@ import { describeError, type Logger } from "../ops/log";
 import type { GatewayMetrics } from "../ops/metrics";
 import { inRequest, requestIdFrom, type RequestScope } from "../ops/request-scope";
 import { createCors } from "./cors";
-import { send } from "./graphql-handler";
+import { ClientClosedError, send } from "./graphql-handler";
 
 /** What serves GraphQL and metrics, once the gateway has started. */
 export interface StartedParts {
@@ -53,10 +53,19 @@ export function createRouter(options: RouterOptions): RequestListener {
     const started = performance.now();
     await inRequest(scope, async () => {
       if (await corsFor(request, response)) return;
+      let status: number | null = null;
       try {
         await serve(request, response, search);
+        status = response.statusCode;
+      } catch (error) {
+        // Nobody is left to answer, and nothing went wrong on our side: its line says so.
+        if (!(error instanceof ClientClosedError)) {
+          status = response.statusCode;
+          throw error;
+        }
+        scope.code = CLIENT_CLOSED;
       } finally {
-        logOperation(logger, metrics, scope, response.statusCode, performance.now() - started);
+        logOperation(logger, metrics, scope, status, performance.now() - started);
       }
     });
   };
@@ -112,16 +121,19 @@ function requestScopeOf(request: IncomingMessage, response: ServerResponse): Req
   return scope;
 }
 
+/** The code of a request whose client left before its body arrived (its status is null). */
+const CLIENT_CLOSED = "CLIENT_CLOSED";
+
 /**
  * The one line per GraphQL request (a preflight answered by CORS has none), and its count in
  * `operations_total`. A request refused before Apollo saw it (too large, not JSON) counts as
- * "unparsed" with its HTTP status as the code.
+ * "unparsed" with its HTTP status as the code; one whose client left first, as CLIENT_CLOSED.
  */
 function logOperation(
   logger: Logger,
   metrics: GatewayMetrics,
   scope: RequestScope,
-  status: number,
+  status: number | null,
   elapsedMs: number,
 ): void {
   const operation = scope.operation ?? "unparsed";
