@@ -37,7 +37,8 @@ const ONLY_IMPORTED = "only for an order whose importOrder its ledger holds";
  * (contract §1.1, "the scene check"). For an order the ledger does not know, the rules of the
  * input alone apply: one of `openId` and `swanId`, `sceneId` where the endpoint requires it. A
  * batch that mixes the two (`unimported` labels the orders the ledger holds no import of) gets no
- * user or scene id filled in: one order's would go out for another's.
+ * user or scene id filled in: one order's would go out for another's (the scene id is left out
+ * where the endpoint does not require one).
  */
 export function toCallTarget(
   endpoint: EndpointName,
@@ -48,14 +49,12 @@ export function toCallTarget(
   const problems: TargetProblem[] = [];
   const asGiven = givenUser(input);
   const user = pick(asGiven?.kind ?? "openId", asGiven, imported, userOf, problems, unimported);
-  const sceneId = pick(
-    "sceneId",
-    given(input.sceneId),
-    imported,
-    (ids) => ids.sceneId,
-    problems,
-    unimported,
-  );
+  // A batch of known and unknown orders, on an endpoint that can do without one, goes with none.
+  const partlyKnown = imported.length > 0 && unimported.length > 0;
+  const sceneId =
+    partlyKnown && input.sceneId == null && !ENDPOINTS[endpoint].sceneRequired
+      ? undefined
+      : pick("sceneId", given(input.sceneId), imported, (ids) => ids.sceneId, problems, unimported);
   const sceneType = pick("sceneType", given(input.sceneType), imported, sceneTypeOf, problems);
   const troubled = new Set(problems.map((problem) => problem.field));
   if (!user && !troubled.has("openId"))

@@ -1,5 +1,8 @@
 import type { Sql } from "../src/store/sql";
-import { AppendAfterSaleOrdersTrackedDocument } from "./generated/graphql";
+import {
+  AppendAfterSaleOrdersTrackedDocument,
+  UpdateOrderInfoTrackedDocument,
+} from "./generated/graphql";
 import * as ex from "./support/examples";
 import { startHarness, TEST_DELIVERY, testClock } from "./support/harness";
 import { STORE_KINDS } from "./support/store";
@@ -78,4 +81,50 @@ describe.each(STORE_KINDS)("a process that takes back its own lease, on %s", (ki
       h.logs.filter((line) => line.includes("Took over a delivery whose attempt stopped")),
     ).toHaveLength(1);
   });
+
+  it.each(["updateOrderInfo", "appendAfterSaleOrders"] as const)(
+    "extends a lease too short for the whole attempt, at the smallest leaseMs, and sends the %s once",
+    async (operation) => {
+      const time = testClock();
+      let claims = 0;
+      const h = await startHarness({
+        store: kind,
+        clock: time.clock,
+        // 100 ms more than the attempt's four requests of 1 s each.
+        baidu: { timeoutMs: 1000 },
+        delivery: { leaseMs: 4100 },
+        wrapSql: (sql): Sql => ({
+          ...sql,
+          query: async (text, params) => {
+            const rows = await sql.query(text, params);
+            // Each claim takes 150 ms by the gateway's clock: more than the lease's spare time.
+            if (typeof text !== "string" && text.name === "ledger_claim" && rows.length > 0) {
+              claims++;
+              time.advance(150);
+            }
+            return rows as never;
+          },
+        }),
+      });
+      let answer;
+      try {
+        ex.seedExampleOrders(h.emulator, { afterSale: false });
+        answer =
+          operation === "updateOrderInfo"
+            ? (await h.send(UpdateOrderInfoTrackedDocument, { input: ex.updateOrderInfoInput }))
+                .body
+            : (
+                await h.send(AppendAfterSaleOrdersTrackedDocument, {
+                  input: ex.appendAfterSaleOrdersInput,
+                })
+              ).body;
+      } finally {
+        await h.close();
+      }
+      expect(answer.errors).toBeUndefined();
+      expect(claims).toBe(1);
+      const endpoint = operation === "updateOrderInfo" ? "updateMainInfo" : "appendSubInfo";
+      expect(h.emulator.requestsTo(endpoint)).toHaveLength(1);
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { acceptDelivery, type NewDelivery } from "../src/store/ledger-accept";
 import {
   claimDeliveries,
   finishAttempt,
+  extendLease,
   INTERRUPTED,
   leaseHolder,
   markSending,
@@ -90,13 +91,17 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     // The first lease looked run out to its own process, which took it back and claimed again.
     await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
     expect(await claim(second, T0 + 20_000)).toEqual([append]);
-    expect(await markSending(sql, append, first, T0 + 20_000)).toBe(false);
+    expect(await markSending(sql, append, first, T0 + 20_000, T0 + 30_000)).toBe(false);
     expect(await finishAttempt(sql, append, first, delivered(T0 + 20_000), true)).toBeUndefined();
     expect(await releaseDelivery(sql, append, first, T0 + 20_000, T0 + 20_000)).toBeUndefined();
     expect((await getDeliveries(sql, [append]))[0]!.state).toBe("SENDING");
     // The later claim's hold is whole, until its lease runs out.
-    expect(await markSending(sql, append, second, T0 + 30_000)).toBe(false);
-    expect(await markSending(sql, append, second, T0 + 29_999)).toBe(true);
+    expect(await markSending(sql, append, second, T0 + 30_000, T0 + 40_000)).toBe(false);
+    expect(await extendLease(sql, append, first, T0 + 20_000, T0 + 40_000)).toBe(false);
+    expect(await markSending(sql, append, second, T0 + 29_999, T0 + 40_000)).toBe(true);
+    // Marking extended the lease for the whole attempt: it holds at T0 + 35 s.
+    expect(await extendLease(sql, append, second, T0 + 35_000, T0 + 45_000)).toBe(true);
+    expect(await extendLease(sql, append, second, T0 + 45_000, T0 + 55_000)).toBe(false);
     expect(await finishAttempt(sql, append, second, delivered(T0 + 20_000), true)).toMatchObject({
       state: "DELIVERED",
       attemptCount: 1,
@@ -107,7 +112,7 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     const overwrite = await accept(write("updateSubInfo", ["a"]));
     const append = await accept(write("appendSubInfo", ["b"]));
     await claim("p1");
-    expect(await markSending(sql, append, "p1", T0)).toBe(true);
+    expect(await markSending(sql, append, "p1", T0, T0 + 10_000)).toBe(true);
     expect(await recoverLeases(sql, T0 + 5_000, false, NOT_REPLAY_SAFE)).toEqual([]);
     const recovered = await recoverLeases(sql, T0 + 20_000, false, NOT_REPLAY_SAFE);
     expect(recovered.sort((a, b) => a.id - b.id)).toEqual([
@@ -138,7 +143,7 @@ describe.each(STORE_KINDS)("the delivery queue on %s", (kind) => {
     ]);
     expect(await getAttempts(sql, [append])).toEqual([]);
     // The process that lost the lease can no longer mark it as sending: it sends nothing.
-    expect(await markSending(sql, append, "p1", T0 + 20_000)).toBe(false);
+    expect(await markSending(sql, append, "p1", T0 + 20_000, T0 + 30_000)).toBe(false);
     expect(await claim("p2", T0 + 20_000)).toEqual([append]);
   });
 

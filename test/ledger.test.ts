@@ -526,10 +526,19 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     });
   });
 
-  it("names the state a delivery had moved on to when the worker took it just before a cancel", async () => {
+  /**
+   * A delivery that is PENDING (its first attempt failed, the next waits on the held clock) when a
+   * person's cancel or retry reads it, and that the worker takes on (its next attempt ending in
+   * `fault`, or delivered) while that person's change is held on its way to the ledger.
+   */
+  async function raced(
+    statement: string,
+    act: () => Promise<{ body: { data?: unknown; errors?: readonly unknown[] } }>,
+    next: "DELIVERED" | "FAILED",
+  ) {
     await h.close();
-    let cancelling = () => {};
-    const reached = new Promise<void>((resolve) => (cancelling = resolve));
+    let reach = () => {};
+    const reached = new Promise<void>((resolve) => (reach = resolve));
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     h = await startHarness({
@@ -538,8 +547,8 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
       wrapSql: (sql) => ({
         ...sql,
         query: async (text, params) => {
-          if (typeof text === "string" && text.includes("set state = 'CANCELLED'")) {
-            cancelling();
+          if (typeof text === "string" && text.includes(statement)) {
+            reach();
             await released;
           }
           return sql.query(text, params);
@@ -547,26 +556,44 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
       }),
     });
     ex.seedExampleOrders(h.emulator, { afterSale: false });
-    // The first attempt fails, and the retry waits on the held clock: the delivery is PENDING.
     const retrying = clock.hold();
     h.emulator.faults.add({ route: "updateMainInfo", kind: "http", status: 503 });
+    if (next === "FAILED")
+      h.emulator.faults.add({ route: "updateMainInfo", kind: "errno", errno: 40001 });
     await h.send(UpdateOrderInfoTrackedDocument, {
       input: { ...infoWith("AWAITING_SHIPMENT"), deliveryMode: "QUEUE" },
     });
     await eventually(() => h.emulator.requestsTo("updateMainInfo").length === 1);
-    const cancel = h.send(CancelDeliveryDocument, { id: "1" });
+    const acting = act();
     await reached;
-    // The cancel read a PENDING delivery; before its change lands, the retry delivers it.
     retrying();
     await eventually(
-      async () =>
-        (await h.send(DeliveryDocument, { id: "1" })).body.data?.delivery?.state === "DELIVERED",
+      async () => (await h.send(DeliveryDocument, { id: "1" })).body.data?.delivery?.state === next,
     );
     release();
-    expect((await cancel).body.errors?.[0]).toMatchObject({
+    return (await acting).body;
+  }
+
+  it("names the state a delivery had moved on to when the worker took it just before a cancel", async () => {
+    const body = await raced(
+      "set state = 'CANCELLED'",
+      () => h.send(CancelDeliveryDocument, { id: "1" }),
+      "DELIVERED",
+    );
+    expect(body.errors?.[0]).toMatchObject({
       message: "Delivery 1 is DELIVERED: it cannot be cancelled",
       extensions: { code: "DELIVERY_STATE_CONFLICT", deliveryId: "1", state: "DELIVERED" },
     });
+  });
+
+  it("sends a delivery again that failed for good while a retry was hurrying it", async () => {
+    const body = await raced(
+      "set next_attempt_at = $2::timestamptz",
+      () => h.send(RetryDeliveryDocument, { id: "1" }),
+      "FAILED",
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toMatchObject({ retryDelivery: { id: "2", retryOf: { id: "1" } } });
   });
 
   it("sends a FAILED delivery again as a new delivery behind the writes accepted since", async () => {

@@ -84,5 +84,14 @@ describe("toCallTarget: the query string of a write", () => {
       target: { appKey: "k", swanId: "device-1", sceneId: "11", sceneType: 2 },
       problems: [],
     });
+    // Where Baidu does not require a scene id, such a batch goes without one.
+    expect(
+      toCallTarget(
+        "updateSubStatus",
+        { appKey: "k", swanId: "device-1" },
+        [first],
+        ["input.orders[1]"],
+      ),
+    ).toStrictEqual({ target: { appKey: "k", swanId: "device-1", sceneType: 2 }, problems: [] });
   });
 });

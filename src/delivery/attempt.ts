@@ -20,13 +20,13 @@ export interface NotSent {
 }
 
 /**
- * Before the write left, its lease was lost, or too little of it was left for the whole attempt:
- * nothing was sent, and the delivery is given back (if the lease still holds) to be claimed anew.
+ * The write's lease was lost (it ran out, or it was taken over) before the write left: nothing was
+ * sent.
  */
 export class LeaseLost extends Error {
   readonly name = "LeaseLost";
   constructor(id: number) {
-    super(`The lease on delivery ${id} ran out, or had too little time left, before it was sent`);
+    super(`The lease on delivery ${id} was lost before it was sent`);
   }
 }
 

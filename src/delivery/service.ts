@@ -80,16 +80,20 @@ export class DeliveryService {
 
   /**
    * Sends an ended delivery again as a new write (behind every write accepted so far), or hurries a
-   * pending one.
+   * pending one (one that ended meanwhile is sent again as it now stands).
    */
-  async retry(delivery: DeliveryRecord, caller: string): Promise<DeliveryRecord> {
-    const now = this.clock.now();
-    if (delivery.state === "PENDING")
-      return this.whilePending(delivery, "retried now", () =>
-        hurryDelivery(this.sql, delivery.id, this.clock.now()),
+  async retry(asked: DeliveryRecord, caller: string): Promise<DeliveryRecord> {
+    let delivery = asked;
+    if (delivery.state === "PENDING") {
+      const hurried = await this.whilePending(delivery, () =>
+        hurryDelivery(this.sql, asked.id, this.clock.now()),
       );
+      if (hurried.changed) return hurried.changed;
+      delivery = hurried.current;
+    }
     if (!["FAILED", "OUTCOME_UNKNOWN", "CANCELLED"].includes(delivery.state))
       throw new DeliveryStateError(delivery.id, delivery.state, "retried");
+    const now = this.clock.now();
     // Retrying one delivery twice (a double click) gives the same new delivery, not a second write.
     const idempotencyKey = `retry-of:${delivery.id}`;
     // The new write is the operator's: the ledger says who sent it again (`retryOf` says what).
@@ -108,30 +112,30 @@ export class DeliveryService {
   }
 
   async cancel(delivery: DeliveryRecord): Promise<DeliveryRecord> {
-    return this.whilePending(delivery, "cancelled", () =>
+    const cancelled = await this.whilePending(delivery, () =>
       cancelDelivery(this.sql, delivery.id, this.clock.now()),
     );
+    if (cancelled.changed) return cancelled.changed;
+    throw new DeliveryStateError(delivery.id, cancelled.current.state, "cancelled");
   }
 
   /**
-   * Changes a PENDING delivery (`change` answers undefined when it is not PENDING). One that had
-   * moved on first (the worker took it) is refused with the state it is in now; one back to PENDING
-   * by then (its attempt failed and it waits for the next) is changed after all.
+   * Changes a PENDING delivery (`change` answers undefined when it is not PENDING), or answers the
+   * delivery as it is now if it had moved on first (the worker took it). One back to PENDING by
+   * then (its attempt failed and it waits for the next) is changed after all.
    */
   private async whilePending(
     asked: DeliveryRecord,
-    action: string,
     change: () => Promise<DeliveryRecord | undefined>,
-  ): Promise<DeliveryRecord> {
+  ): Promise<{ changed: DeliveryRecord } | { changed?: undefined; current: DeliveryRecord }> {
     for (let tries = 1; ; tries++) {
       const changed = await change();
       if (changed) {
         this.worker.kick();
-        return changed;
+        return { changed };
       }
-      const current = await this.load(asked.id);
-      if (current?.state !== "PENDING" || tries === 3)
-        throw new DeliveryStateError(asked.id, current?.state ?? asked.state, action);
+      const current = (await this.load(asked.id)) ?? asked;
+      if (current.state !== "PENDING" || tries === 3) return { current };
     }
   }
 

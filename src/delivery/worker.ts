@@ -10,6 +10,7 @@ import {
   claimDeliveries,
   coalesce,
   finishAttempts,
+  extendLease,
   leaseHolder,
   markSending,
   nextWakeAt,
@@ -210,10 +211,13 @@ export class DeliveryWorker {
         claimed.hasFollowers &&
         ENDPOINTS[claimed.endpoint].overwrites &&
         claimed.resourceIds.length === 1;
-      const lease = coalescible ? this.lease(claimLease) : claimLease;
+      const renewed = coalescible ? this.lease(claimLease) : claimLease;
       const { delivery, superseded } = coalescible
-        ? await coalesce(this.sql, claimed, lease, coalescingKey)
+        ? await coalesce(this.sql, claimed, renewed, coalescingKey)
         : { delivery: claimed, superseded: [] };
+      // The newest write of a run took the renewed lease; with nothing collapsed, the claim's
+      // holds.
+      const lease = superseded.length > 0 ? renewed : claimLease;
       for (const record of superseded) this.notify(record.id, record);
       const end = await attempt(
         delivery,
@@ -269,10 +273,11 @@ export class DeliveryWorker {
   }
 
   /**
-   * A write leaves only while its lease leaves time for the whole attempt (budget room is waited
-   * for only that long), so that its requests are over before the lease can be taken over; a write
-   * that must not be replayed is also marked just before it leaves, so that a lease lost before
-   * then is known never to have been sent.
+   * A write leaves only under a lease that covers the whole attempt, so that its requests are over
+   * before the lease can be taken over: budget room is waited for only while the lease leaves that
+   * time, and a lease with less left by then (a slow claim, a short `leaseMs`) is extended first. A
+   * write that must not be replayed is marked just before it leaves (extending its lease in the
+   * same statement), so that a lease lost before then is known never to have been sent.
    */
   private sendOptions(delivery: ClaimedDelivery, lease: Lease): SendOptions {
     const admitBy = lease.until - this.baidu.attemptBoundMs;
@@ -281,9 +286,11 @@ export class DeliveryWorker {
       admitBy,
       beforeSending: async () => {
         const now = this.clock.now();
-        if (now > admitBy) throw new LeaseLost(delivery.id);
-        if (!replaySafe && !(await markSending(this.sql, delivery.id, lease.holder, now)))
-          throw new LeaseLost(delivery.id);
+        const until = now + this.options.leaseMs;
+        const held = !replaySafe
+          ? await markSending(this.sql, delivery.id, lease.holder, now, until)
+          : now <= admitBy || (await extendLease(this.sql, delivery.id, lease.holder, now, until));
+        if (!held) throw new LeaseLost(delivery.id);
       },
     };
   }

@@ -19,7 +19,7 @@ export const validateInput: ValidatorFn = (value) => {
   const inputs = (Array.isArray(value) ? value : [value]).filter(
     (input): input is object => input !== null && typeof input === "object",
   );
-  // A list longer than its rule allows is all that is reported: its items are not checked.
+  // A list far longer than its rule allows is all that is reported: its items are not checked.
   const oversized = inputs.flatMap((input) => oversizedLists(input));
   const errors =
     oversized.length > 0 ? oversized : inputs.flatMap((input) => validateSync(input, OPTIONS));

@@ -220,16 +220,16 @@ const FINISH = statement(
       may_have_executed = t.may_have_executed or e.may_have_executed, last_error = e.last_error, results = coalesce(e.results, t.results),
       lease_owner = null, lease_until = null, sending_since = null
     from e where t.id = e.id and t.state = 'SENDING' and t.lease_owner = e.lease
-    returning t.*
+    returning t.*, e.lease as finished_lease
   ), a as (
     insert into delivery_attempts (delivery_id, number, started_at, finished_at, outcome, http_status, error_code, errno, message, request_id)
     select d.id, d.attempt_count, e.started_at, e.finished_at, e.outcome, e.http_status, e.error_code, e.errno, e.message, e.request_id
-    from d join e on e.id = d.id
+    from d join e on e.id = d.id and e.lease = d.finished_lease
   ), q as (
-    delete from delivery_queue where delivery_id in (select e.id from e join d on d.id = e.id where e.final)
+    delete from delivery_queue where delivery_id in (select e.id from e join d on d.id = e.id and e.lease = d.finished_lease where e.final)
   ), o as (
     insert into order_records (app_key, resource_id, record, delivered_at, last_delivery_id)
-    select d.app_key, x.key, x.value, e.finished_at, d.id from d join e on e.id = d.id, jsonb_each(e.records) as x
+    select d.app_key, x.key, x.value, e.finished_at, d.id from d join e on e.id = d.id and e.lease = d.finished_lease, jsonb_each(e.records) as x
     on conflict (app_key, resource_id) do update set record = excluded.record, delivered_at = excluded.delivered_at,
       last_delivery_id = excluded.last_delivery_id
   )
@@ -329,21 +329,42 @@ export async function recoverLeases(
 
 const MARK_SENDING = statement(
   "ledger_mark_sending",
-  "update deliveries set sending_since = $3::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text and lease_until > $3::timestamptz returning id",
+  "update deliveries set sending_since = $3::timestamptz, lease_until = $4::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text and lease_until > $3::timestamptz returning id",
 );
 
 /**
  * Before the first byte of a write that must not be replayed: from here on, losing the lease means
- * Baidu may have executed it. False if the lease of `lease` (a holder) was lost, or has run out by
- * `now`, already.
+ * Baidu may have executed it. The lease is extended to `until`, for the whole attempt. False if
+ * the lease of `lease` (a holder) was lost, or has run out by `now`, already.
  */
 export async function markSending(
   sql: Sql,
   id: number,
   lease: string,
   now: number,
+  until: number,
 ): Promise<boolean> {
-  const rows = await sql.query(MARK_SENDING, [id, lease, at(now)]);
+  const rows = await sql.query(MARK_SENDING, [id, lease, at(now), at(until)]);
+  return rows.length === 1;
+}
+
+const EXTEND_LEASE = statement(
+  "ledger_extend_lease",
+  "update deliveries set lease_until = $4::timestamptz where id = $1::bigint and state = 'SENDING' and lease_owner = $2::text and lease_until > $3::timestamptz returning id",
+);
+
+/**
+ * Extends the lease of `lease` (a holder) on delivery `id` to `until`, if it still holds at `now`:
+ * a write about to leave with too little of its lease left for the whole attempt.
+ */
+export async function extendLease(
+  sql: Sql,
+  id: number,
+  lease: string,
+  now: number,
+  until: number,
+): Promise<boolean> {
+  const rows = await sql.query(EXTEND_LEASE, [id, lease, at(now), at(until)]);
   return rows.length === 1;
 }
 
