@@ -92,6 +92,9 @@ export function NotBlank(options: { optional?: boolean } = {}): PropertyDecorato
   });
 }
 
+/** The largest Long (a signed 64-bit integer). */
+const MAX_LONG = BigInt("9223372036854775807");
+
 /**
  * Baidu's cashier order id (a Long in its payment notification), sent as decimal digits; absent is
  * fine unless required.
@@ -102,9 +105,9 @@ export function IsCashierOrderId(options: { required: boolean }): PropertyDecora
       return options.required ? "is required by Baidu on this endpoint" : undefined;
     const text = String(value);
     if (!/^\d+$/.test(text)) return "must be Baidu's cashier order id, in decimal digits";
-    return text.length > MAX_CHARS.cashierOrderIdDigits
-      ? `must be at most ${MAX_CHARS.cashierOrderIdDigits} digits`
-      : undefined;
+    if (text.length > MAX_CHARS.cashierOrderIdDigits)
+      return `must be at most ${MAX_CHARS.cashierOrderIdDigits} digits`;
+    return BigInt(text) > MAX_LONG ? `must be at most ${MAX_LONG} (the largest Long)` : undefined;
   });
 }
 

@@ -164,13 +164,25 @@ describe("text and batch limits", () => {
         ]),
       );
       expect(text).not.toContain(twenty);
-      const nineteen = await h.send(UpdateOrderStatusDocument, {
-        input: { ...ex.updateOrderStatusInput, sceneId: "9".repeat(19), dryRun: true },
+      // 19 digits, but past the largest Long.
+      const past = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, sceneId: "9223372036854775808", dryRun: true },
       });
-      expect(nineteen.body.errors).toBeUndefined();
-      expect(nineteen.body.data?.updateOrderStatus.request?.query).toContainEqual({
+      expect(past.body).toEqual(
+        badInput("updateOrderStatus", [
+          {
+            path: "input.sceneId",
+            message: "must be at most 9223372036854775807 (the largest Long)",
+          },
+        ]),
+      );
+      const largest = await h.send(UpdateOrderStatusDocument, {
+        input: { ...ex.updateOrderStatusInput, sceneId: "9223372036854775807", dryRun: true },
+      });
+      expect(largest.body.errors).toBeUndefined();
+      expect(largest.body.data?.updateOrderStatus.request?.query).toContainEqual({
         name: "scene_id",
-        value: "9".repeat(19),
+        value: "9223372036854775807",
       });
     });
 

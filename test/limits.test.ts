@@ -26,6 +26,13 @@ const refusal = (code: string, message: string, limit?: number) => ({
   body: { errors: [{ message, extensions: limit === undefined ? { code } : { code, limit } }] },
 });
 
+/** The refusal of an operation past the cost these tests allow (1000). */
+const TOO_COSTLY = refusal(
+  "QUERY_TOO_COSTLY",
+  "The operation has more cost than the gateway allows (1000)",
+  1000,
+);
+
 describe("limits on what one request may ask", () => {
   let h: Harness;
   const limits: OperationLimits = { ...DEFAULT_LIMITS, maxCost: 1000 };
@@ -69,37 +76,19 @@ describe("limits on what one request may ask", () => {
     const fields =
       "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
     const query = `{ deliveries(first: 100) { edges { node { ${fields} attempts { number outcome message } } } } }`;
-    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
-      refusal(
-        "QUERY_TOO_COSTLY",
-        "The operation has more cost than the gateway allows (1000)",
-        1000,
-      ),
-    );
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(TOO_COSTLY);
   });
 
   it("counts a connection's default page size in the cost, and a page given by a variable as the largest, across the schema's cycles", async () => {
     // Delivery.orders → Order.deliveries → …: small to write, huge to answer.
     const cycle =
       "{ deliveries { edges { node { orders { deliveries { edges { node { orders { deliveries { edges { node { id } } } } } } } } } } } }";
-    expect(await post(h.gateway.graphqlUrl, cycle)).toEqual(
-      refusal(
-        "QUERY_TOO_COSTLY",
-        "The operation has more cost than the gateway allows (1000)",
-        1000,
-      ),
-    );
+    expect(await post(h.gateway.graphqlUrl, cycle)).toEqual(TOO_COSTLY);
     // The cost is the document's, judged once however its variables change: $n counts as 100.
     const fields =
       "id state appKey operation caller idempotencyKey resourceIds attemptCount outcomeUnknown";
     const paged = `query ($n: Int) { deliveries(first: $n) { edges { node { ${fields} } } } }`;
-    expect(await post(h.gateway.graphqlUrl, paged, { n: 5 })).toEqual(
-      refusal(
-        "QUERY_TOO_COSTLY",
-        "The operation has more cost than the gateway allows (1000)",
-        1000,
-      ),
-    );
+    expect(await post(h.gateway.graphqlUrl, paged, { n: 5 })).toEqual(TOO_COSTLY);
     expect(
       (
         await post(
@@ -129,13 +118,7 @@ describe("limits on what one request may ask", () => {
         .join(" ");
     expect(
       await post(h.gateway.graphqlUrl, `{ ...F0 } ${fan("Query", "apps { appKey }")}`),
-    ).toEqual(
-      refusal(
-        "QUERY_TOO_COSTLY",
-        "The operation has more cost than the gateway allows (1000)",
-        1000,
-      ),
-    );
+    ).toEqual(TOO_COSTLY);
     expect(
       await post(
         h.gateway.graphqlUrl,
@@ -145,11 +128,7 @@ describe("limits on what one request may ask", () => {
       status: 400,
       body: {
         errors: [
-          refusal(
-            "QUERY_TOO_COSTLY",
-            "The operation has more cost than the gateway allows (1000)",
-            1000,
-          ).body.errors[0],
+          TOO_COSTLY.body.errors[0],
           refusal("TOO_MANY_WRITES", "The operation has more writes than the gateway allows (5)", 5)
             .body.errors[0],
         ],

@@ -10,7 +10,7 @@ import {
   type DeliveryState,
   type FailureRecord,
 } from "./records";
-import { statement, type Sql } from "./sql";
+import { statement, type Sql, type Statement } from "./sql";
 
 /** A delivery this process holds the lease of, with what the ledger knows of its orders. */
 export interface ClaimedDelivery extends DeliveryRecord {
@@ -337,16 +337,8 @@ const MARK_SENDING = statement(
  * Baidu may have executed it. The lease is extended to `until`, for the whole attempt. False if
  * the lease of `lease` (a holder) was lost, or has run out by `now`, already.
  */
-export async function markSending(
-  sql: Sql,
-  id: number,
-  lease: string,
-  now: number,
-  until: number,
-): Promise<boolean> {
-  const rows = await sql.query(MARK_SENDING, [id, lease, at(now), at(until)]);
-  return rows.length === 1;
-}
+export const markSending = (sql: Sql, id: number, lease: string, now: number, until: number) =>
+  keepLease(sql, MARK_SENDING, id, lease, now, until);
 
 const EXTEND_LEASE = statement(
   "ledger_extend_lease",
@@ -357,14 +349,19 @@ const EXTEND_LEASE = statement(
  * Extends the lease of `lease` (a holder) on delivery `id` to `until`, if it still holds at `now`:
  * a write about to leave with too little of its lease left for the whole attempt.
  */
-export async function extendLease(
+export const extendLease = (sql: Sql, id: number, lease: string, now: number, until: number) =>
+  keepLease(sql, EXTEND_LEASE, id, lease, now, until);
+
+/** Runs MARK_SENDING or EXTEND_LEASE: true if the lease held at `now` and now runs to `until`. */
+async function keepLease(
   sql: Sql,
+  update: Statement,
   id: number,
   lease: string,
   now: number,
   until: number,
 ): Promise<boolean> {
-  const rows = await sql.query(EXTEND_LEASE, [id, lease, at(now), at(until)]);
+  const rows = await sql.query(update, [id, lease, at(now), at(until)]);
   return rows.length === 1;
 }
 
