@@ -141,6 +141,17 @@ describe("limits on what one request may ask", () => {
     });
   });
 
+  it("names graphql-js's own limit on the work of validating a document", async () => {
+    // 800 copies of one field: comparing each pair of them is past graphql-js's budget.
+    const query = `{ ${Array.from({ length: 800 }, () => "__typename").join(" ")} }`;
+    expect(await post(h.gateway.graphqlUrl, query)).toEqual(
+      refusal(
+        "QUERY_TOO_COMPLEX",
+        "The operation takes more work to check than the gateway allows (such as many copies of one field); write it more simply",
+      ),
+    );
+  });
+
   it("refuses a subscription as invalid, not as a fault of its own", async () => {
     const { status, body } = await post(h.gateway.graphqlUrl, "subscription { __typename }");
     expect([status, body.errors?.map((error) => [error.message, error.extensions?.code])]).toEqual([

@@ -54,6 +54,11 @@ export const GatewayErrorCode = {
   TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
   QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
   TOO_MANY_WRITES: "TOO_MANY_WRITES",
+  /**
+   * graphql-js gave up validating the document, past its own budget of work (such as hundreds of
+   * copies of one field to compare); no `limit`, as graphql-js sets it.
+   */
+  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
 
   // Apollo Server's (@apollo/server/errors), those the gateway sends.
   /** The document is not GraphQL (HTTP 400); the message keeps the schema's names only. */
@@ -82,4 +87,5 @@ export type LimitErrorCode =
   | "TOO_MANY_ALIASES"
   | "TOO_MANY_DIRECTIVES"
   | "QUERY_TOO_COSTLY"
-  | "TOO_MANY_WRITES";
+  | "TOO_MANY_WRITES"
+  | "QUERY_TOO_COMPLEX";

@@ -63,9 +63,9 @@ export interface ErrorDetails {
   };
 }
 
-/** Every operation limit but the token count reports the limit it enforces. */
+/** Every operation limit but the token count and graphql-js's own budget reports its limit. */
 type LimitDetails = {
-  [C in Exclude<LimitErrorCode, "QUERY_TOO_LONG">]: {
+  [C in Exclude<LimitErrorCode, "QUERY_TOO_LONG" | "QUERY_TOO_COMPLEX">]: {
     /** The gateway's limit that the request passed. */
     readonly limit: number;
   };

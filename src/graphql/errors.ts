@@ -1,5 +1,5 @@
 import { unwrapResolverError } from "@apollo/server/errors";
-import { isTooManyTokens, LimitCode, OperationLimitError } from "./limits";
+import { isTooManyTokens, isValidationAborted, LimitCode, OperationLimitError } from "./limits";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import {
@@ -251,6 +251,12 @@ function fromLimits(
     return {
       message: original.message,
       extensions: { code: original.code, limit: original.limit },
+    };
+  if (isValidationAborted(message))
+    return {
+      message:
+        "The operation takes more work to check than the gateway allows (such as many copies of one field); write it more simply",
+      extensions: { code: LimitCode.QUERY_TOO_COMPLEX },
     };
   if (!isTooManyTokens(original?.message ?? message)) return undefined;
   return {

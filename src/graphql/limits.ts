@@ -54,6 +54,11 @@ export const LimitCode = {
   TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
   QUERY_TOO_COSTLY: "QUERY_TOO_COSTLY",
   TOO_MANY_WRITES: "TOO_MANY_WRITES",
+  /**
+   * graphql-js gave up validating the document, past its own budget of work (such as hundreds of
+   * copies of one field to compare); no `limit`, as graphql-js sets it.
+   */
+  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
 } as const;
 export type LimitCode = (typeof LimitCode)[keyof typeof LimitCode];
 
@@ -258,6 +263,11 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
 }
 
 /** graphql-js's own message when a document passes `maxTokens`. */
+/** graphql-js's answer when validating a document would take it more work than it allows. */
+export function isValidationAborted(message: string | undefined): boolean {
+  return message === "Validation aborted.";
+}
+
 export function isTooManyTokens(message: string | undefined): boolean {
   return message !== undefined && /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }
