@@ -405,6 +405,24 @@ describe.each(STORE_KINDS)("the ledger on %s", (store) => {
     ).toEqual(["s2", "s1"]);
   });
 
+  it("names the argument of a ledger query that breaks a rule, as the query spells it", async () => {
+    const violations = async (body: Promise<{ body: { errors?: readonly unknown[] } }>) =>
+      ((await body).body.errors?.[0] as { extensions?: { violations?: unknown } })?.extensions
+        ?.violations;
+    expect(await violations(h.send(DeliveriesDocument, { first: 0 }))).toEqual([
+      { path: "first", message: "must not be less than 1" },
+    ]);
+    expect(
+      await violations(h.send(DeliveriesDocument, { filter: { resourceId: "r".repeat(300) } })),
+    ).toEqual([{ path: "filter.resourceId", message: "must be at most 128 characters" }]);
+    expect(await violations(h.send(DeliveriesDocument, { after: "nonsense" }))).toEqual([
+      { path: "after", message: "is not a cursor this gateway made" },
+    ]);
+    expect(await violations(h.send(DeliveryDocument, { id: "x" }))).toEqual([
+      { path: "id", message: "is not a delivery id" },
+    ]);
+  });
+
   it("records nothing of a write refused for a reused idempotency key", async () => {
     await h.send(UpdateOrderInfoTrackedDocument, {
       input: { ...ex.updateOrderInfoInput, idempotencyKey: "k-1" },

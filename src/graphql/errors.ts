@@ -9,6 +9,7 @@ import {
 } from "../delivery/errors";
 import type { Role } from "../auth/roles";
 import { AuthenticationError } from "../auth/failure";
+import { InputValidationError } from "./argument-root";
 import { withoutEcho } from "./echo";
 import { describeError, type Logger } from "../ops/log";
 import { fromCoercionMessage, toViolations } from "./violations";
@@ -122,7 +123,8 @@ export function createFormatError(options: {
         ? { stacktrace: formatted.extensions.stacktrace }
         : {};
     if (error instanceof ArgumentValidationError) {
-      const all = toViolations(error.extensions.validationErrors as never);
+      const root = error instanceof InputValidationError ? error.root : "input";
+      const all = toViolations(error.extensions.validationErrors as never, root);
       // An answer lists at most MAX_VIOLATIONS; `moreViolations` counts the rest.
       const violations = all.slice(0, MAX_VIOLATIONS);
       const more = all.length - violations.length;

@@ -1,6 +1,7 @@
 import { getMetadataStorage, validateSync, type ValidatorOptions } from "class-validator";
 import type { ValidationMetadata } from "class-validator/types/metadata/ValidationMetadata";
-import { ArgumentValidationError, type ValidatorFn } from "type-graphql";
+import type { ValidatorFn } from "type-graphql";
+import { argumentRoot, InputValidationError } from "./argument-root";
 import { oversizedLists } from "./list-limits";
 
 /** Report every rule on every field, never the input's values (they may be personal data). */
@@ -15,7 +16,7 @@ const OPTIONS: ValidatorOptions = {
  * step, which resolves `require("class-validator")` again on every call (about 15 µs a request in
  * the benchmark's profile); every rule here is synchronous.
  */
-export const validateInput: ValidatorFn = (value) => {
+export const validateInput: ValidatorFn = (value, type, { info }) => {
   const inputs = (Array.isArray(value) ? value : [value]).filter(
     (input): input is object => input !== null && typeof input === "object",
   );
@@ -23,7 +24,7 @@ export const validateInput: ValidatorFn = (value) => {
   const oversized = inputs.flatMap((input) => oversizedLists(input));
   const errors =
     oversized.length > 0 ? oversized : inputs.flatMap((input) => validateSync(input, OPTIONS));
-  if (errors.length > 0) throw new ArgumentValidationError(errors);
+  if (errors.length > 0) throw new InputValidationError(errors, argumentRoot(type, info));
 };
 
 let memoized = false;

@@ -11,13 +11,16 @@ export interface Violation {
 
 /**
  * Flattens class-validator's error tree into field paths such as
- * `input.afterSale.items[0].createdAt`.
+ * `input.afterSale.items[0].createdAt`, from `parent`, the argument's name (empty for arguments
+ * declared one by one).
  */
 export function toViolations(errors: readonly ValidationError[], parent = "input"): Violation[] {
   return errors.flatMap((error) => {
     const path = /^\d+$/.test(error.property)
       ? `${parent}[${error.property}]`
-      : `${parent}.${error.property}`;
+      : parent === ""
+        ? error.property
+        : `${parent}.${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       path,
       message: withoutProperty(message, error.property),
