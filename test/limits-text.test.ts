@@ -187,16 +187,15 @@ describe("text and batch limits", () => {
     });
 
     it("checks the ledger's filters too", async () => {
-      // src/graphql/errors.ts names the paths of every argument from \`input\`, this one's
-      // (\`filter\`) too.
+      // Named from the argument that holds them, \`filter\`.
       const { status, body, text } = await h.send(DeliveriesDocument, {
         filter: { appKey: "K".repeat(65), resourceId: `${MARK}\u0000` },
       });
       expect(status).toBe(200);
       expect(body).toEqual(
         badInput("deliveries", [
-          { path: "input.appKey", message: "must be at most 64 characters" },
-          { path: "input.resourceId", message: "must not contain control characters" },
+          { path: "filter.appKey", message: "must be at most 64 characters" },
+          { path: "filter.resourceId", message: "must not contain control characters" },
         ]),
       );
       expectNoEcho(text, "K".repeat(65));
