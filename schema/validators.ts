@@ -292,6 +292,9 @@ export function setInputLimits(limits: Partial<InputLimits>): void {
   inputLimits = next;
 }
 
+/** What a list of more than `max` items is told, in the words of class-validator's ArrayMaxSize. */
+export const tooManyItems = (max: number): string => `must contain no more than ${max} elements`;
+
 /** The name of the `AtMostPerCall` rule; its one constraint is the `InputLimits` key. */
 export const AT_MOST_PER_CALL = "atMostPerCall";
 
@@ -304,9 +307,7 @@ export function AtMostPerCall(limit: keyof InputLimits): PropertyDecorator {
     AT_MOST_PER_CALL,
     (value) => {
       const max = inputLimits[limit];
-      return Array.isArray(value) && value.length > max
-        ? `must contain no more than ${max} elements`
-        : undefined;
+      return Array.isArray(value) && value.length > max ? tooManyItems(max) : undefined;
     },
     [limit],
   );

@@ -243,16 +243,15 @@ describe.each(STORE_KINDS)("the ids an order was imported with, on %s", (store) 
   it("fills a batch status update from its orders' imports, and refuses a batch whose imports disagree or do not cover every order", async () => {
     await h.send(ImportOrderTrackedDocument, { input: importOf("A") });
     await h.send(ImportOrderTrackedDocument, { input: importOf("B", { sceneId: "77" }) });
+    const completed = (...resourceIds: string[]) =>
+      resourceIds.map((resourceId) => ({
+        resourceId,
+        category: "PHYSICAL_GOODS" as const,
+        status: "COMPLETED" as const,
+      }));
     const status = (...resourceIds: string[]) =>
       h.send(UpdateOrderStatusTrackedDocument, {
-        input: withoutIds({
-          ...ex.updateOrderStatusInput,
-          orders: resourceIds.map((resourceId) => ({
-            resourceId,
-            category: "PHYSICAL_GOODS" as const,
-            status: "COMPLETED" as const,
-          })),
-        }),
+        input: withoutIds({ ...ex.updateOrderStatusInput, orders: completed(...resourceIds) }),
       });
     // An order the ledger does not know (C) does not go with the ids of the one it knows: they
     // may be another user's.
@@ -286,11 +285,7 @@ describe.each(STORE_KINDS)("the ids an order was imported with, on %s", (store) 
       input: {
         ...ex.updateOrderStatusInput,
         sceneId: "77",
-        orders: ["A", "B"].map((resourceId) => ({
-          resourceId,
-          category: "PHYSICAL_GOODS" as const,
-          status: "COMPLETED" as const,
-        })),
+        orders: completed("A", "B"),
       },
     });
     expect(given.body.errors?.[0]?.extensions?.violations).toEqual([

@@ -155,14 +155,14 @@ export class DeliveryWorker {
    * still running when its time comes again (a slow store) is not started a second time.
    */
   private every(ms: number, chore: () => Promise<void>): void {
-    let running: Promise<void> | undefined;
+    let running = false;
     const run = () => {
       if (this.stopped || running) return;
+      running = true;
       const current = chore().finally(() => {
         this.chores.delete(current);
-        running = undefined;
+        running = false;
       });
-      running = current;
       this.chores.add(current);
     };
     this.timers.push(setInterval(run, ms).unref());

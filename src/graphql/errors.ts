@@ -103,7 +103,7 @@ export function forbiddenApp(argument: string): GraphQLError {
  * The most violations one answer lists: enough for any real input, while a hostile one (thousands
  * of broken items) cannot make an answer megabytes long.
  */
-export const MAX_VIOLATIONS = 100;
+const MAX_VIOLATIONS = 100;
 
 /** Builds Apollo's `formatError`: the one place where any error becomes a client-facing code. */
 export function createFormatError(options: {

@@ -1,5 +1,10 @@
 import { ARRAY_MAX_SIZE, getMetadataStorage, ValidationError } from "class-validator";
-import { AT_MOST_PER_CALL, getInputLimits, type InputLimits } from "../../schema/validators";
+import {
+  AT_MOST_PER_CALL,
+  getInputLimits,
+  tooManyItems,
+  type InputLimits,
+} from "../../schema/validators";
 
 /** The most items each list property of an input class may hold, by property name. */
 type Limits = ReadonlyMap<string, () => number>;
@@ -29,7 +34,7 @@ function failure(property: string, children: ValidationError[], max?: number): V
     property,
     children,
     ...(max !== undefined && {
-      constraints: { [ARRAY_MAX_SIZE]: `${property} must contain no more than ${max} elements` },
+      constraints: { [ARRAY_MAX_SIZE]: `${property} ${tooManyItems(max)}` },
     }),
   });
 }
